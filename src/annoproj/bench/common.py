@@ -1,0 +1,97 @@
+"""Shared pieces of the benchmarks: where data lies, timing, result files."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
+
+
+def default_data_dir() -> Path:
+    """`$ANNOPROJ_DATA`, else ../shared/data beside the project root."""
+    env = os.environ.get("ANNOPROJ_DATA")
+    return Path(env) if env else (PROJECT_ROOT.parent / "shared" / "data")
+
+
+def resolve_data_dir(data_dir: str | Path | None) -> Path:
+    """The data folder to read, checked to exist."""
+    path = Path(data_dir) if data_dir else default_data_dir()
+    if not path.is_dir():
+        raise FileNotFoundError(
+            f"data folder {path} not found: pass --data-dir or set ANNOPROJ_DATA"
+        )
+    return path
+
+
+@contextmanager
+def timer() -> Iterator[list[float]]:
+    """Measures wall time of a block: `with timer() as t: ...; t[0]` in seconds."""
+    box = [0.0]
+    start = time.perf_counter()
+    try:
+        yield box
+    finally:
+        box[0] = time.perf_counter() - start
+
+
+def machine() -> str:
+    """A one-line description of this machine for result files."""
+    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def write_results(path: str | Path, name: str, rows: list[dict], settings: dict) -> Path:
+    """Save benchmark rows with the date, machine and settings as JSON."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = {
+        "benchmark": name,
+        "date": date.today().isoformat(),
+        "machine": machine(),
+        "settings": settings,
+        "rows": rows,
+    }
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def markdown_table(rows: list[dict], columns: list[tuple[str, str]]) -> str:
+    """A Markdown table of `rows` with (key, header) `columns`; floats get 3 decimals."""
+
+    def fmt(v: object) -> str:
+        if isinstance(v, float):
+            return f"{v:.3f}"
+        return "" if v is None else str(v)
+
+    head = "| " + " | ".join(h for _, h in columns) + " |"
+    sep = "|" + "|".join("---" for _ in columns) + "|"
+    body = ["| " + " | ".join(fmt(r.get(k)) for k, _ in columns) + " |" for r in rows]
+    return "\n".join([head, sep, *body])
+
+
+def update_docs_section(doc: str | Path, key: str, content: str) -> None:
+    """Replace the text between `<!-- bench:KEY -->` and `<!-- /bench:KEY -->` in `doc`.
+
+    The section is appended when the markers are absent.
+    """
+    doc = Path(doc)
+    start, end = f"<!-- bench:{key} -->", f"<!-- /bench:{key} -->"
+    text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
+    block = f"{start}\n{content.rstrip()}\n{end}"
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        _, after = rest.split(end, 1)
+        text = before + block + after
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    tmp = doc.with_suffix(".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, doc)

@@ -1,0 +1,143 @@
+"""The projection job: align (unless links are given), project, filter, write."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annoproj import defaults
+from annoproj.data.model import Alignment, ProjectedSpan, Sentence, Span
+from annoproj.project.projectors import make_projector
+from annoproj.project.result import ProjectionResult
+
+
+@dataclass
+class ProjectionJob:
+    """Settings of one projection run."""
+
+    method: str = defaults.METHOD
+    scorers: Sequence[str] = defaults.SCORERS
+    solver: str = defaults.SOLVER
+    label_map: str | None = None
+    min_confidence: float = 0.0
+    aligner: dict = field(default_factory=lambda: dict(defaults.ALIGNER))
+    batch_size: int = 2000
+
+    def projector_options(self) -> dict:
+        if self.method == "match":
+            return {"scorers": list(self.scorers), "solver": self.solver}
+        return {}
+
+
+def uncertain(spans: Sequence[ProjectedSpan], n_source: int, min_confidence: float) -> str | None:
+    """Why a projected sentence is too uncertain to keep, or None to keep it."""
+    if min_confidence <= 0:
+        return None
+    got = {s.source for s in spans}
+    if len(got) < n_source:
+        return f"{n_source - len(got)} of {n_source} source entities were not projected"
+    low = [s.score for s in spans if s.score < min_confidence]
+    if low:
+        return f"a projected span scores {min(low):.3f} < {min_confidence}"
+    return None
+
+
+def project_sentences(
+    job: ProjectionJob,
+    src: Sequence[Sentence],
+    tgt: Sequence[Sentence],
+    alignments: Sequence[Alignment],
+    *,
+    progress: Callable | None = None,
+) -> ProjectionResult:
+    """Project `src` spans onto `tgt` in batches; skipped pairs keep an empty list."""
+    projector = make_projector(job.method, **job.projector_options())
+    spans = [list(s.spans) for s in src]
+    if job.label_map:
+        from annoproj.data.labels import LabelMap
+
+        lmap = LabelMap.parse(job.label_map)
+        spans = [lmap.map_spans(s) for s in spans]
+    out = ProjectionResult(spans=[])
+    starts = range(0, len(src), job.batch_size)
+    if progress is not None:
+        starts = progress(starts, label="projecting", total=len(starts))
+    for b in starts:
+        e = b + job.batch_size
+        res = projector.project(
+            [s.tokens for s in src[b:e]], [t.tokens for t in tgt[b:e]], spans[b:e],
+            alignments[b:e],
+        )  # fmt: skip
+        out.spans.extend(res.spans)
+        out.skipped.extend((b + i, why) for i, why in res.skipped)
+    if job.min_confidence > 0:
+        skipped = out.skipped_indices
+        for i, (ps, ss) in enumerate(zip(out.spans, spans)):
+            if i not in skipped:
+                why = uncertain(ps, len(ss), job.min_confidence)
+                if why:
+                    out.skipped.append((i, f"uncertain: {why}"))
+        out.skipped.sort()
+    return out
+
+
+def run_projection(
+    job: ProjectionJob,
+    src: Sequence[Sentence],
+    tgt: Sequence[Sentence],
+    output: str | Path,
+    *,
+    alignments: Sequence[Alignment] | None = None,
+    progress: Callable | None = None,
+) -> dict:
+    """Align if needed, project, and write the kept target sentences; returns a summary."""
+    from annoproj.bench.common import timer
+    from annoproj.data.io import write_conll, write_jsonl
+
+    output = Path(output)
+    align_s = 0.0
+    if alignments is None:
+        from annoproj.align.eflomal import EflomalAligner
+
+        with timer() as t:
+            alignments = EflomalAligner(**job.aligner).align(
+                [s.tokens for s in src], [s.tokens for s in tgt]
+            )
+        align_s = t[0]
+    with timer() as t:
+        result = project_sentences(job, src, tgt, alignments, progress=progress)
+    skipped = result.skipped_indices
+    kept: list[Sentence] = []
+    for i, (sent, spans) in enumerate(zip(tgt, result.spans)):
+        if i in skipped:
+            continue
+        kept.append(Sentence(
+            tokens=list(sent.tokens),
+            spans=[Span(p.start, p.end, p.label) for p in spans],
+            id=sent.id,
+            meta={**sent.meta, "scores": [round(p.score, 4) for p in spans],
+                  "sources": [p.source for p in spans]},
+        ))  # fmt: skip
+    name = output.name.lower()
+    if name.endswith((".jsonl", ".jsonl.gz", ".jsonl.zst", ".json")):
+        write_jsonl(output, kept)
+    else:
+        write_conll(output, kept)
+    log = None
+    if result.skipped:
+        log = output.with_name(output.name + ".skipped.tsv")
+        with open(log, "w", encoding="utf-8") as f:
+            f.write("index\tid\treason\n")
+            for i, why in result.skipped:
+                f.write(f"{i}\t{tgt[i].id or ''}\t{why}\n")
+    return {
+        "sentences": len(src),
+        "written": len(kept),
+        "skipped": len(result.skipped),
+        "skipped_log": str(log) if log else None,
+        "spans": sum(len(s.spans) for s in kept),
+        "align_s": round(align_s, 3),
+        "project_s": round(t[0], 3),
+        "output": str(output),
+    }
