@@ -1,0 +1,132 @@
+"""CoNLL files: one token per line, token first and tag last, blank lines between sentences."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from annoproj.data.io.files import atomic_write, open_text
+from annoproj.data.model import Sentence, Span
+from annoproj.data.tags import spans_to_tags, split_tag, tags_to_spans
+
+_SPLIT = re.compile(r"[ \t]+")
+
+
+class FormatError(ValueError):
+    """A malformed line in an input file; names the file and the line."""
+
+    def __init__(self, path: str | Path, line: int, message: str) -> None:
+        super().__init__(f"{path}:{line}: {message}")
+        self.path = str(path)
+        self.line = line
+
+
+def _check_tag(tag: str, path, lineno: int) -> None:
+    prefix, type_ = split_tag(tag)
+    if prefix != "O" and not type_:
+        raise FormatError(path, lineno, f"tag {tag!r} has no entity type (expected e.g. B-PER)")
+
+
+_TAG = re.compile(r"^(O|[BIESLU][-_]\S+)$")
+
+
+def _is_comment(line: str) -> bool:
+    """A line that starts with the comment mark at a sentence start and is not a token line."""
+    cols = line.split("\t") if "\t" in line else _SPLIT.split(line.strip())
+    if len(cols) < 2 or cols[1].strip() == "=":
+        return True
+    return _TAG.match(cols[-1].strip()) is None
+
+
+def iter_conll(
+    path: str | Path,
+    *,
+    sep: str | None = None,
+    tag_col: int = -1,
+    tags: bool = True,
+    comments: str = "#",
+) -> Iterator[Sentence]:
+    """Sentences of a CoNLL file, one at a time.
+
+    Columns are split on tabs when a line has one (tokens may then contain spaces), else on
+    spaces, or on `sep` when given. ``-DOCSTART-`` lines, comment lines (``# ...`` outside a
+    sentence) and repeated blank lines are skipped. With `tags` False, files may have a token
+    column only and sentences come without spans.
+    """
+    tokens: list[str] = []
+    labels: list[str] = []
+    start = 0
+    name = Path(path).name
+    with open_text(path, "r") as f:
+        for lineno, raw in enumerate(f, 1):
+            line = raw.rstrip("\r\n").replace("\r", "")
+            if not line.strip():
+                if tokens:
+                    yield _sentence(tokens, labels, tags, f"{name}:{start}")
+                    tokens, labels = [], []
+                continue
+            if not tokens and comments and line.startswith(comments) and _is_comment(line):
+                continue
+            if line.startswith("-DOCSTART-"):
+                continue
+            if sep is not None:
+                cols = line.split(sep)
+            elif "\t" in line:
+                cols = line.split("\t")
+            else:
+                cols = _SPLIT.split(line.strip())
+            cols = [c.strip() for c in cols]
+            token = cols[0]
+            if not token:
+                raise FormatError(path, lineno, f"empty token in line {line!r}")
+            if tags:
+                if len(cols) < 2:
+                    raise FormatError(path, lineno, f"expected a token and a tag, got {line!r}")
+                tag = cols[tag_col]
+                _check_tag(tag, path, lineno)
+                labels.append(tag)
+            if not tokens:
+                start = lineno
+            tokens.append(token)
+    if tokens:
+        yield _sentence(tokens, labels, tags, f"{name}:{start}")
+
+
+def _sentence(tokens: list[str], labels: list[str], tags: bool, sid: str) -> Sentence:
+    spans = tags_to_spans(labels) if tags else []
+    return Sentence(tokens=tokens, spans=spans, id=sid)
+
+
+def read_conll(path: str | Path, **options) -> list[Sentence]:
+    """All sentences of a CoNLL file (see `iter_conll` for the options)."""
+    return list(iter_conll(path, **options))
+
+
+def format_conll(sentence: Sentence, *, scheme: str = "IOB2", sep: str = "\t") -> str:
+    """One sentence as CoNLL lines, ending with a blank line."""
+    tags = spans_to_tags(_non_overlapping(sentence.spans), len(sentence.tokens), scheme=scheme)
+    lines = [f"{tok}{sep}{tag}" for tok, tag in zip(sentence.tokens, tags)]
+    return "\n".join(lines) + "\n\n"
+
+
+def _non_overlapping(spans: Iterable[Span]) -> list[Span]:
+    out: list[Span] = []
+    for s in sorted(spans, key=lambda s: (s.start, -(s.end - s.start))):
+        if not out or s.start >= out[-1].end:
+            out.append(Span(s.start, s.end, s.label))
+        else:
+            raise ValueError(f"spans {out[-1]} and {tuple(s)} overlap: CoNLL tags cannot hold both")
+    return out
+
+
+def write_conll(
+    path: str | Path, sentences: Iterable[Sentence], *, scheme: str = "IOB2", sep: str = "\t"
+) -> int:
+    """Write sentences as CoNLL (atomically); returns how many were written."""
+    n = 0
+    with atomic_write(path) as f:
+        for s in sentences:
+            f.write(format_conll(s, scheme=scheme, sep=sep))
+            n += 1
+    return n

@@ -1,0 +1,67 @@
+"""Pharaoh alignment files: one sentence pair per line, links as ``i-j`` (optionally ``i-j:score``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+
+from annoproj.data.io.conll import FormatError
+from annoproj.data.io.files import atomic_write, open_text
+from annoproj.data.model import Alignment
+
+
+def parse_pharaoh(line: str, path: str | Path = "<input>", lineno: int = 0) -> Alignment:
+    """One line of links. ``i-j`` and ``i-j:p`` (score p) are accepted; ``i?j`` counts as ``i-j``."""
+    pairs: list[tuple[int, int]] = []
+    scores: list[float] = []
+    for item in line.split():
+        link, _, score = item.partition(":")
+        sep = "-" if "-" in link else "?" if "?" in link else None
+        if sep is None:
+            raise FormatError(path, lineno, f"link {item!r} is not i-j")
+        a, _, b = link.partition(sep)
+        if not (a.isdigit() and b.isdigit()):
+            raise FormatError(path, lineno, f"link {item!r} is not two non-negative integers i-j")
+        pairs.append((int(a), int(b)))
+        if score:
+            try:
+                scores.append(float(score))
+            except ValueError:
+                raise FormatError(path, lineno, f"link {item!r} has a score that is not a number") from None
+    if scores and len(scores) != len(pairs):
+        raise FormatError(path, lineno, "either every link has a score (i-j:p) or none has")
+    return Alignment.from_pairs(pairs, scores if scores else None)
+
+
+def iter_pharaoh(path: str | Path) -> Iterator[Alignment]:
+    """Alignments of a Pharaoh file, one per line (empty lines are empty alignments)."""
+    with open_text(path, "r") as f:
+        for lineno, line in enumerate(f, 1):
+            yield parse_pharaoh(line, path, lineno)
+
+
+def read_pharaoh(path: str | Path) -> list[Alignment]:
+    """All alignments of a Pharaoh file."""
+    return list(iter_pharaoh(path))
+
+
+def format_pharaoh(alignment: Alignment, *, scores: bool = False) -> str:
+    """One alignment as ``i-j`` links (``i-j:p`` with `scores`)."""
+    links = alignment.links
+    if scores and alignment.scores is not None:
+        return " ".join(f"{i}-{j}:{p:.4g}" for (i, j), p in zip(links.tolist(), alignment.scores))
+    return " ".join(f"{i}-{j}" for i, j in links.tolist())
+
+
+def write_pharaoh(path: str | Path, alignments: Iterable[Alignment], *, scores: bool = False) -> int:
+    """Write alignments, one line each (atomically); returns how many were written."""
+    n = 0
+    with atomic_write(path) as f:
+        for a in alignments:
+            f.write(format_pharaoh(a, scores=scores) + "\n")
+            n += 1
+    return n
+
+
+__all__ = ["format_pharaoh", "iter_pharaoh", "parse_pharaoh", "read_pharaoh", "write_pharaoh"]

@@ -1,0 +1,98 @@
+"""Entity-level precision, recall and F1, micro and per type (seqeval's default mode)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from annoproj.data.model import Span
+from annoproj.data.tags import tags_to_spans
+
+
+@dataclass(frozen=True)
+class PRF:
+    """Precision, recall, F1 and support (gold entities); 0.0 where undefined."""
+
+    precision: float
+    recall: float
+    f1: float
+    support: int
+    predicted: int = 0
+    correct: int = 0
+
+    @classmethod
+    def from_counts(cls, correct: int, predicted: int, gold: int) -> PRF:
+        """From the counts of correct, predicted and gold entities."""
+        p = correct / predicted if predicted else 0.0
+        r = correct / gold if gold else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        return cls(p, r, f, gold, predicted, correct)
+
+    def to_dict(self) -> dict:
+        return {"precision": self.precision, "recall": self.recall, "f1": self.f1,
+                "support": self.support, "predicted": self.predicted, "correct": self.correct}
+
+
+@dataclass(frozen=True)
+class Report:
+    """Micro-averaged scores over all types plus the scores of each type."""
+
+    micro: PRF
+    per_type: dict[str, PRF] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {"micro": self.micro.to_dict(),
+                "per_type": {k: v.to_dict() for k, v in sorted(self.per_type.items())}}
+
+
+def _keyed(spans: Iterable[Sequence[Span]], ignore: set[str]) -> set[tuple[int, int, int, str]]:
+    return {
+        (i, int(s[0]), int(s[1]), s[2])
+        for i, sent in enumerate(spans)
+        for s in sent
+        if s[2] not in ignore
+    }
+
+
+
+
+def evaluate_spans(
+    gold: Sequence[Sequence[Span]],
+    pred: Sequence[Sequence[Span]],
+    *,
+    ignore: Iterable[str] = (),
+    labels: Iterable[str] | None = None,
+) -> Report:
+    """Exact-match entity scores of `pred` against `gold`, sentence by sentence.
+
+    Spans whose label is in `ignore` (or not in `labels`, when given) are left out on both
+    sides, as if mapped to O.
+    """
+    if len(gold) != len(pred):
+        raise ValueError(f"{len(gold)} gold sentences but {len(pred)} predicted ones")
+    ignored = set(ignore)
+    g = _keyed(gold, ignored)
+    p = _keyed(pred, ignored)
+    if labels is not None:
+        keep = set(labels)
+        g = {x for x in g if x[3] in keep}
+        p = {x for x in p if x[3] in keep}
+    hit = g & p
+    cg, cp, ch = Counter(x[3] for x in g), Counter(x[3] for x in p), Counter(x[3] for x in hit)
+    per_type = {t: PRF.from_counts(ch[t], cp[t], cg[t]) for t in sorted(set(cg) | set(cp))}
+    return Report(PRF.from_counts(len(hit), len(p), len(g)), per_type)
+
+
+def evaluate_tags(
+    gold: Sequence[Sequence[str]],
+    pred: Sequence[Sequence[str]],
+    *,
+    ignore: Iterable[str] = (),
+) -> Report:
+    """Entity scores of tag sequences in any scheme (repaired as conlleval does)."""
+    for k, (g, p) in enumerate(zip(gold, pred)):
+        if len(g) != len(p):
+            raise ValueError(f"sentence {k}: {len(g)} gold tags but {len(p)} predicted")
+    return evaluate_spans([tags_to_spans(t) for t in gold], [tags_to_spans(t) for t in pred],
+                          ignore=ignore)

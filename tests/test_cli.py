@@ -1,0 +1,74 @@
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from annoproj.cli.main import app
+from annoproj.data.io import read_conll, read_jsonl, write_conll
+
+runner = CliRunner()
+
+
+def _rows(output: str) -> list[dict]:
+    return [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+
+
+@pytest.fixture(scope="module")
+def europarl_slice(tmp_path_factory, data_dir):
+    tmp = tmp_path_factory.mktemp("europarl")
+    for lang in ("en", "de"):
+        write_conll(tmp / f"{lang}.conll", read_conll(data_dir / "europarl" / f"{lang}.test.conll")[:120])
+    return tmp
+
+
+def test_help_everywhere():
+    for args in ([], ["align"], ["project"], ["evaluate"], ["bench"], ["bench", "europarl"]):
+        result = runner.invoke(app, [*args, "--help"])
+        assert result.exit_code == 0, (args, result.output)
+        assert "Usage" in result.output
+
+
+def test_align_project_evaluate(europarl_slice):
+    d = europarl_slice
+    r = runner.invoke(app, ["align", str(d / "en.conll"), str(d / "de.conll"), "-o",
+                            str(d / "links.txt"), "--json"])
+    assert r.exit_code == 0, r.output
+    assert _rows(r.output)[0]["sentences"] == 120
+    r = runner.invoke(app, ["project", str(d / "en.conll"), str(d / "de.conll"), "-a",
+                            str(d / "links.txt"), "-o", str(d / "pred.jsonl"), "--labels", "MISC=O",
+                            "--json", "--method", "heuristic"])
+    assert r.exit_code == 0, r.output
+    summary = _rows(r.output)[0]
+    assert summary["written"] == 120
+    pred = read_jsonl(d / "pred.jsonl")
+    assert all(len(s.meta["scores"]) == len(s.spans) for s in pred)
+    r = runner.invoke(app, ["evaluate", str(d / "de.conll"), str(d / "pred.jsonl"),
+                            "--ignore", "MISC", "--json"])
+    assert r.exit_code == 0, r.output
+    assert _rows(r.output)[0]["micro"]["f1"] > 0.6
+
+
+def test_input_errors_have_exit_code_3(tmp_path):
+    bad = tmp_path / "bad.conll"
+    bad.write_text("a O\nb\n")
+    r = runner.invoke(app, ["evaluate", str(bad), str(bad)])
+    assert r.exit_code == 3
+    assert "bad.conll:2" in r.output
+    r = runner.invoke(app, ["evaluate", str(tmp_path / "missing.conll"), str(bad)])
+    assert r.exit_code == 3
+
+
+def test_bench_europarl_json(data_dir, tmp_path):
+    out = tmp_path / "res.json"
+    docs = tmp_path / "bench.md"
+    r = runner.invoke(app, ["bench", "europarl", "--tgt", "de", "--method", "heuristic",
+                            "--data-dir", str(data_dir), "--json", "--out", str(out),
+                            "--docs", str(docs)])
+    assert r.exit_code == 0, r.output
+    (row,) = _rows(r.output)
+    for key in ("src", "tgt", "method", "precision", "recall", "f1", "f1_misc", "align_s",
+                "project_s"):
+        assert key in row
+    assert row["f1"] > 0.85
+    assert json.loads(out.read_text())["rows"][0]["tgt"] == "de"
+    assert "| de |" in docs.read_text() or "de" in docs.read_text()
