@@ -6,10 +6,21 @@ benchmark run that shows why.
 
 from __future__ import annotations
 
-#: eflomal options (see `annoproj.align.eflomal.EflomalAligner`).
-ALIGNER: dict = {"symmetrize": "reverse", "prefix_len": 4, "identical_words": True}
+#: eflomal options (see `annoproj.align.eflomal.EflomalAligner`); "auto" symmetrisation
+#: means the best one for the projection method (`SYMMETRIZE_BY_METHOD`).
+ALIGNER: dict = {"symmetrize": "auto", "prefix_len": 4, "identical_words": True}
 #: "heuristic" or "match".
-METHOD = "heuristic"
-#: scorers fused for the matching method, with their weights.
-SCORERS: tuple[str, ...] = ("alignment", "string")
+METHOD = "match"
+#: scorers fused for the matching method (weights: `MatchProjector`'s defaults).
+SCORERS: tuple[str, ...] = ("alignment", "lexical", "string")
 SOLVER = "exact"
+#: Best symmetrisation per method: the heuristic wants precise links, matching wants
+#: scored soft-union links (1.0 where both directions agree, 0.5 where one has the link).
+SYMMETRIZE_BY_METHOD: dict[str, str] = {"heuristic": "reverse", "match": "soft-union"}
+
+
+def symmetrize_for(method: str | None = None, requested: str | None = "auto") -> str:
+    """The symmetrisation to use: `requested`, or the method's best when it is "auto"."""
+    if requested and requested != "auto":
+        return requested
+    return SYMMETRIZE_BY_METHOD.get(method or METHOD, SYMMETRIZE_BY_METHOD[METHOD])

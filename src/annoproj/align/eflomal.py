@@ -167,7 +167,7 @@ class EflomalAligner:
     def __init__(
         self,
         *,
-        symmetrize: str = "reverse",
+        symmetrize: str = "auto",
         seed: int | None = 0,
         lowercase: bool = True,
         prefix_len: int = 4,
@@ -180,7 +180,7 @@ class EflomalAligner:
         extra_src: Sequence[Tokens] = (),
         extra_tgt: Sequence[Tokens] = (),
     ) -> None:
-        if symmetrize not in SYMMETRIZERS:
+        if symmetrize not in SYMMETRIZERS and symmetrize != "auto":
             raise ValueError(
                 f"unknown symmetrisation {symmetrize!r}; choose one of {', '.join(SYMMETRIZERS)}"
             )

@@ -95,6 +95,19 @@ def reverse(fwd: Alignment, rev: Alignment, n_src: int, n_tgt: int) -> Alignment
     return rev
 
 
+def soft_union(fwd: Alignment, rev: Alignment, n_src: int, n_tgt: int) -> Alignment:
+    """The union, scored: 1.0 for links of both directions, 0.5 for links of one.
+
+    For scorers that weigh links (the matching projection); unscored readers see the union.
+    """
+    m = np.zeros((n_src, n_tgt), dtype=np.float32)
+    for a in (fwd, rev):
+        if len(a.links):
+            ok = (a.links[:, 0] < n_src) & (a.links[:, 1] < n_tgt)
+            m[a.links[ok, 0], a.links[ok, 1]] += 0.5
+    return Alignment.from_matrix(m, scored=True)
+
+
 Symmetrizer = Callable[[Alignment, Alignment, int, int], Alignment]
 
 SYMMETRIZERS: dict[str, Symmetrizer] = {
@@ -105,13 +118,22 @@ SYMMETRIZERS: dict[str, Symmetrizer] = {
     "grow-diag": grow_diag,
     "grow-diag-final": grow_diag_final,
     "grow-diag-final-and": grow_diag_final_and,
+    "soft-union": soft_union,
 }
 
 
 def symmetrize(
     fwd: Alignment, rev: Alignment, n_src: int, n_tgt: int, *, method: str = "grow-diag-final-and"
 ) -> Alignment:
-    """Combine the two directions of one sentence pair with the named heuristic."""
+    """Combine the two directions of one sentence pair with the named heuristic.
+
+    "auto" is the best symmetrisation of the default projection method
+    (`annoproj.defaults.symmetrize_for`).
+    """
+    if method == "auto":
+        from annoproj.defaults import symmetrize_for
+
+        method = symmetrize_for()
     try:
         fn = SYMMETRIZERS[method]
     except KeyError:

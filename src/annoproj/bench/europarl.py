@@ -6,6 +6,7 @@ import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from annoproj import defaults
 from annoproj.align.eflomal import EflomalAligner, EflomalResult
@@ -41,6 +42,35 @@ class EuroparlConfig:
     aligner: dict = field(default_factory=lambda: dict(defaults.ALIGNER))
     seed: int = 0
     runs: int = 1
+    #: The word aligner: "eflomal" (options in `aligner`) or a neural one from
+    #: `annoproj.align.neural` ("simalign", "awesome") built with `neural_aligner`
+    #: options (model, layer, method, device, ...).
+    aligner_name: str = "eflomal"
+    neural_aligner: dict = field(default_factory=dict)
+    #: Alignment refinement between alignment and projection: "none", "pivot" or
+    #: "backtranslation" (`annoproj.align.refine`).
+    refine: str = "none"
+    #: Pivot languages (refine="pivot"); None: the Europarl languages that are neither
+    #: source nor target. A pivot equal to the target of a pair is left out for that pair.
+    pivots: Sequence[str] | None = None
+    #: Back-translations (refine="backtranslation"): a folder of ``{tgt}-{src}.txt`` files
+    #: (target sentences translated into the source language, one a line), or one file.
+    backtranslations: str | None = None
+    #: How composed paths combine with the direct links (`annoproj.align.compose`).
+    combine: str = "confirm"
+    combine_options: dict = field(default_factory=dict)
+    #: Where the source entities come from: "gold", or a labeller spec for
+    #: `annoproj.label.make_labeller` ("spacy", "spacy:<pipeline>", a HF model name or
+    #: folder). Scores are always against the target gold.
+    source_labels: str = "gold"
+
+    def pivots_for(self, tgt: str) -> list[str]:
+        """The pivot languages of the pair (src, tgt)."""
+        chosen = LANGUAGES if self.pivots is None else tuple(self.pivots)
+        for p in chosen:
+            if p not in LANGUAGES:
+                raise ValueError(f"pivot {p!r} is no Europarl language ({', '.join(LANGUAGES)})")
+        return [p for p in chosen if p not in (self.src, tgt)]
 
     def projector_options(self) -> dict:
         if self.method == "match":
@@ -54,7 +84,12 @@ class EuroparlConfig:
             "method": self.method,
             "scorers": ",".join(self.scorers) if match else None,
             "solver": self.solver if match else None,
-            "symmetrize": self.aligner.get("symmetrize"),
+            "symmetrize": (defaults.symmetrize_for(self.method, self.aligner.get("symmetrize"))
+                           if self.aligner_name == "eflomal" else None),
+            **({"aligner": self.aligner_name} if self.aligner_name != "eflomal" else {}),
+            "refine": self.refine,
+            "source_labels": self.source_labels,
+            **({"combine": self.combine} if self.refine != "none" else {}),
         }
 
 
@@ -72,12 +107,69 @@ def _align(
     return both, t[0]
 
 
+def make_neural_aligner(config: EuroparlConfig) -> Any:
+    """The neural aligner of `config`, or None when it uses eflomal."""
+    if config.aligner_name == "eflomal":
+        return None
+    if config.refine != "none":
+        raise ValueError("alignment refinement works on eflomal alignments only: "
+                         f"drop --refine or use --aligner eflomal (not {config.aligner_name})")
+    import annoproj.align.neural  # noqa: F401  (registers simalign and awesome)
+    from annoproj.align.base import aligners
+
+    return aligners.create(config.aligner_name, **config.neural_aligner)
+
+
+def neural_alignments(aligner: Any, src: list[Sentence], tgt: list[Sentence]) -> tuple[list[Alignment], float]:
+    """Links of every pair by a neural `aligner`, and the seconds it took."""
+    with timer() as t:
+        links = aligner.align([s.tokens for s in src], [s.tokens for s in tgt])
+    return links, t[0]
+
+
 def symmetrized(both: EflomalResult, src, tgt, method: str) -> list[Alignment]:
     """Symmetrise directional links of a whole corpus."""
     return [
         symmetrize(f, r, len(s.tokens), len(t.tokens), method=method)
         for f, r, s, t in zip(both.forward, both.reverse, src, tgt)
     ]
+
+
+def _make_refiner(
+    config: EuroparlConfig, data_dir, tgt_lang: str, seed: int, cache, corpora: dict
+) -> Any:
+    """The refiner of one pair and seed (None for refine="none"); `corpora` caches languages."""
+    from annoproj.align.refine import make_refiner
+
+    if config.refine == "none":
+        return None
+    common = {
+        "combine": config.combine, "combine_options": config.combine_options, "seed": seed,
+        "cache": cache, "aligner": {k: v for k, v in config.aligner.items() if k != "symmetrize"},
+    }  # fmt: skip
+    if config.refine == "pivot":
+        pivots = {}
+        for lang in config.pivots_for(tgt_lang):
+            if lang not in corpora:
+                corpora[lang] = load_europarl(data_dir, lang)
+            pivots[lang] = [s.tokens for s in corpora[lang]]
+        if not pivots:
+            raise ValueError(f"no pivot language left for {config.src}->{tgt_lang}: "
+                             f"--pivots must name a language other than source and target")
+        return make_refiner("pivot", pivots=pivots, **common)
+    if config.refine == "backtranslation":
+        from annoproj.translate.base import PrecomputedTranslator
+
+        if not config.backtranslations:
+            raise ValueError("refine='backtranslation' needs the back-translations "
+                             "(--backtranslations FOLDER with {tgt}-{src}.txt files)")
+        path = Path(config.backtranslations)
+        if path.is_file() and len(config.tgts) > 1:
+            raise ValueError(f"{path} is one file but there are {len(config.tgts)} targets: "
+                             "give a folder with one {tgt}-{src}.txt file per target")
+        return make_refiner("backtranslation", translator=PrecomputedTranslator(path),
+                            src_lang=config.src, tgt_lang=tgt_lang, **common)  # fmt: skip
+    raise ValueError(f"unknown refinement {config.refine!r}: use none, pivot or backtranslation")
 
 
 def evaluate_pair(
@@ -114,35 +206,114 @@ def run_europarl(
 ) -> list[dict]:
     """One result row per target language (mean over `config.runs` seeds)."""
     src = load_europarl(data_dir, config.src)
+    labelled, label_s = source_labelled(src, config.source_labels)
     rows = []
+    corpora = {config.src: src}
+    pre: dict[tuple[str, int], tuple[EflomalResult, float]] = {}
+    caches: dict[int, object] = {}
+    neural = make_neural_aligner(config)
+    neural_runs: dict[str, tuple[list[Alignment], float]] = {}
+    if config.refine != "none":
+        # align every direct pair first: pivot refinement reuses them as legs (align_s
+        # stays the direct alignment's time, refine_s is what refinement adds)
+        from annoproj.align.refine import AlignmentCache
+
+        for tgt_lang in config.tgts:
+            corpora[tgt_lang] = _load_target(data_dir, config, tgt_lang, src)
+            for k in range(config.runs):
+                pre[(tgt_lang, k)] = _align(src, corpora[tgt_lang], config.aligner, config.seed + k)
+        for k in range(config.runs):
+            caches[k] = AlignmentCache()
     for tgt_lang in config.tgts:
-        if tgt_lang == config.src:
-            raise ValueError(f"source and target are both {tgt_lang!r}")
-        tgt = load_europarl(data_dir, tgt_lang)
-        if len(tgt) != len(src):
-            raise ValueError(f"{config.src} has {len(src)} sentences but {tgt_lang} {len(tgt)}")
+        tgt = corpora.get(tgt_lang) or _load_target(data_dir, config, tgt_lang, src)
         runs = []
         for k in range(config.runs):
             seed = config.seed + k
-            both, align_s = _align(src, tgt, config.aligner, seed)
-            alignments = symmetrized(both, src, tgt, config.aligner.get("symmetrize", "reverse"))
-            res = evaluate_pair(config, src, tgt, alignments)
+            if neural is not None:  # deterministic: one run per target serves every seed
+                if tgt_lang not in neural_runs:
+                    neural_runs[tgt_lang] = neural_alignments(neural, src, tgt)
+                both = None
+                alignments, align_s = neural_runs[tgt_lang]
+            else:
+                if (tgt_lang, k) in pre:
+                    both, align_s = pre[(tgt_lang, k)]
+                else:
+                    both, align_s = _align(src, tgt, config.aligner, seed)
+                alignments = symmetrized(both, src, tgt, defaults.symmetrize_for(
+                    config.method, config.aligner.get("symmetrize")))
+            refine_s, refine_runs = 0.0, 0
+            refiner = _make_refiner(config, data_dir, tgt_lang, seed, caches.get(k), corpora)
+            if refiner is not None:
+                src_tok, tgt_tok = [s.tokens for s in src], [s.tokens for s in tgt]
+                for (other, kk), (run, _) in pre.items():
+                    if kk == k and hasattr(refiner, "cache"):
+                        other_tok = [s.tokens for s in corpora[other]]
+                        refiner.cache.put(refiner.aligner, src_tok, other_tok, run)
+                with timer() as t:
+                    alignments = refiner.refine(src_tok, tgt_tok, alignments, directions=both)
+                refine_s = t[0]
+                refine_runs = refiner.stats.get("eflomal_runs", 0)
+            res = evaluate_pair(config, labelled, tgt, alignments)
             res["align_s"] = align_s
+            res["refine_s"] = refine_s
+            res["refine_runs"] = refine_runs
+            res.update(_link_scores(src, tgt, alignments))
             runs.append(res)
         row = {"src": config.src, "tgt": tgt_lang, **config.label()}
         for key in ("precision", "recall", "f1", "precision_misc", "recall_misc", "f1_misc"):
             row[key] = round(statistics.mean(r[key] for r in runs), 4)
         row["f1_std"] = round(statistics.stdev(r["f1"] for r in runs), 4) if len(runs) > 1 else 0.0
         row["align_s"] = round(statistics.mean(r["align_s"] for r in runs), 3)
+        if config.refine != "none":
+            row["refine_s"] = round(statistics.mean(r["refine_s"] for r in runs), 3)
+            # extra eflomal runs, each as costly as the direct one: a load-free cost measure
+            row["refine_runs"] = round(statistics.mean(r["refine_runs"] for r in runs), 2)
+            if config.refine == "pivot":
+                row["pivots"] = ",".join(config.pivots_for(tgt_lang))
+        for key in ("link_precision", "link_recall"):
+            row[key] = round(statistics.mean(r[key] for r in runs), 4)
         row["project_s"] = round(statistics.mean(r["project_s"] for r in runs), 4)
         row["skipped"] = runs[0]["skipped"]
         row["runs"] = config.runs
         row["seed"] = config.seed
         row["sentences"] = len(src)
+        if config.source_labels != "gold":
+            row["label_s"] = round(label_s, 3)
         rows.append(row)
         if on_row is not None:
             on_row(row)
     return rows
+
+
+def source_labelled(src: list[Sentence], spec: str = "gold", **options) -> tuple[list[Sentence], float]:
+    """`src` with its spans replaced by those of the labeller `spec` ("gold": unchanged),
+    and the seconds labelling took."""
+    if spec == "gold":
+        return src, 0.0
+    from annoproj.label import make_labeller
+
+    labeller = make_labeller(spec, **options)
+    with timer() as t:
+        spans = labeller.label([s.tokens for s in src])
+    return [Sentence(s.tokens, list(p), s.id, dict(s.meta)) for s, p in zip(src, spans)], t[0]
+
+
+def _load_target(data_dir, config: EuroparlConfig, tgt_lang: str, src: list[Sentence]) -> list[Sentence]:
+    if tgt_lang == config.src:
+        raise ValueError(f"source and target are both {tgt_lang!r}")
+    tgt = load_europarl(data_dir, tgt_lang)
+    if len(tgt) != len(src):
+        raise ValueError(f"{config.src} has {len(src)} sentences but {tgt_lang} {len(tgt)}")
+    return tgt
+
+
+def _link_scores(src: list[Sentence], tgt: list[Sentence], alignments: list[Alignment]) -> dict:
+    """Entity-link precision/recall of the alignments (MISC ignored): an alignment-quality proxy."""
+    from annoproj.evaluate.alignment import entity_link_scores
+
+    s = entity_link_scores([x.spans for x in src], [x.spans for x in tgt], alignments,
+                           ignore={"MISC"})  # fmt: skip
+    return {"link_precision": s.precision, "link_recall": s.recall}
 
 
 def summary_rows(rows: list[dict]) -> list[dict]:
@@ -150,9 +321,13 @@ def summary_rows(rows: list[dict]) -> list[dict]:
     out = list(rows)
     if len(rows) > 1:
         avg = {k: rows[0][k] for k in ("src", "method", "scorers", "solver", "symmetrize")}
+        avg.update({k: rows[0][k] for k in ("refine", "combine", "source_labels") if k in rows[0]})
         avg["tgt"] = "avg"
         for key in ("precision", "recall", "f1", "f1_misc", "align_s", "project_s"):
             avg[key] = round(statistics.mean(r[key] for r in rows), 4)
+        for key in ("refine_s", "refine_runs", "link_precision", "link_recall"):
+            if all(key in r for r in rows):
+                avg[key] = round(statistics.mean(r[key] for r in rows), 4)
         out.append(avg)
     return out
 

@@ -31,6 +31,29 @@ def europarl(
     docs: Optional[Path] = typer.Option(None, help="Update the Europarl table of this Markdown file (docs/benchmarks.md)."),
     fail_under: float = typer.Option(0.0, help="Exit 5 if the average F1 (MISC ignored) is below this."),
     json_out: bool = typer.Option(False, "--json", help="One JSON object per language pair on stdout."),
+    refine: str = typer.Option("none", help=(
+        "Refine the alignments before projecting: none, pivot (the other Europarl languages) "
+        "or backtranslation (needs --backtranslations).")),
+    pivots: Optional[str] = typer.Option(None, help=(
+        "Pivot languages for --refine pivot, comma separated [default: those neither source nor target].")),
+    backtranslations: Optional[Path] = typer.Option(None, help=(
+        "For --refine backtranslation: a folder of {tgt}-{src}.txt files (the targets translated "
+        "into the source language, one tokenised sentence a line), or one file for one target.")),
+    combine: str = typer.Option("confirm", help=(
+        "How refinement combines composed paths with the direct links: confirm, vote, union, "
+        "intersect-grow or weighted (docs/refinement.md).")),
+    combine_k: Optional[int] = typer.Option(None, min=1, help=(
+        "Votes a link needs (combine confirm, vote, intersect-grow).")),
+    aligner: str = typer.Option("eflomal", help=(
+        "Word aligner: eflomal, or the neural simalign / awesome (need annoproj[neural]).")),
+    aligner_model: str = typer.Option("bert-base-multilingual-cased", help=(
+        "Encoder of a neural aligner: hub name or folder (e.g. xlm-roberta-large, sentence-transformers/LaBSE).")),
+    aligner_layer: int = typer.Option(8, help="Encoder layer a neural aligner reads (0: embeddings)."),
+    aligner_method: str = typer.Option("itermax", help="simalign link extraction: itermax, argmax or match."),
+    device: str = typer.Option("auto", help="Device of a neural aligner: auto, cpu or cuda."),
+    source_labels: str = typer.Option("gold", "--source-labels", help=(
+        "Source entities: gold, or predicted by a labeller: spacy, spacy:<pipeline>, or a "
+        "Hugging Face NER model name or folder (scored against the target gold).")),
 ) -> None:
     """Project gold Europarl entities from SRC onto each TGT and score them (F1 with and without MISC)."""
     from annoproj.bench.common import markdown_table, update_docs_section, write_results
@@ -41,8 +64,18 @@ def europarl(
         scorers=[s.strip() for s in scorers.split(",") if s.strip()], solver=solver,
         aligner={"symmetrize": symmetrize, "prefix_len": prefix_len,
                  "identical_words": identical_words},
-        seed=seed, runs=runs,
+        seed=seed, runs=runs, refine=refine,
+        pivots=[p.strip() for p in pivots.split(",") if p.strip()] if pivots else None,
+        backtranslations=str(backtranslations) if backtranslations else None,
+        combine=combine, combine_options={} if combine_k is None else {"k": combine_k},
+        aligner_name=aligner, source_labels=source_labels,
+        neural_aligner={"model": aligner_model, "layer": aligner_layer, "device": device,
+                        **({"method": aligner_method} if aligner == "simalign" else {})},
     )  # fmt: skip
+    if aligner not in ("eflomal", "simalign", "awesome"):
+        raise fail(f"unknown --aligner {aligner!r}: use eflomal, simalign or awesome", 2)
+    if refine not in ("none", "pivot", "backtranslation"):
+        raise fail(f"unknown --refine {refine!r}: use none, pivot or backtranslation", 2)
     on_row = emit_json if json_out else None
     try:
         rows = run_europarl(config, data_dir=data_dir, on_row=on_row)
@@ -50,13 +83,29 @@ def europarl(
         raise fail(str(exc), EXIT_INPUT) from exc
     except ValueError as exc:
         raise fail(str(exc), 2) from exc
-    table = markdown_table(summary_rows(rows), COLUMNS)
+    except ImportError as exc:  # a missing optional package or model (neural aligners)
+        from annoproj.cli.common import EXIT_DEPENDENCY
+
+        raise fail(str(exc), EXIT_DEPENDENCY) from exc
+    columns = COLUMNS if refine == "none" else COLUMNS[:6] + REFINE_COLUMNS + COLUMNS[6:] + [
+        ("refine_s", "refine s")]
+    if aligner != "eflomal":
+        columns = [("aligner", "aligner") if key == "symmetrize" else (key, head) for key, head in columns]
+    if source_labels != "gold":
+        columns = columns[:2] + [("source_labels", "source labels")] + columns[2:]
+    table = markdown_table(summary_rows(rows), columns)
     if not json_out:
         typer.echo(table)
     if out is not None:
         write_results(out, "europarl", rows, config_dict(config))
     if docs is not None:
         key = f"europarl-{config.src}-{config.method}"
+        if refine != "none":
+            key += f"-{refine}"
+        if aligner != "eflomal":
+            key += f"-{aligner}"
+        if source_labels != "gold":
+            key += "-" + source_labels.replace("/", "_").replace(":", "_")
         update_docs_section(docs, key, table)
     avg = sum(r["f1"] for r in rows) / len(rows)
     if avg < fail_under:
@@ -68,4 +117,286 @@ COLUMNS = [
     ("solver", "solver"), ("symmetrize", "links"), ("precision", "P"), ("recall", "R"),
     ("f1", "F1 (no MISC)"), ("f1_std", "F1 sd"), ("f1_misc", "F1 (MISC)"),
     ("align_s", "align s"), ("project_s", "project s"),
+]
+#: Extra columns of a run with --refine.
+REFINE_COLUMNS = [("refine", "refine"), ("combine", "combine"), ("pivots", "pivots")]
+
+
+@bench_app.command("masakhaner")
+def masakhaner(
+    langs: Optional[str] = typer.Option(None, help=(
+        "Languages, comma separated (e.g. hau,nya) [default: all whose files are present].")),
+    method: str = typer.Option(defaults.METHOD, help=(
+        "Projection methods to train on, comma separated (heuristic, match); '' for none.")),
+    baselines: str = typer.Option("tprojection,gold", help=(
+        "Also train on: tprojection (T-Projection tags), gold (MasakhaNER train); '' for none.")),
+    scorers: str = typer.Option(",".join(defaults.SCORERS), help="Matching scorers (method match)."),
+    solver: str = typer.Option(defaults.SOLVER, help="Matching solver: exact or greedy."),
+    seed: int = typer.Option(0, help="Seed of eflomal's sampler."),
+    limit: Optional[int] = typer.Option(None, min=1, help=(
+        "Use only the first N translated and gold train sentences (quick runs).")),
+    split: str = typer.Option("test", help="MasakhaNER split to score on: test or dev."),
+    dev_fallback: bool = typer.Option(False, "--dev-fallback", help=(
+        "Score on dev.txt for languages whose test.txt is withheld (else they are skipped).")),
+    drop_partial: bool = typer.Option(False, "--drop-partial", help=(
+        "Leave out of training the sentences where a source entity was not projected.")),
+    misc: str = typer.Option("loc", help=(
+        "English MISC entities: drop, or loc (project them; target words known as a "
+        "location elsewhere in the projected data become LOC).")),
+    name_keys: bool = typer.Option(True, help=(
+        "Align names without the prefixes glued to them (laseParis -> Paris).")),
+    repair_tokens: bool = typer.Option(True, help=(
+        "Glue split combining accents back onto their word in the translations.")),
+    c1: float = typer.Option(0.1, help="CRF L1 regularisation."),
+    c2: float = typer.Option(0.1, help="CRF L2 regularisation."),
+    max_iterations: int = typer.Option(100, help="CRF L-BFGS iterations."),
+    data_dir: Optional[Path] = typer.Option(None, envvar="ANNOPROJ_DATA",
+                                            help="Shared data folder [default: ../shared/data]."),
+    out: Optional[Path] = typer.Option(None, help="Write the rows as a JSON result file here."),
+    docs: Optional[Path] = typer.Option(None, help="Update the MasakhaNER table of this Markdown file (docs/benchmarks.md)."),
+    plot: Optional[Path] = typer.Option(None, help="Draw a bar chart of F1 to this PNG (needs matplotlib)."),
+    fail_under: float = typer.Option(0.0, help="Exit 5 if the first method's average F1 is below this."),
+    json_out: bool = typer.Option(False, "--json", help="One JSON object per (language, train source) on stdout."),
+) -> None:
+    """Translate-train on MasakhaNER 2.0: project CoNLL-2003 entities onto NLLB translations,
+    train a CRF, and score it against T-Projection tags and in-language gold training."""
+    from annoproj.bench.common import markdown_table, update_docs_section, write_results
+    from annoproj.bench.masakhaner import (
+        DETAIL_COLUMNS,
+        MasakhanerConfig,
+        plot_results,
+        run_masakhaner,
+        summary_table,
+    )
+    from annoproj.cli.common import EXIT_DEPENDENCY
+    from annoproj.train import MissingDependencyError
+
+    def split_list(value: str | None) -> list[str]:
+        return [v.strip() for v in value.split(",") if v.strip()] if value else []
+
+    if plot is not None:
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            raise fail("--plot needs matplotlib, which is not installed: "
+                       "pip install 'annoproj[plot]'", EXIT_DEPENDENCY) from None
+    try:
+        config = MasakhanerConfig(
+            langs=split_list(langs) or None, methods=split_list(method),
+            baselines=split_list(baselines), scorers=split_list(scorers), solver=solver,
+            seed=seed, limit=limit, split=split, dev_fallback=dev_fallback,
+            drop_partial=drop_partial, misc=misc, name_keys=name_keys,
+            repair_tokens=repair_tokens,
+            crf={"c1": c1, "c2": c2, "max_iterations": max_iterations},
+        )  # fmt: skip
+    except ValueError as exc:
+        raise fail(str(exc), 2) from exc
+    if not config.methods and not config.baselines:
+        raise fail("nothing to train: give --method and/or --baselines", 2)
+
+    def note(msg: str) -> None:
+        typer.secho(msg, fg=typer.colors.YELLOW, err=True)
+
+    try:
+        rows = run_masakhaner(config, data_dir=data_dir, on_row=emit_json if json_out else None,
+                              on_note=note)
+    except FileNotFoundError as exc:
+        raise fail(str(exc), EXIT_INPUT) from exc
+    except MissingDependencyError as exc:
+        raise fail(str(exc), EXIT_DEPENDENCY) from exc
+    except (ValueError, KeyError) as exc:
+        raise fail(str(exc), 2) from exc
+    if not rows:
+        raise fail("no language could be run (see the notes above)", EXIT_INPUT)
+    table = summary_table(rows)
+    if not json_out:
+        typer.echo(f"MasakhaNER 2.0 {config.split} F1 (PER, ORG, LOC), CRF trained on:\n")
+        typer.echo(table)
+        typer.echo("")
+        typer.echo(markdown_table(rows, DETAIL_COLUMNS))
+    if out is not None:
+        write_results(out, "masakhaner", rows, config.to_dict())
+    if docs is not None:
+        update_docs_section(docs, f"masakhaner-{config.split}", table)
+    if plot is not None:
+        plot_results(rows, plot)
+    first = config.methods[0] if config.methods else config.baselines[0]
+    f1s = [r["f1"] for r in rows if r["train"] == first]
+    avg = sum(f1s) / len(f1s) if f1s else 0.0
+    if avg < fail_under:
+        raise fail(f"average F1 of {first} {avg:.4f} is below --fail-under {fail_under}",
+                   EXIT_TARGET)
+
+
+@bench_app.command("ablation")
+def ablation(
+    scorers: str = typer.Option("alignment,string", help=(
+        "Scorers to ablate, comma separated: each runs alone, then all fused "
+        "(alignment, string, lexical, ner, nmt, embedding, clip).")),
+    models: Optional[str] = typer.Option(None, help=(
+        "Models of the neural scorers: ner=M,nmt=M,embedding=M,clip=M (hub names or folders).")),
+    scorer_options: Optional[str] = typer.Option(None, help=(
+        'Further scorer options as JSON, e.g. \'{"nmt": {"normalize": "best"}, '
+        '"clip": {"pretrained": "laion5b_s13b_b90k"}}\'.')),
+    src: str = typer.Option("en", help="Source language: en, de, es or it."),
+    tgt: str = typer.Option("de,es,it", help="Target languages, comma separated."),
+    solver: str = typer.Option(defaults.SOLVER, help="Matching solver: exact or greedy."),
+    fusion: bool = typer.Option(True, help="Also run the fusion of all the scorers."),
+    min_score: Optional[float] = typer.Option(None, help=(
+        "Lowest pair score the matching may choose [default: the projector's].")),
+    device: str = typer.Option("auto", help="Device of the models: auto, cpu or cuda."),
+    batch_size: Optional[int] = typer.Option(None, min=1, help="Batch size of the neural scorers."),
+    fp16: bool = typer.Option(True, help="Half precision on a GPU."),
+    aligner: str = typer.Option("eflomal", help="Word aligner: eflomal, simalign or awesome."),
+    aligner_model: str = typer.Option("bert-base-multilingual-cased", help="Encoder of a neural aligner."),
+    aligner_layer: int = typer.Option(8, help="Encoder layer of a neural aligner."),
+    seed: int = typer.Option(0, help="Seed of eflomal's sampler."),
+    limit: Optional[int] = typer.Option(None, min=1, help="Use only the first N sentences (quick runs)."),
+    data_dir: Optional[Path] = typer.Option(None, envvar="ANNOPROJ_DATA",
+                                            help="Shared data folder [default: ../shared/data]."),
+    out: Optional[Path] = typer.Option(None, help="Write the rows as a JSON result file here."),
+    json_out: bool = typer.Option(False, "--json", help="One JSON object per (scorer set, language) on stdout."),
+) -> None:
+    """Europarl F1 of the matching projection with each scorer alone and all of them fused."""
+    from annoproj.bench.ablation import (
+        COLUMNS as ABLATION_COLUMNS,
+        AblationConfig,
+        parse_models,
+        parse_options,
+        pivot_table,
+        run_ablation,
+    )
+    from annoproj.bench.common import markdown_table, write_results
+    from annoproj.cli.common import EXIT_DEPENDENCY
+
+    if aligner not in ("eflomal", "simalign", "awesome"):
+        raise fail(f"unknown --aligner {aligner!r}: use eflomal, simalign or awesome", 2)
+    try:
+        config = AblationConfig(
+            scorers=scorers.split(","), models=parse_models(models),
+            options=parse_options(scorer_options), src=src,
+            tgts=[t.strip() for t in tgt.split(",") if t.strip()], solver=solver, fusion=fusion,
+            min_score=min_score,
+            device=device, batch_size=batch_size, fp16=fp16, aligner=aligner,
+            neural_aligner={"model": aligner_model, "layer": aligner_layer, "device": device},
+            seed=seed, limit=limit,
+        )  # fmt: skip
+        rows = run_ablation(config, data_dir=data_dir, on_row=emit_json if json_out else None)
+    except FileNotFoundError as exc:
+        raise fail(str(exc), EXIT_INPUT) from exc
+    except ImportError as exc:  # a missing optional package or model
+        raise fail(str(exc), EXIT_DEPENDENCY) from exc
+    except (ValueError, KeyError) as exc:
+        raise fail(str(exc), 2) from exc
+    if not json_out:
+        typer.echo(pivot_table(rows))
+        typer.echo("")
+        typer.echo(markdown_table(rows, ABLATION_COLUMNS))
+    if out is not None:
+        write_results(out, "ablation", rows, config.to_dict())
+
+
+@bench_app.command("labeller")
+def labeller(
+    model: str = typer.Option("spacy", help=(
+        "Labeller: spacy, spacy:<pipeline>, or a Hugging Face token-classification model "
+        "name or folder (e.g. Davlan/xlm-roberta-base-ner-hrl).")),
+    datasets: str = typer.Option("europarl-en,conll2003-test", help=(
+        "Data sets, comma separated: europarl-en, conll2003-test, conll2003-valid.")),
+    limit: Optional[int] = typer.Option(None, min=1, help="Use only the first N sentences of each."),
+    label_map: Optional[str] = typer.Option(None, help=(
+        "Label map of the labeller, e.g. 'DATE=O' [default: ontonotes for spaCy, none for HF].")),
+    aggregation: str = typer.Option("first", help="HF subword -> word aggregation: first, average or max."),
+    batch_size: int = typer.Option(32, min=1, help="Sentences per batch."),
+    device: str = typer.Option("auto", help="Device of a HF model: auto, cpu or cuda."),
+    data_dir: Optional[Path] = typer.Option(None, envvar="ANNOPROJ_DATA",
+                                            help="Shared data folder [default: ../shared/data]."),
+    out: Optional[Path] = typer.Option(None, help="Write the rows as a JSON result file here."),
+    json_out: bool = typer.Option(False, "--json", help="One JSON object per data set on stdout."),
+) -> None:
+    """Score a source NER labeller (F1 over PER, ORG, LOC) on English Europarl and CoNLL-2003."""
+    from annoproj.bench.common import markdown_table, write_results
+    from annoproj.bench.labeller import COLUMNS as LABELLER_COLUMNS
+    from annoproj.bench.labeller import run_labeller_bench
+    from annoproj.cli.common import EXIT_DEPENDENCY
+    from annoproj.train.base import MissingDependencyError, ModelError
+
+    opts: dict = {"batch_size": batch_size, "device": device, "aggregation": aggregation}
+    if label_map is not None:
+        opts["label_map"] = label_map
+    names = [d.strip() for d in datasets.split(",") if d.strip()]
+    try:
+        rows = run_labeller_bench(model, data_dir=data_dir, datasets=names, limit=limit,
+                                  on_row=emit_json if json_out else None, **opts)
+    except FileNotFoundError as exc:
+        raise fail(str(exc), EXIT_INPUT) from exc
+    except (MissingDependencyError, ModelError) as exc:
+        raise fail(str(exc), EXIT_DEPENDENCY) from exc
+    except ValueError as exc:
+        raise fail(str(exc), 2) from exc
+    if not json_out:
+        typer.echo(markdown_table(rows, LABELLER_COLUMNS))
+    if out is not None:
+        write_results(out, "labeller", rows, {"model": model, "datasets": names, "limit": limit,
+                                              **opts})
+
+
+@bench_app.command("speed")
+def speed(
+    pairs: int = typer.Option(1_000_000, min=1, help="Sentence pairs in the synthetic corpus."),
+    method: str = typer.Option(defaults.METHOD, help="Projection method."),
+    runs: str = typer.Option("process:1,process:2,ray:2",
+                             help="Projection runs as BACKEND:WORKERS, comma separated."),
+    align_pairs: int = typer.Option(10_000, min=0, help="Pairs for the eflomal throughput row (0: skip)."),
+    chunk_size: int = typer.Option(20_000, min=1, help="Sentence pairs per checkpointed chunk."),
+    scaling: bool = typer.Option(True, help="Add the solver scaling rows (length x entities)."),
+    work_dir: Optional[Path] = typer.Option(None, help="Where to write the synthetic corpus [default: temp]."),
+    data_dir: Optional[Path] = typer.Option(None, envvar="ANNOPROJ_DATA",
+                                            help="Shared data folder [default: ../shared/data]."),
+    out: Optional[Path] = typer.Option(None, help="Write the rows as a JSON result file here."),
+    docs: Optional[Path] = typer.Option(None, help="Update the speed tables of this Markdown file."),
+    json_out: bool = typer.Option(False, "--json", help="One JSON object per line."),
+) -> None:
+    """Throughput, scaling with workers and backends, peak memory, and solver cost growth."""
+    from annoproj.bench.common import markdown_table, update_docs_section, write_results
+    from annoproj.bench.speed import SpeedConfig, run_speed
+
+    try:
+        run_list = [(b.split(":")[0], int(b.split(":")[1]) if ":" in b else 1)
+                    for b in runs.split(",") if b.strip()]
+    except ValueError as exc:
+        raise fail(f"--runs {runs!r}: use BACKEND:WORKERS, e.g. process:2", 2) from exc
+    config = SpeedConfig(pairs=pairs, method=method, runs=run_list, align_pairs=align_pairs,
+                         chunk_size=chunk_size, scaling=scaling,
+                         work_dir=str(work_dir) if work_dir else None)
+    try:
+        rows = run_speed(config, data_dir=data_dir, on_row=emit_json if json_out else None)
+    except FileNotFoundError as exc:
+        raise fail(str(exc), EXIT_INPUT) from exc
+    stage_rows = [r for r in rows if r["stage"] != "solve"]
+    solve_rows = [r for r in rows if r["stage"] == "solve"]
+    t1 = markdown_table(stage_rows, SPEED_COLUMNS)
+    t2 = markdown_table(solve_rows, SOLVE_COLUMNS) if solve_rows else ""
+    if not json_out:
+        typer.echo(t1)
+        if t2:
+            typer.echo("\n" + t2)
+    if out is not None:
+        from dataclasses import asdict
+
+        write_results(out, "speed", rows, asdict(config))
+    if docs is not None:
+        update_docs_section(docs, "speed", t1)
+        if t2:
+            update_docs_section(docs, "speed-solvers", t2)
+
+
+SPEED_COLUMNS = [
+    ("stage", "stage"), ("backend", "backend"), ("workers", "workers"), ("sentences", "sentences"),
+    ("seconds", "seconds"), ("sentences_per_s", "sent/s"), ("peak_mem_mb", "peak MB (driver)"),
+    ("workers_peak_mem_mb", "peak MB (one worker)"), ("output_sha256", "output sha256"),
+]
+SOLVE_COLUMNS = [
+    ("length", "target length"), ("entities", "entities"), ("candidates", "candidates"),
+    ("backend", "solver"), ("ms_per_sentence", "ms / sentence"), ("objective", "total score"),
 ]

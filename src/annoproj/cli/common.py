@@ -93,3 +93,26 @@ def emit_json(row: dict) -> None:
     """One JSON object on one line of stdout."""
     sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
     sys.stdout.flush()
+
+
+class progress_bar:  # noqa: N801 - used like a function
+    """Context manager yielding `advance(n)`; draws a bar on a terminal stderr when `show`."""
+
+    def __init__(self, *, total: int | None, label: str, show: bool = True) -> None:
+        self.total, self.label = total, label
+        self.show = show and sys.stderr.isatty()
+        self._bar = None
+
+    def __enter__(self):
+        if not self.show:
+            return lambda n=1: None
+        from rich.progress import Progress
+
+        self._bar = Progress(transient=True)
+        self._bar.__enter__()
+        task = self._bar.add_task(self.label, total=self.total)
+        return lambda n=1: self._bar.advance(task, n)
+
+    def __exit__(self, *exc) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(*exc)

@@ -8,12 +8,16 @@ from typing import Optional
 import typer
 
 from annoproj import defaults
+from annoproj.cli import pipeline as _pipeline
 from annoproj.cli.bench import bench_app
+from annoproj.cli.report import report as _report
 from annoproj.cli.common import (
+    EXIT_DEPENDENCY,
     EXIT_INPUT,
     emit_json,
     fail,
     progress,
+    progress_bar,
     read_sentences,
 )
 
@@ -25,6 +29,9 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(bench_app, name="bench")
+app.command("translate-train")(_pipeline.translate_train)
+app.command("translate-test")(_pipeline.translate_test)
+app.command("report")(_report)
 
 
 def _version(value: bool) -> None:
@@ -111,51 +118,83 @@ def project(
     tgt: Path = typer.Argument(..., help="Target sentences, parallel to SRC (tags, if any, are ignored)."),
     output: Path = typer.Option(..., "--output", "-o",
                                 help="Where to write: .conll (tags) or .jsonl (spans with scores)."),
-    alignments: Optional[Path] = typer.Option(None, "--alignments", "-a",
-                                              help="Pharaoh links from any aligner; default: run eflomal."),
+    alignments: Optional[Path] = typer.Option(None, "--alignments", "-a", help=(
+        "Pharaoh links from any aligner (input is then streamed); default: run eflomal and "
+        "keep its links in OUTPUT.links.")),
     method: str = typer.Option(defaults.METHOD, help="heuristic or match."),
     scorers: str = typer.Option(",".join(defaults.SCORERS),
                                 help="Matching scorers, comma separated (method match)."),
-    solver: str = typer.Option(defaults.SOLVER, help="Matching solver: exact or greedy."),
+    solver: str = typer.Option(defaults.SOLVER, help="Matching solver: exact, greedy or ilp."),
     labels: Optional[str] = typer.Option(None, help="Label map applied to source spans, e.g. 'MISC=O,DATE=O'."),
     min_confidence: float = typer.Option(0.0, help=(
         "Drop target sentences whose least confident span scores below this, or that lost an entity.")),
     fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP),
     symmetrize: str = typer.Option(defaults.ALIGNER["symmetrize"], help="Symmetrisation when aligning."),
     seed: int = typer.Option(0, help="Seed of eflomal's sampler."),
+    workers: int = typer.Option(1, min=1, help="Worker processes (or Ray actors) for projection."),
+    backend: str = typer.Option("process", help="process (this machine) or ray."),
+    ray_address: Optional[str] = typer.Option(None, help="Join this Ray cluster (default: start a local one)."),
+    chunk_size: int = typer.Option(20000, min=1, help=(
+        "Sentence pairs per checkpoint: a rerun after an interruption skips finished chunks.")),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary."),
 ) -> None:
     """Project the source entities onto the target sentences."""
-    from annoproj.pipeline.projection import ProjectionJob, run_projection
+    from annoproj.bench.common import timer
+    from annoproj.pipeline.projection import ProjectionJob
+    from annoproj.pipeline.stream import InputMismatchError, project_files
 
-    s, t = _load(src, fmt), _load(tgt, fmt)
-    if len(s) != len(t):
-        raise fail(f"{src} has {len(s)} sentences but {tgt} has {len(t)}", EXIT_INPUT)
-    links = None
-    if alignments is not None:
-        from annoproj.data.io import read_pharaoh
+    job = ProjectionJob(method=method, scorers=_split(scorers), solver=solver)
+    align_s = 0.0
+    if alignments is None:
+        from annoproj.align.eflomal import EflomalAligner
+        from annoproj.data.io import write_pharaoh
 
-        try:
-            links = read_pharaoh(alignments)
-        except (FileNotFoundError, ValueError) as exc:
-            raise fail(str(exc), EXIT_INPUT) from exc
-        if len(links) != len(s):
-            raise fail(f"{alignments} has {len(links)} lines but {src} has {len(s)} sentences",
-                       EXIT_INPUT)
-    job = ProjectionJob(method=method, scorers=_split(scorers), solver=solver,
-                        label_map=labels, min_confidence=min_confidence,
-                        aligner=dict(defaults.ALIGNER, symmetrize=symmetrize, seed=seed))
+        s, t = _load(src, fmt), _load(tgt, fmt)
+        if len(s) != len(t):
+            raise fail(f"{src} has {len(s)} sentences but {tgt} has {len(t)}", EXIT_INPUT)
+        aligner = EflomalAligner(**dict(defaults.ALIGNER, seed=seed,
+                                        symmetrize=defaults.symmetrize_for(method, symmetrize)))
+        with timer() as tm:
+            links = aligner.align([x.tokens for x in s], [x.tokens for x in t])
+        align_s = tm[0]
+        alignments = output.with_name(output.name + ".links")
+        write_pharaoh(alignments, links)
+        del s, t, links
+    total = None if quiet else _count_lines(alignments)
+    bar = progress_bar(total=total, label="projecting", show=not quiet)
     try:
-        summary = run_projection(job, s, t, output, alignments=links,
-                                 progress=lambda it, **kw: progress(it, show=not quiet, **kw))
-    except ValueError as exc:
+        with timer() as tm, bar as advance:
+            summary = project_files(
+                src, tgt, alignments, output, method=method, options=job.projector_options(),
+                label_map=labels, fmt=fmt, backend=backend, workers=workers,
+                ray_address=ray_address, chunk_size=chunk_size, min_confidence=min_confidence,
+                on_chunk=advance)
+    except ImportError as exc:
+        raise fail(str(exc), EXIT_DEPENDENCY) from exc
+    except (FileNotFoundError, InputMismatchError, ValueError) as exc:
         raise fail(str(exc), EXIT_INPUT) from exc
-    if summary["skipped"]:
-        typer.secho(f"{summary['skipped']} sentence pairs could not be projected; reasons in "
-                    f"{summary['skipped_log']}", fg=typer.colors.YELLOW, err=True)
+    log = output.with_name(output.name + ".skipped.tsv")
+    if summary.skipped:
+        typer.secho(f"{summary.skipped} sentence pairs could not be projected; reasons in {log}",
+                    fg=typer.colors.YELLOW, err=True)
     if json_out:
-        emit_json(summary)
+        emit_json({"sentences": summary.sentences, "written": summary.written,
+                   "skipped": summary.skipped, "skipped_log": str(log) if summary.skipped else None,
+                   "spans": summary.spans, "align_s": round(align_s, 3),
+                   "project_s": round(tm[0], 3), "resumed_chunks": summary.resumed_chunks,
+                   "output": str(output), "alignments": str(alignments)})
+
+
+def _count_lines(path: Path) -> int | None:
+    """Lines of a Pharaoh file (one per sentence pair), for the progress bar."""
+    from annoproj.data.io.files import open_text
+
+    try:
+        with open_text(path, "r") as f:
+            return sum(1 for _ in f)
+    except OSError:
+        return None
 
 
 @app.command()
@@ -181,6 +220,261 @@ def evaluate(
         typer.echo(f"{name:<10}{r.precision:>10.4f}{r.recall:>10.4f}{r.f1:>10.4f}{r.support:>10}")
     m = report.micro
     typer.echo(f"{'micro':<10}{m.precision:>10.4f}{m.recall:>10.4f}{m.f1:>10.4f}{m.support:>10}")
+
+
+@app.command()
+def train(
+    train_file: Path = typer.Option(..., "--train", help="Training sentences with entities (CoNLL or JSONL)."),
+    out: Path = typer.Option(..., "--out", "-o", help="Model folder to write."),
+    dev: Optional[Path] = typer.Option(None, help="Development sentences, scored after training."),
+    trainer: str = typer.Option("crf", help="Trainer: crf."),
+    label_map: Optional[str] = typer.Option(None, "--label-map", help=(
+        "Label map applied to train and dev spans, e.g. 'MISC=O' or 'DATE=O'.")),
+    c1: float = typer.Option(0.1, help="CRF L1 regularisation."),
+    c2: float = typer.Option(0.1, help="CRF L2 regularisation."),
+    max_iterations: int = typer.Option(100, help="CRF L-BFGS iterations."),
+    scheme: str = typer.Option("IOB2", help="Tag scheme the CRF learns: IOB2 or BIOES."),
+    fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP),
+    json_out: bool = typer.Option(False, "--json", help="Print a JSON summary."),
+) -> None:
+    """Train an NER tagger on (projected) annotations and save it as a model folder."""
+    from annoproj.cli.common import EXIT_DEPENDENCY, EXIT_USAGE
+    from annoproj.data.labels import LabelMap
+    from annoproj.data.model import Sentence
+    from annoproj.registry import RegistryError
+    from annoproj.train import MissingDependencyError, trainers
+
+    options = {"c1": c1, "c2": c2, "max_iterations": max_iterations, "scheme": scheme}
+    try:
+        fit = trainers.create(trainer, **options)
+    except RegistryError as exc:
+        raise fail(str(exc), EXIT_USAGE) from exc
+    except ValueError as exc:
+        raise fail(str(exc), EXIT_USAGE) from exc
+    try:
+        lmap = LabelMap.parse(label_map) if label_map else None
+    except ValueError as exc:
+        raise fail(str(exc), EXIT_USAGE) from exc
+
+    def load(path: Path) -> list[Sentence]:
+        sents = _load(path, fmt)
+        if lmap is not None:
+            sents = [Sentence(s.tokens, lmap.map_spans(s.spans), s.id, s.meta) for s in sents]
+        return sents
+
+    sents = load(train_file)
+    dev_sents = load(dev) if dev is not None else None
+    if not any(s.tokens for s in sents):
+        raise fail(f"{train_file} has no sentences to train on", EXIT_INPUT)
+    try:
+        tagger = fit.fit(sents, dev=dev_sents)
+    except MissingDependencyError as exc:
+        raise fail(str(exc), EXIT_DEPENDENCY) from exc
+    tagger.info.update({"train_file": str(train_file), "label_map": label_map})
+    tagger.save(out)
+    summary = {"model": str(out), "trainer": trainer, "labels": tagger.entity_types,
+               **{k: v for k, v in tagger.info.items() if k not in ("train_file", "label_map")}}
+    if json_out:
+        emit_json(summary)
+    else:
+        dev_f1 = f", dev F1 {summary['dev']['f1']:.4f}" if "dev" in summary else ""
+        typer.echo(f"trained {trainer} on {summary['sentences']} sentences in "
+                   f"{summary['train_s']:.1f} s{dev_f1}; saved to {out}")
+
+
+@app.command()
+def tag(
+    model: Path = typer.Option(..., "--model", "-m", help="Model folder written by `annoproj train`."),
+    input_file: Path = typer.Option(..., "--input", "-i", help="Sentences to tag: CoNLL, JSONL or tokenised text."),
+    output: Path = typer.Option(..., "--output", "-o", help="Where to write: .jsonl (spans) or CoNLL (anything else)."),
+    fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP),
+    json_out: bool = typer.Option(False, "--json", help="Print a JSON summary."),
+) -> None:
+    """Tag sentences with a trained model (existing tags in the input are replaced)."""
+    from annoproj.bench.common import timer
+    from annoproj.cli.common import EXIT_DEPENDENCY
+    from annoproj.data.io import write_conll, write_jsonl
+    from annoproj.train import MissingDependencyError, ModelError, load_tagger
+
+    try:
+        tagger = load_tagger(model)
+    except (ModelError, MissingDependencyError) as exc:
+        raise fail(str(exc), EXIT_DEPENDENCY) from exc
+    sents = _load(input_file, fmt)
+    with timer() as tm:
+        spans = tagger.predict([s.tokens for s in sents])
+    from annoproj.data.model import Sentence
+
+    tagged = [Sentence(list(s.tokens), p, s.id, s.meta) for s, p in zip(sents, spans)]
+    name = output.name.lower()
+    if name.endswith((".jsonl", ".jsonl.gz", ".jsonl.zst", ".json")):
+        write_jsonl(output, tagged)
+    else:
+        write_conll(output, tagged)
+    summary = {"sentences": len(tagged), "tokens": sum(len(s.tokens) for s in tagged),
+               "entities": sum(len(p) for p in spans), "seconds": round(tm[0], 3),
+               "output": str(output)}
+    if json_out:
+        emit_json(summary)
+
+
+def _write_sentences(output: Path, sentences) -> None:
+    """CoNLL, JSONL (by the suffix of `output`) or tokenised text (any other suffix)."""
+    from annoproj.data.io import write_conll, write_jsonl, write_tokenized
+
+    name = output.name.lower()
+    for suffix in (".gz", ".zst"):
+        name = name.removesuffix(suffix)
+    if name.endswith((".jsonl", ".json")):
+        write_jsonl(output, sentences)
+    elif name.endswith((".conll", ".conllu", ".iob", ".bio", ".bioes", ".tsv")):
+        write_conll(output, sentences)
+    else:
+        write_tokenized(output, [s.tokens for s in sentences])
+
+
+@app.command("translate")
+def translate_cmd(
+    model: str = typer.Option(..., "--model", "-m", help=(
+        "Seq2seq model: Hugging Face name or folder (facebook/nllb-200-distilled-600M, "
+        "facebook/m2m100_418M, Helsinki-NLP/opus-mt-en-de); with --backend ct2 a CTranslate2 folder.")),
+    src_lang: str = typer.Option(..., "--src-lang", help="Source language: ISO 639-1/3 (eng, en) or the model's code (eng_Latn)."),
+    tgt_lang: str = typer.Option(..., "--tgt-lang", help="Target language, e.g. hau or hau_Latn."),
+    input_file: Path = typer.Option(..., "--input", "-i", help="Sentences: CoNLL, JSONL or text (one sentence a line)."),
+    output: Path = typer.Option(..., "--output", "-o", help=(
+        "Translations: .conll / .jsonl (with projected entities under --markers), else tokenised text.")),
+    backend: str = typer.Option("hf", help="hf (transformers) or ct2 (CTranslate2, faster)."),
+    tokenizer: Optional[str] = typer.Option(None, help="ct2: the original model for the tokenizer [default: the folder]."),
+    device: str = typer.Option("auto", help="auto, cpu or cuda."),
+    batch_size: int = typer.Option(16, min=1, help="Sentences per batch."),
+    num_beams: int = typer.Option(1, min=1, help="Beam size (1: greedy)."),
+    max_length: int = typer.Option(256, min=1, help="Most subword tokens in and out."),
+    cache: Optional[Path] = typer.Option(None, help="SQLite file caching translations per sentence."),
+    markers: bool = typer.Option(False, "--markers", help=(
+        "Project the input entities by translating them inside markers (EasyProject).")),
+    marker_style: str = typer.Option("brackets", help="Markers: brackets ([ ]) or xml (<e0> </e0>)."),
+    fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP),
+    json_out: bool = typer.Option(False, "--json", help="Print a JSON summary on stdout."),
+) -> None:
+    """Machine-translate sentences (NLLB-200, M2M-100, Marian) with transformers or CTranslate2."""
+    from annoproj.bench.common import timer
+    from annoproj.cli.common import EXIT_DEPENDENCY
+    from annoproj.data.model import Sentence
+    from annoproj.train.base import MissingDependencyError, ModelError
+    from annoproj.translate import make_translator
+
+    if backend not in ("hf", "ct2"):
+        raise fail(f"unknown --backend {backend!r}: use hf or ct2", 2)
+    sents = _load(input_file, fmt)
+    opts: dict = dict(src_lang=src_lang, tgt_lang=tgt_lang, device=device, batch_size=batch_size,
+                      num_beams=num_beams, max_length=max_length, cache=cache)
+    if backend == "ct2" and tokenizer:
+        opts["tokenizer"] = tokenizer
+    skipped: list = []
+    try:
+        translator = make_translator(backend, model, **opts)
+        with timer() as tm:
+            if markers:
+                from annoproj.project.markers import MarkerProjector
+
+                proj = MarkerProjector(translator, style=marker_style)
+                tgt_tokens, result = proj.project_with_translation(sents)
+                spans = [[p.span() for p in ps] for ps in result.spans]
+                skipped = result.skipped
+            else:
+                tgt_tokens = translator.translate([s.tokens for s in sents])
+                spans = [[] for _ in sents]
+    except (MissingDependencyError, ModelError) as exc:
+        raise fail(str(exc), EXIT_DEPENDENCY) from exc
+    except FileNotFoundError as exc:
+        raise fail(str(exc), EXIT_INPUT) from exc
+    except ValueError as exc:
+        raise fail(str(exc), 2) from exc
+    out = [Sentence(list(t), sp, s.id, dict(s.meta)) for s, t, sp in zip(sents, tgt_tokens, spans)]
+    _write_sentences(output, out)
+    if json_out:
+        emit_json({"sentences": len(out), "tokens": sum(len(s.tokens) for s in out),
+                   "entities": sum(len(s.spans) for s in out), "skipped": len(skipped),
+                   "seconds": round(tm[0], 3), "output": str(output)})
+
+
+@app.command("label")
+def label_cmd(
+    model: str = typer.Option("spacy", "--model", "-m", help=(
+        "Labeller: spacy, spacy:<pipeline>, or a Hugging Face token-classification model name "
+        "or folder (e.g. Davlan/xlm-roberta-base-ner-hrl).")),
+    input_file: Path = typer.Option(..., "--input", "-i", help="Sentences: CoNLL, JSONL or tokenised text."),
+    output: Path = typer.Option(..., "--output", "-o", help="Labelled sentences: .jsonl, else CoNLL."),
+    label_map: Optional[str] = typer.Option(None, help=(
+        "Rename/drop labels, e.g. 'DATE=O,MISC=O' [default: ontonotes for spaCy, none for HF].")),
+    aggregation: str = typer.Option("first", help="HF subword -> word aggregation: first, average or max."),
+    batch_size: int = typer.Option(32, min=1, help="Sentences per batch."),
+    device: str = typer.Option("auto", help="auto, cpu or cuda."),
+    fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP),
+    json_out: bool = typer.Option(False, "--json", help="Print a JSON summary on stdout."),
+) -> None:
+    """Tag source sentences with a pretrained NER model (spaCy or Hugging Face); input tags are replaced."""
+    from annoproj.bench.common import timer
+    from annoproj.cli.common import EXIT_DEPENDENCY
+    from annoproj.data.io import write_conll, write_jsonl
+    from annoproj.data.model import Sentence
+    from annoproj.label import make_labeller
+    from annoproj.train.base import MissingDependencyError, ModelError
+
+    opts: dict = {"batch_size": batch_size, "device": device, "aggregation": aggregation}
+    if label_map is not None:
+        opts["label_map"] = label_map
+    sents = _load(input_file, fmt)
+    try:
+        labeller = make_labeller(model, **opts)
+        with timer() as tm:
+            spans = labeller.label([s.tokens for s in sents])
+    except (MissingDependencyError, ModelError) as exc:
+        raise fail(str(exc), EXIT_DEPENDENCY) from exc
+    except ValueError as exc:
+        raise fail(str(exc), 2) from exc
+    out = [Sentence(list(s.tokens), p, s.id, dict(s.meta)) for s, p in zip(sents, spans)]
+    name = output.name.lower()
+    if name.endswith((".jsonl", ".jsonl.gz", ".jsonl.zst", ".json")):
+        write_jsonl(output, out)
+    else:
+        write_conll(output, out)
+    if json_out:
+        emit_json({"sentences": len(out), "entities": sum(len(p) for p in spans),
+                   "seconds": round(tm[0], 3), "output": str(output)})
+
+
+@app.command("evaluate-alignment")
+def evaluate_alignment(
+    gold: Path = typer.Option(..., "--gold", "-g", help=(
+        "Gold links, one sentence pair a line: i-j sure, i?j or ipj possible.")),
+    pred: Path = typer.Option(..., "--pred", "-p", help="Predicted Pharaoh links (i-j), same pairs."),
+    one_based: bool = typer.Option(False, "--one-based", help="Indices in both files start at 1."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+) -> None:
+    """Word-alignment precision, recall, F1 and AER against gold sure/possible links."""
+    from annoproj.data.io import read_pharaoh
+    from annoproj.data.model import Alignment
+    from annoproj.evaluate.alignment import alignment_scores, read_gold_alignments
+
+    try:
+        sure, possible = read_gold_alignments(gold, one_based=one_based)
+        links = read_pharaoh(pred)
+    except (FileNotFoundError, ValueError) as exc:
+        raise fail(str(exc), EXIT_INPUT) from exc
+    if one_based:
+        if any(len(a) and a.links.min() < 1 for a in links):
+            raise fail(f"{pred} has index 0 but --one-based was given", EXIT_INPUT)
+        links = [Alignment.from_arrays(a.links - 1) for a in links]
+    if len(links) != len(sure):
+        raise fail(f"{gold} has {len(sure)} lines but {pred} has {len(links)}", EXIT_INPUT)
+    scores = alignment_scores(links, sure, possible)
+    if json_out:
+        emit_json(scores.to_dict())
+        return
+    typer.echo(f"{'precision':>10}{'recall':>10}{'f1':>10}{'AER':>10}{'links':>8}{'sure':>8}{'possible':>10}")
+    typer.echo(f"{scores.precision:>10.4f}{scores.recall:>10.4f}{scores.f1:>10.4f}{scores.aer:>10.4f}"
+               f"{scores.predicted:>8}{scores.sure:>8}{scores.possible:>10}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -74,8 +74,11 @@ class Alignment:
         if len(links) == 0:
             return cls(_EMPTY_LINKS.copy(), None if scores is None else np.zeros(0, np.float32))
         if scores is None:
-            uniq = np.unique(links, axis=0)
-            return cls(uniq.astype(np.int32), None)
+            keys = (links[:, 0].astype(np.int64) << 32) | links[:, 1].astype(np.int64)
+            if len(keys) > 1 and not np.all(keys[1:] > keys[:-1]):
+                keys = np.unique(keys)
+                links = np.stack([keys >> 32, keys & 0xFFFFFFFF], axis=1).astype(np.int32)
+            return cls(np.ascontiguousarray(links), None)
         scores = np.asarray(scores, dtype=np.float32).reshape(-1)
         if len(scores) != len(links):
             raise ValueError(f"{len(links)} links but {len(scores)} scores")
@@ -146,3 +149,11 @@ def spans_to_array(spans: Sequence[Span] | Sequence[ProjectedSpan]) -> np.ndarra
     if not spans:
         return np.zeros((0, 2), dtype=np.int32)
     return np.asarray([(s[0], s[1]) for s in spans], dtype=np.int32)
+
+
+def check_spans(spans: Iterable[Sequence], n_tokens: int) -> None:
+    """Raise ValueError naming the first span that is empty or outside `n_tokens` tokens."""
+    for s in spans:
+        if not 0 <= s[0] < s[1] <= n_tokens:
+            raise ValueError(f"source span {s[0]}..{s[1]} ({s[2]}) does not fit a sentence of "
+                             f"{n_tokens} tokens")

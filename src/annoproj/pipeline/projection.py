@@ -1,13 +1,12 @@
-"""The projection job: align (unless links are given), project, filter, write."""
+"""A projection job over in-memory sentences: project in batches, filter uncertain pairs."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from annoproj import defaults
-from annoproj.data.model import Alignment, ProjectedSpan, Sentence, Span
+from annoproj.data.model import Alignment, ProjectedSpan, Sentence
 from annoproj.project.projectors import make_projector
 from annoproj.project.result import ProjectionResult
 
@@ -23,11 +22,12 @@ class ProjectionJob:
     min_confidence: float = 0.0
     aligner: dict = field(default_factory=lambda: dict(defaults.ALIGNER))
     batch_size: int = 2000
+    options: dict = field(default_factory=dict)
 
     def projector_options(self) -> dict:
         if self.method == "match":
-            return {"scorers": list(self.scorers), "solver": self.solver}
-        return {}
+            return {"scorers": list(self.scorers), "solver": self.solver, **self.options}
+        return dict(self.options)
 
 
 def uncertain(spans: Sequence[ProjectedSpan], n_source: int, min_confidence: float) -> str | None:
@@ -80,64 +80,3 @@ def project_sentences(
                     out.skipped.append((i, f"uncertain: {why}"))
         out.skipped.sort()
     return out
-
-
-def run_projection(
-    job: ProjectionJob,
-    src: Sequence[Sentence],
-    tgt: Sequence[Sentence],
-    output: str | Path,
-    *,
-    alignments: Sequence[Alignment] | None = None,
-    progress: Callable | None = None,
-) -> dict:
-    """Align if needed, project, and write the kept target sentences; returns a summary."""
-    from annoproj.bench.common import timer
-    from annoproj.data.io import write_conll, write_jsonl
-
-    output = Path(output)
-    align_s = 0.0
-    if alignments is None:
-        from annoproj.align.eflomal import EflomalAligner
-
-        with timer() as t:
-            alignments = EflomalAligner(**job.aligner).align(
-                [s.tokens for s in src], [s.tokens for s in tgt]
-            )
-        align_s = t[0]
-    with timer() as t:
-        result = project_sentences(job, src, tgt, alignments, progress=progress)
-    skipped = result.skipped_indices
-    kept: list[Sentence] = []
-    for i, (sent, spans) in enumerate(zip(tgt, result.spans)):
-        if i in skipped:
-            continue
-        kept.append(Sentence(
-            tokens=list(sent.tokens),
-            spans=[Span(p.start, p.end, p.label) for p in spans],
-            id=sent.id,
-            meta={**sent.meta, "scores": [round(p.score, 4) for p in spans],
-                  "sources": [p.source for p in spans]},
-        ))  # fmt: skip
-    name = output.name.lower()
-    if name.endswith((".jsonl", ".jsonl.gz", ".jsonl.zst", ".json")):
-        write_jsonl(output, kept)
-    else:
-        write_conll(output, kept)
-    log = None
-    if result.skipped:
-        log = output.with_name(output.name + ".skipped.tsv")
-        with open(log, "w", encoding="utf-8") as f:
-            f.write("index\tid\treason\n")
-            for i, why in result.skipped:
-                f.write(f"{i}\t{tgt[i].id or ''}\t{why}\n")
-    return {
-        "sentences": len(src),
-        "written": len(kept),
-        "skipped": len(result.skipped),
-        "skipped_log": str(log) if log else None,
-        "spans": sum(len(s.spans) for s in kept),
-        "align_s": round(align_s, 3),
-        "project_s": round(t[0], 3),
-        "output": str(output),
-    }

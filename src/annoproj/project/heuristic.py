@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from annoproj.data.model import Alignment, ProjectedSpan, Span
+from annoproj.data.model import Alignment, ProjectedSpan, Span, check_spans
 from annoproj.project.result import ProjectionResult
 
 
@@ -113,6 +113,7 @@ class HeuristicProjector:
         for i in range(n):
             try:
                 alignments[i].check_bounds(len(src_tokens[i]), len(tgt_tokens[i]))
+                check_spans(src_spans[i], len(src_tokens[i]))
                 spans = project_sentence(
                     src_spans[i], alignments[i], len(src_tokens[i]), len(tgt_tokens[i]),
                     self.config,

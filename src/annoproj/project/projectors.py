@@ -7,6 +7,8 @@ from typing import Any, Protocol, runtime_checkable
 
 from annoproj.data.model import Alignment, Span
 from annoproj.project.heuristic import HeuristicProjector
+from annoproj.project.markers import MarkerProjector
+from annoproj.project.match import MatchProjector
 from annoproj.project.result import ProjectionResult
 from annoproj.registry import Registry
 
@@ -31,6 +33,9 @@ class Projector(Protocol):
 projectors: Registry[Projector] = Registry("projection method")
 
 projectors.register("heuristic")(HeuristicProjector)
+projectors.register("match")(MatchProjector)
+# "markers" (EasyProject) translates the source itself: use its project_with_translation
+projectors.register("markers")(MarkerProjector)
 
 
 def make_projector(method: str, **options: Any) -> Projector:

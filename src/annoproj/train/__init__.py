@@ -1,1 +1,27 @@
+"""Training NER taggers on (projected) annotations, and tagging new text with them."""
 
+from annoproj.train.base import (
+    MissingDependencyError,
+    ModelError,
+    Tagger,
+    Trainer,
+    load_tagger,
+    taggers,
+    trainers,
+)
+from annoproj.train.crf import CRFTagger, CRFTrainer
+from annoproj.train.features import FeatureConfig, FeatureExtractor
+
+__all__ = [
+    "CRFTagger",
+    "CRFTrainer",
+    "FeatureConfig",
+    "FeatureExtractor",
+    "MissingDependencyError",
+    "ModelError",
+    "Tagger",
+    "Trainer",
+    "load_tagger",
+    "taggers",
+    "trainers",
+]

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from annoproj.data.io.files import atomic_write, open_text
+from annoproj.data.io.files import atomic_write, iter_lines
 from annoproj.data.model import Sentence, Span
 from annoproj.data.tags import spans_to_tags, split_tag, tags_to_spans
 
@@ -58,37 +58,35 @@ def iter_conll(
     labels: list[str] = []
     start = 0
     name = Path(path).name
-    with open_text(path, "r") as f:
-        for lineno, raw in enumerate(f, 1):
-            line = raw.rstrip("\r\n").replace("\r", "")
-            if not line.strip():
-                if tokens:
-                    yield _sentence(tokens, labels, tags, f"{name}:{start}")
-                    tokens, labels = [], []
-                continue
-            if not tokens and comments and line.startswith(comments) and _is_comment(line):
-                continue
-            if line.startswith("-DOCSTART-"):
-                continue
-            if sep is not None:
-                cols = line.split(sep)
-            elif "\t" in line:
-                cols = line.split("\t")
-            else:
-                cols = _SPLIT.split(line.strip())
-            cols = [c.strip() for c in cols]
-            token = cols[0]
-            if not token:
-                raise FormatError(path, lineno, f"empty token in line {line!r}")
-            if tags:
-                if len(cols) < 2:
-                    raise FormatError(path, lineno, f"expected a token and a tag, got {line!r}")
-                tag = cols[tag_col]
-                _check_tag(tag, path, lineno)
-                labels.append(tag)
-            if not tokens:
-                start = lineno
-            tokens.append(token)
+    for lineno, line in iter_lines(path):
+        if not line.strip():
+            if tokens:
+                yield _sentence(tokens, labels, tags, f"{name}:{start}")
+                tokens, labels = [], []
+            continue
+        if not tokens and comments and line.startswith(comments) and _is_comment(line):
+            continue
+        if line.startswith("-DOCSTART-"):
+            continue
+        if sep is not None:
+            cols = line.split(sep)
+        elif "\t" in line:
+            cols = line.split("\t")
+        else:
+            cols = _SPLIT.split(line.strip())
+        cols = [c.strip() for c in cols]
+        token = cols[0]
+        if not token:
+            raise FormatError(path, lineno, f"empty token in line {line!r}")
+        if tags:
+            if len(cols) < 2:
+                raise FormatError(path, lineno, f"expected a token and a tag, got {line!r}")
+            tag = cols[tag_col]
+            _check_tag(tag, path, lineno)
+            labels.append(tag)
+        if not tokens:
+            start = lineno
+        tokens.append(token)
     if tokens:
         yield _sentence(tokens, labels, tags, f"{name}:{start}")
 

@@ -41,6 +41,12 @@ def open_text(path: str | Path, mode: str = "r", *, encoding: str = "utf-8") -> 
     return open(path, mode, encoding=encoding, newline=newline)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
 def atomic_write(path: str | Path, *, encoding: str = "utf-8") -> Iterator[IO[str]]:
     """Write a text file that appears complete or not at all (temp file + rename)."""
@@ -52,6 +58,7 @@ def atomic_write(path: str | Path, *, encoding: str = "utf-8") -> Iterator[IO[st
     try:
         with open_text(tmp, "w", encoding=encoding) as f:
             yield f
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -59,3 +66,35 @@ def atomic_write(path: str | Path, *, encoding: str = "utf-8") -> Iterator[IO[st
         except FileNotFoundError:
             pass
         raise
+
+
+def _open_binary(path: Path) -> IO[bytes]:
+    suffix = path.suffix.lower()
+    if suffix == ".gz":
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    if suffix == ".zst":
+        return _zstd().ZstdDecompressor().stream_reader(open(path, "rb"), closefd=True)  # type: ignore[return-value]
+    return open(path, "rb")
+
+
+def iter_lines(path: str | Path) -> Iterator[tuple[int, str]]:
+    """(line number, text) of each line, without the line end; stray CRs and a BOM removed.
+
+    A line that is not valid UTF-8 raises a `ValueError` naming the file, line and byte.
+    """
+    from annoproj.data.io.conll import FormatError
+
+    path = Path(path)
+    with _open_binary(path) as raw:
+        for lineno, data in enumerate(io.BufferedReader(raw) if not hasattr(raw, "peek") else raw, 1):
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise FormatError(
+                    path, lineno,
+                    f"not UTF-8 (byte 0x{data[exc.start]:02x} at column {exc.start + 1}); "
+                    "convert the file, e.g. iconv -f latin1 -t utf-8",
+                ) from None
+            if lineno == 1 and text.startswith("\ufeff"):
+                text = text[1:]
+            yield lineno, text.rstrip("\r\n").replace("\r", "")

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from annoproj.data.io.conll import FormatError
-from annoproj.data.io.files import atomic_write, open_text
+from annoproj.data.io.files import atomic_write, iter_lines
 from annoproj.data.model import Sentence, Span
 from annoproj.data.tags import tags_to_spans
 
@@ -49,18 +49,17 @@ def parse_record(obj: object, path: str | Path = "<input>", lineno: int = 0) -> 
 
 def iter_jsonl(path: str | Path) -> Iterator[Sentence]:
     """Sentences of a JSONL file, one at a time; blank lines are skipped."""
-    with open_text(path, "r") as f:
-        for lineno, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise FormatError(path, lineno, f"invalid JSON: {exc.msg}") from None
-            sent = parse_record(obj, path, lineno)
-            if sent.id is None:
-                sent.id = f"{Path(path).name}:{lineno}"
-            yield sent
+    for lineno, line in iter_lines(path):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise FormatError(path, lineno, f"invalid JSON: {exc.msg}") from None
+        sent = parse_record(obj, path, lineno)
+        if sent.id is None:
+            sent.id = f"{Path(path).name}:{lineno}"
+        yield sent
 
 
 def read_jsonl(path: str | Path) -> list[Sentence]:

@@ -5,14 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import numpy as np
 
 from annoproj.data.io.conll import FormatError
-from annoproj.data.io.files import atomic_write, open_text
+from annoproj.data.io.files import atomic_write, iter_lines
 from annoproj.data.model import Alignment
 
 
 def parse_pharaoh(line: str, path: str | Path = "<input>", lineno: int = 0) -> Alignment:
     """One line of links. ``i-j`` and ``i-j:p`` (score p) are accepted; ``i?j`` counts as ``i-j``."""
+    if ":" not in line and "?" not in line:
+        flat = line.replace("-", " ").split()
+        if len(flat) == 2 * line.count("-") and all(x.isascii() and x.isdigit() for x in flat):
+            return Alignment.from_arrays(np.array(flat, dtype=np.int64).reshape(-1, 2))
     pairs: list[tuple[int, int]] = []
     scores: list[float] = []
     for item in line.split():
@@ -21,7 +26,7 @@ def parse_pharaoh(line: str, path: str | Path = "<input>", lineno: int = 0) -> A
         if sep is None:
             raise FormatError(path, lineno, f"link {item!r} is not i-j")
         a, _, b = link.partition(sep)
-        if not (a.isdigit() and b.isdigit()):
+        if not (a.isascii() and a.isdigit() and b.isascii() and b.isdigit()):
             raise FormatError(path, lineno, f"link {item!r} is not two non-negative integers i-j")
         pairs.append((int(a), int(b)))
         if score:
@@ -36,9 +41,8 @@ def parse_pharaoh(line: str, path: str | Path = "<input>", lineno: int = 0) -> A
 
 def iter_pharaoh(path: str | Path) -> Iterator[Alignment]:
     """Alignments of a Pharaoh file, one per line (empty lines are empty alignments)."""
-    with open_text(path, "r") as f:
-        for lineno, line in enumerate(f, 1):
-            yield parse_pharaoh(line, path, lineno)
+    for lineno, line in iter_lines(path):
+        yield parse_pharaoh(line, path, lineno)
 
 
 def read_pharaoh(path: str | Path) -> list[Alignment]:
@@ -46,16 +50,21 @@ def read_pharaoh(path: str | Path) -> list[Alignment]:
     return list(iter_pharaoh(path))
 
 
-def format_pharaoh(alignment: Alignment, *, scores: bool = False) -> str:
-    """One alignment as ``i-j`` links (``i-j:p`` with `scores`)."""
+def format_pharaoh(alignment: Alignment, *, scores: bool | None = None) -> str:
+    """One alignment as ``i-j`` links; ``i-j:p`` when `scores` (None: when it has scores)."""
     links = alignment.links
+    if scores is None:
+        scores = alignment.scores is not None and not bool(np.all(alignment.scores == 1.0))
     if scores and alignment.scores is not None:
         return " ".join(f"{i}-{j}:{p:.4g}" for (i, j), p in zip(links.tolist(), alignment.scores))
     return " ".join(f"{i}-{j}" for i, j in links.tolist())
 
 
-def write_pharaoh(path: str | Path, alignments: Iterable[Alignment], *, scores: bool = False) -> int:
-    """Write alignments, one line each (atomically); returns how many were written."""
+def write_pharaoh(
+    path: str | Path, alignments: Iterable[Alignment], *, scores: bool | None = None
+) -> int:
+    """Write alignments, one line each (atomically); link scores when they carry any other
+    than 1.0 (`scores` None), always (True) or never (False). Returns the count."""
     n = 0
     with atomic_write(path) as f:
         for a in alignments:

@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from annoproj.data.io.files import atomic_write, open_text
+from annoproj.data.io.files import atomic_write, iter_lines
 
 
 def iter_tokenized(path: str | Path) -> Iterator[list[str]]:
     """Token lists of a one-sentence-per-line file; an empty line is an empty sentence."""
-    with open_text(path, "r") as f:
-        for line in f:
-            yield line.split()
+    for _, line in iter_lines(path):
+        yield line.split()
 
 
 def read_tokenized(path: str | Path) -> list[list[str]]:

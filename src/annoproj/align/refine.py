@@ -1,0 +1,502 @@
+"""Alignment refinement: third sentences that vote on the direct source-target links.
+
+A refiner takes the direct word alignments of a parallel corpus and returns better ones,
+using other sentences with the same meaning as *pivots*:
+
+- `PivotRefiner`: the same sentences in other languages (multi-parallel data such as
+  Europarl). Source->pivot and pivot->target are aligned with eflomal (same seed and
+  settings as the direct alignment), composed into a source->target *path* per pivot
+  (`annoproj.align.compose.compose_all`) and combined with the direct links.
+- `BacktranslationRefiner`: the target translated back into the source language by a
+  `annoproj.translate.base.Translator`. The source is aligned to its back-translation
+  with the same-language `annoproj.align.monolingual.MonolingualAligner`, the
+  back-translation to the target with eflomal (or a given aligner); the composed path is
+  combined with the direct links.
+
+The default combination, ``"confirm"``, keeps the links both eflomal directions of the
+direct pair agree on and, of the links only one direction has, those that a composed
+path contains (see `annoproj.align.compose`). It needs the two directions of the direct
+alignment: pass them as `directions`, or let the refiner find them in its
+`AlignmentCache` (where `annoproj.bench.europarl` puts them) or run eflomal once more.
+
+Cost: each language pair is aligned once (`EflomalAligner.align_both` gives both
+directions, so a pair serves either order) and kept in an `AlignmentCache`; missing pairs
+run concurrently when the machine has the cores (`workers`). On Europarl with targets
+de, es, it and the other two languages as pivots, the 3 direct pairs plus 3 pivot pairs
+cover everything: refinement adds one direct alignment's time on average.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from annoproj.align.base import Aligner
+from annoproj.align.compose import (
+    COMBINERS,
+    COMPOSE_SCORES,
+    combine_matrices,
+    compose_all,
+    matrix_alignment,
+)
+from annoproj.align.eflomal import EflomalAligner, EflomalResult
+from annoproj.align.monolingual import MonolingualAligner
+from annoproj.align.symmetrize import SYMMETRIZERS, symmetrize
+from annoproj.data.model import Alignment
+from annoproj.registry import Registry
+
+__all__ = [
+    "AlignmentCache",
+    "BacktranslationRefiner",
+    "NoRefiner",
+    "PivotRefiner",
+    "Refiner",
+    "corpus_fingerprint",
+    "make_refiner",
+    "refiners",
+]
+
+Tokens = Sequence[str]
+Corpus = Sequence[Tokens]
+
+#: The combination measured best on Europarl (docs/refinement.md).
+DEFAULT_COMBINE = "confirm"
+
+
+@runtime_checkable
+class Refiner(Protocol):
+    """Turns the direct alignments of a parallel corpus into refined ones."""
+
+    name: str
+
+    def refine(
+        self,
+        src: Corpus,
+        tgt: Corpus,
+        direct: Sequence[Alignment],
+        *,
+        directions: EflomalResult | None = None,
+    ) -> list[Alignment]:
+        """One refined alignment per (src[k], tgt[k]) pair.
+
+        `directions` are eflomal's two directional alignments of the same pairs, when the
+        caller has them (the ``"confirm"`` combination uses them).
+        """
+        ...
+
+
+refiners: Registry[Refiner] = Registry("refiner")
+
+
+def make_refiner(name: str, **options: Any) -> Refiner:
+    """The refiner `name` ("none", "pivot" or "backtranslation") built with `options`."""
+    return refiners.create(name, **options)
+
+
+@refiners.register("none")
+class NoRefiner:
+    """Returns the direct alignments unchanged."""
+
+    name = "none"
+
+    def __init__(self, **_: Any) -> None:
+        self.stats: dict = {}
+
+    def refine(
+        self,
+        src: Corpus,
+        tgt: Corpus,
+        direct: Sequence[Alignment],
+        *,
+        directions: EflomalResult | None = None,
+    ) -> list[Alignment]:
+        """The direct alignments."""
+        return list(direct)
+
+
+# --- cached eflomal runs -------------------------------------------------------------------
+
+
+def corpus_fingerprint(sentences: Corpus) -> str:
+    """A digest of tokenised sentences: equal corpora, equal digests.
+
+    >>> corpus_fingerprint([["a", "b"]]) == corpus_fingerprint([("a", "b")])
+    True
+    >>> corpus_fingerprint([["a", "b"]]) == corpus_fingerprint([["a"], ["b"]])
+    False
+    """
+    h = hashlib.sha1()
+    for sent in sentences:
+        h.update("\x1f".join(sent).encode("utf-8", "surrogatepass"))
+        h.update(b"\x1e")
+    return f"{len(sentences)}:{h.hexdigest()}"
+
+
+def _settings_key(aligner: EflomalAligner) -> str:
+    items = []
+    for k, v in sorted(vars(aligner).items()):
+        if k in ("extra_src", "extra_tgt"):
+            v = corpus_fingerprint(v)
+        elif k == "symmetrize":  # runs hold both directions; symmetrisation comes after
+            continue
+        items.append(f"{k}={v!r}")
+    return ";".join(items)
+
+
+def _swap(result: EflomalResult) -> EflomalResult:
+    """The run of (a, b) seen as a run of (b, a)."""
+    return EflomalResult(
+        forward=[a.inverted() for a in result.reverse],
+        reverse=[a.inverted() for a in result.forward],
+    )
+
+
+class AlignmentCache:
+    """eflomal runs (both directions) by corpus pair and settings, usable in either order.
+
+    ``align_both(aligner, a, b)`` runs eflomal only when neither (a, b) nor (b, a) was
+    aligned with the same settings before; (b, a) is served by swapping the directions.
+    `runs`, `hits` and `seconds` count the work done. Thread-safe.
+    """
+
+    def __init__(self) -> None:
+        self._runs: dict[tuple[str, str, str], EflomalResult] = {}
+        self._lock = threading.Lock()
+        self.runs = 0
+        self.hits = 0
+        self.seconds = 0.0
+
+    def __len__(self) -> int:
+        return len(self._runs)
+
+    def _key(self, aligner: EflomalAligner, src: Corpus, tgt: Corpus) -> tuple[str, str, str]:
+        return (_settings_key(aligner), corpus_fingerprint(src), corpus_fingerprint(tgt))
+
+    def get(self, aligner: EflomalAligner, src: Corpus, tgt: Corpus) -> EflomalResult | None:
+        """The cached run of (src, tgt), or None."""
+        key = self._key(aligner, src, tgt)
+        with self._lock:
+            if key in self._runs:
+                return self._runs[key]
+            rev = (key[0], key[2], key[1])
+            if rev in self._runs:
+                return _swap(self._runs[rev])
+        return None
+
+    def put(self, aligner: EflomalAligner, src: Corpus, tgt: Corpus, result: EflomalResult) -> None:
+        """Remember a run of (src, tgt) made with `aligner`'s settings."""
+        if len(result.forward) != len(src) or len(result.reverse) != len(src):
+            raise ValueError(f"a run of {len(result.forward)} pairs for {len(src)} sentences")
+        with self._lock:
+            self._runs[self._key(aligner, src, tgt)] = result
+
+    def align_both(self, aligner: EflomalAligner, src: Corpus, tgt: Corpus) -> EflomalResult:
+        """Both directions of (src, tgt): cached, or run now and cached."""
+        return self.align_many(aligner, [(src, tgt)], workers=1)[0]
+
+    def align_many(
+        self,
+        aligner: EflomalAligner,
+        pairs: Sequence[tuple[Corpus, Corpus]],
+        *,
+        workers: int | None = None,
+    ) -> list[EflomalResult]:
+        """`align_both` of each (src, tgt) pair; the missing runs go `workers` at a time.
+
+        Each eflomal run already uses two processes (one per direction), so `workers`
+        defaults to half the CPU count. A pair asked for twice (in either order) runs once.
+        """
+        import time
+
+        out: list[EflomalResult | None] = [self.get(aligner, s, t) for s, t in pairs]
+        todo: dict[frozenset, int] = {}
+        for k, (s, t) in enumerate(pairs):
+            if out[k] is None:
+                key = frozenset((corpus_fingerprint(s), corpus_fingerprint(t)))
+                todo.setdefault(key, k)
+        with self._lock:
+            self.hits += len(pairs) - len(todo)
+
+        def run(k: int) -> tuple[int, EflomalResult, float]:
+            start = time.perf_counter()
+            s, t = pairs[k]
+            return k, aligner.align_both(s, t), time.perf_counter() - start
+
+        if workers is None:
+            workers = max(1, (os.cpu_count() or 2) // 2)
+        jobs = list(todo.values())
+        if len(jobs) <= 1 or workers <= 1:
+            done = [run(k) for k in jobs]
+        else:
+            with ThreadPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+                done = list(pool.map(run, jobs))
+        for k, result, secs in done:
+            self.put(aligner, pairs[k][0], pairs[k][1], result)
+            with self._lock:
+                self.runs += 1
+                self.seconds += secs
+        final = []
+        for k, (s, t) in enumerate(pairs):
+            got = out[k] if out[k] is not None else self.get(aligner, s, t)
+            assert got is not None
+            final.append(got)
+        return final
+
+
+# --- refiners ------------------------------------------------------------------------------
+
+
+def _lens(corpus: Corpus) -> list[int]:
+    return [len(s) for s in corpus]
+
+
+class _ComposingRefiner:
+    """What the pivot and back-translation refiners share: legs, composition, combination."""
+
+    name = "composing"
+
+    def __init__(
+        self,
+        *,
+        combine: str = DEFAULT_COMBINE,
+        combine_options: Mapping[str, Any] | None = None,
+        leg_symmetrize: str = "reverse",
+        compose_scores: str = "none",
+        aligner: Mapping[str, Any] | None = None,
+        seed: int | None = 0,
+        cache: AlignmentCache | None = None,
+        workers: int | None = None,
+    ) -> None:
+        if combine not in COMBINERS:
+            raise ValueError(
+                f"unknown combination policy {combine!r}; choose one of {', '.join(COMBINERS)}"
+            )
+        if leg_symmetrize not in SYMMETRIZERS:
+            raise ValueError(f"unknown symmetrisation {leg_symmetrize!r}; choose one of "
+                             f"{', '.join(SYMMETRIZERS)}")
+        if compose_scores not in COMPOSE_SCORES:
+            raise ValueError(f"unknown composition score {compose_scores!r}; choose one of "
+                             f"{', '.join(COMPOSE_SCORES)}")
+        opts = {k: v for k, v in dict(aligner or {}).items() if k not in ("symmetrize", "seed")}
+        self.combine = combine
+        self.combine_options = dict(combine_options or {})
+        self.leg_symmetrize = leg_symmetrize
+        self.compose_scores = compose_scores
+        #: The eflomal settings of every leg (and of the direct pair when it must be run).
+        self.aligner = EflomalAligner(seed=seed, **opts)
+        self.cache = cache if cache is not None else AlignmentCache()
+        self.workers = workers
+        #: What the last `refine` call did: eflomal runs made and reused, paths, seconds.
+        self.stats: dict = {}
+
+    def _begin(self) -> tuple[int, int, float]:
+        return self.cache.runs, self.cache.hits, self.cache.seconds
+
+    def _end(self, start: tuple[int, int, float], **extra: Any) -> None:
+        self.stats = {
+            "eflomal_runs": self.cache.runs - start[0],
+            "eflomal_reused": self.cache.hits - start[1],
+            "eflomal_s": round(self.cache.seconds - start[2], 3),
+            **extra,
+        }
+
+    def _symmetrized(self, run: EflomalResult, a: Corpus, b: Corpus) -> list[Alignment]:
+        return [
+            symmetrize(f, r, len(x), len(y), method=self.leg_symmetrize)
+            for f, r, x, y in zip(run.forward, run.reverse, a, b)
+        ]
+
+    def _combine(
+        self,
+        src: Corpus,
+        tgt: Corpus,
+        direct: Sequence[Alignment],
+        paths: Sequence[Sequence[Alignment]],
+        directions: EflomalResult | None,
+    ) -> list[Alignment]:
+        confirm = self.combine == "confirm"
+        scored = self.combine == "weighted"
+        if confirm:
+            if directions is None:
+                directions = self.cache.align_both(self.aligner, src, tgt)
+            if len(directions.forward) != len(src) or len(directions.reverse) != len(src):
+                raise ValueError(f"directions hold {len(directions.forward)} pairs, "
+                                 f"the corpus {len(src)}")
+        for p in paths:
+            if len(p) != len(src):
+                raise ValueError(f"a path has {len(p)} alignments for {len(src)} pairs")
+
+        def matrix(a: Alignment, n: int, m: int) -> np.ndarray:
+            return (a if scored or a.scores is None else Alignment(a.links)).to_matrix(n, m)
+
+        out = []
+        for k, (s, t) in enumerate(zip(src, tgt)):
+            n, m = len(s), len(t)
+            dm = matrix(direct[k], n, m)
+            opts = dict(self.combine_options)
+            if confirm:
+                assert directions is not None
+                fwd = directions.forward[k].to_matrix(n, m) > 0
+                rev = directions.reverse[k].to_matrix(n, m) > 0
+                opts["sure"] = (dm > 0) & fwd & rev
+                opts["possible"] = (dm > 0) | fwd | rev
+            res = combine_matrices(dm, [matrix(p[k], n, m) for p in paths],
+                                   policy=self.combine, **opts)  # fmt: skip
+            out.append(matrix_alignment(res, scored=scored))
+        return out
+
+    @staticmethod
+    def _check(src: Corpus, tgt: Corpus, direct: Sequence[Alignment]) -> None:
+        if not (len(src) == len(tgt) == len(direct)):
+            raise ValueError(f"{len(src)} source and {len(tgt)} target sentences but "
+                             f"{len(direct)} direct alignments")
+
+
+@refiners.register("pivot")
+class PivotRefiner(_ComposingRefiner):
+    """Refines source-target links with the same sentences in other (pivot) languages.
+
+    `pivots` maps a language name to its sentences, parallel to the source and target
+    (or is a list of such corpora). Every leg is aligned by eflomal with `aligner`
+    options (e.g. ``{"prefix_len": 4}``) and `seed`, symmetrised by `leg_symmetrize`;
+    the composed paths are combined with the direct links by `combine`
+    (`annoproj.align.compose.COMBINERS`) with `combine_options` (e.g. ``{"k": 2}``).
+
+    >>> src = [["the", "house"]] * 8; tgt = [["das", "Haus"]] * 8
+    >>> piv = {"es": [["la", "casa"]] * 8}
+    >>> direct = [Alignment.from_pairs([(0, 0), (1, 1)])] * 8
+    >>> PivotRefiner(pivots=piv, combine="union").refine(src, tgt, direct)[0]
+    Alignment('0-0 1-1')
+    """
+
+    name = "pivot"
+
+    def __init__(
+        self,
+        *,
+        pivots: Mapping[str, Corpus] | Sequence[Corpus],
+        **options: Any,
+    ) -> None:
+        super().__init__(**options)
+        if isinstance(pivots, Mapping):
+            self.pivots = {str(k): [list(s) for s in v] for k, v in pivots.items()}
+        else:
+            self.pivots = {f"pivot{k}": [list(s) for s in v] for k, v in enumerate(pivots)}
+        if not self.pivots:
+            raise ValueError("no pivot corpus given")
+
+    def paths(self, src: Corpus, tgt: Corpus) -> dict[str, list[Alignment]]:
+        """The composed source->pivot->target alignment of each pivot."""
+        for name, piv in self.pivots.items():
+            if len(piv) != len(src):
+                raise ValueError(f"pivot {name!r} has {len(piv)} sentences but the source "
+                                 f"{len(src)}: pivots must be parallel to the corpus")
+        pairs: list[tuple[Corpus, Corpus]] = []
+        for piv in self.pivots.values():
+            pairs += [(src, piv), (piv, tgt)]
+        results = self.cache.align_many(self.aligner, pairs, workers=self.workers)
+        out = {}
+        for k, (name, piv) in enumerate(self.pivots.items()):
+            first = self._symmetrized(results[2 * k], src, piv)
+            second = self._symmetrized(results[2 * k + 1], piv, tgt)
+            out[name] = compose_all(first, second, _lens(src), _lens(piv), _lens(tgt),
+                                    scores=self.compose_scores)  # fmt: skip
+        return out
+
+    def refine(
+        self,
+        src: Corpus,
+        tgt: Corpus,
+        direct: Sequence[Alignment],
+        *,
+        directions: EflomalResult | None = None,
+    ) -> list[Alignment]:
+        """Direct links combined with the path through each pivot."""
+        self._check(src, tgt, direct)
+        if not len(src):
+            return []
+        start = self._begin()
+        paths = self.paths(src, tgt)
+        out = self._combine(src, tgt, direct, list(paths.values()), directions)
+        self._end(start, pivots=list(paths))
+        return out
+
+
+@refiners.register("backtranslation")
+class BacktranslationRefiner(_ComposingRefiner):
+    """Refines source-target links with the target translated back into the source language.
+
+    `translator` (an `annoproj.translate.base.Translator`) back-translates the target
+    sentences from `tgt_lang` into `src_lang`. The source is aligned to the
+    back-translation by `monolingual` (a `MonolingualAligner` or its options), the
+    back-translation to the target by `target_aligner` (default: eflomal with `aligner`
+    options and `seed`, symmetrised by `leg_symmetrize`); the composed path is combined
+    with the direct links by `combine`.
+    """
+
+    name = "backtranslation"
+
+    def __init__(
+        self,
+        *,
+        translator: Any,
+        src_lang: str,
+        tgt_lang: str,
+        monolingual: MonolingualAligner | Mapping[str, Any] | None = None,
+        target_aligner: Aligner | None = None,
+        **options: Any,
+    ) -> None:
+        super().__init__(**options)
+        if not hasattr(translator, "translate"):
+            raise TypeError("translator must have a translate(sentences, src_lang=, tgt_lang=) "
+                            "method (annoproj.translate.base.Translator)")
+        self.translator = translator
+        self.src_lang = src_lang
+        self.tgt_lang = tgt_lang
+        self.monolingual = (
+            monolingual if isinstance(monolingual, MonolingualAligner)
+            else MonolingualAligner(**dict(monolingual or {}))
+        )  # fmt: skip
+        self.target_aligner = target_aligner
+
+    def back_translate(self, tgt: Corpus) -> list[list[str]]:
+        """The target sentences in the source language."""
+        bt = self.translator.translate(tgt, src_lang=self.tgt_lang, tgt_lang=self.src_lang)
+        if len(bt) != len(tgt):
+            raise ValueError(f"the translator returned {len(bt)} back-translations for "
+                             f"{len(tgt)} target sentences")
+        return [list(s) for s in bt]
+
+    def path(self, src: Corpus, tgt: Corpus, back: Corpus | None = None) -> list[Alignment]:
+        """The composed source->back-translation->target alignment."""
+        bt = self.back_translate(tgt) if back is None else [list(s) for s in back]
+        s2b = self.monolingual.align(src, bt)
+        if self.target_aligner is not None:
+            b2t = self.target_aligner.align(bt, tgt)
+        else:
+            b2t = self._symmetrized(self.cache.align_both(self.aligner, bt, tgt), bt, tgt)
+        return compose_all(s2b, b2t, _lens(src), _lens(bt), _lens(tgt),
+                           scores=self.compose_scores)  # fmt: skip
+
+    def refine(
+        self,
+        src: Corpus,
+        tgt: Corpus,
+        direct: Sequence[Alignment],
+        *,
+        directions: EflomalResult | None = None,
+    ) -> list[Alignment]:
+        """Direct links combined with the path through the back-translation."""
+        self._check(src, tgt, direct)
+        if not len(src):
+            return []
+        start = self._begin()
+        out = self._combine(src, tgt, direct, [self.path(src, tgt)], directions)
+        self._end(start)
+        return out

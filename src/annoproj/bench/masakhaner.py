@@ -1,0 +1,564 @@
+"""MasakhaNER 2.0 translate-train benchmark: project, train a CRF, score on the real test set.
+
+For each language, the English CoNLL-2003 train sentences are paired with their NLLB
+translations (the token side of the T-Projection release), the gold English entities (MISC
+dropped) are projected with annoproj, and a CRF trained on the projected sentences is scored
+on MasakhaNER 2.0 (DATE mapped to O). The same CRF trained on the T-Projection tags of the
+same translations, and on the MasakhaNER gold train set, gives the baseline and upper bound.
+"""
+
+from __future__ import annotations
+
+import statistics
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from annoproj import defaults
+from annoproj.bench.common import resolve_data_dir, timer
+from annoproj.data.io import read_conll
+from annoproj.data.labels import LabelMap
+from annoproj.data.model import Alignment, ProjectedSpan, Sentence, Span
+
+#: Languages with T-Projection translations in the shared data.
+LANGUAGES = ("hau", "ibo", "nya", "sna", "swa", "xho", "yor", "zul")
+#: Train sources that are not projection methods.
+BASELINES = ("tprojection", "gold")
+#: Labels dropped from the T-Projection tags (its release has none left; kept for safety).
+SOURCE_MAP = "MISC=O"
+#: Labels dropped from MasakhaNER (CoNLL-2003 has no DATE).
+TARGET_MAP = "DATE=O"
+
+
+@dataclass
+class MasakhanerConfig:
+    """One benchmark configuration.
+
+    langs: languages to run (None: every language whose files are present).
+    methods: projection methods to train on ("heuristic", "match", ...).
+    baselines: also train on "tprojection" tags and/or MasakhaNER "gold" train.
+    limit: use only the first `limit` translated (and gold train) sentences.
+    split: MasakhaNER split to score on: "test" or "dev".
+    dev_fallback: score on dev.txt where test.txt is withheld (else skip the language).
+    drop_partial: leave out of training the sentences where a source entity was not projected.
+    repair_tokens: glue tokens made only of combining marks (split Yoruba tone marks) back
+        onto the word before, in the translations, for every train source alike.
+    name_keys: align words by their `name_key` (prefixes glued to names cut off).
+    misc: English MISC entities are dropped ("drop") or projected and turned into LOC
+        where the target words are a known location ("loc", see `misc_to_loc`).
+    crf: `CRFTrainer` options (c1, c2, max_iterations, features, ...).
+    """
+
+    langs: Sequence[str] | None = None
+    methods: Sequence[str] = (defaults.METHOD,)
+    baselines: Sequence[str] = BASELINES
+    scorers: Sequence[str] = defaults.SCORERS
+    solver: str = defaults.SOLVER
+    aligner: dict = field(default_factory=lambda: dict(defaults.ALIGNER))
+    seed: int = 0
+    limit: int | None = None
+    split: str = "test"
+    dev_fallback: bool = False
+    drop_partial: bool = False
+    repair_tokens: bool = True
+    name_keys: bool = True
+    misc: str = "loc"
+    crf: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.split not in ("test", "dev"):
+            raise ValueError(f"split must be 'test' or 'dev', not {self.split!r}")
+        unknown = [b for b in self.baselines if b not in BASELINES]
+        if unknown:
+            raise ValueError(f"unknown baselines {unknown}; known: {', '.join(BASELINES)}")
+        if self.misc not in ("drop", "loc"):
+            raise ValueError(f"misc must be 'drop' or 'loc', not {self.misc!r}")
+        if self.limit is not None and self.limit < 1:
+            raise ValueError("limit must be >= 1")
+
+    def projector_options(self, method: str) -> dict:
+        if method == "match":
+            return {"scorers": list(self.scorers), "solver": self.solver}
+        return {}
+
+    def to_dict(self) -> dict:
+        """The configuration as plain data for result files."""
+        d = asdict(self)
+        for key in ("langs", "methods", "baselines", "scorers"):
+            d[key] = None if d[key] is None else list(d[key])
+        return d
+
+
+# ---------------------------------------------------------------- data
+
+
+def translation_files(data_dir: Path, lang: str) -> list[Path]:
+    """The files a language's translate-train run reads (besides MasakhaNER)."""
+    return [data_dir / "tprojection" / f"{lang}.train.conll",
+            data_dir / "tprojection" / f"{lang}.src_ids",
+            data_dir / "conll2003" / "train.txt"]
+
+
+def eval_file(data_dir: Path, lang: str, split: str, *, dev_fallback: bool = False) -> Path | None:
+    """The MasakhaNER file to score `lang` on, or None if it is absent."""
+    path = data_dir / "masakhaner2" / lang / f"{split}.txt"
+    if path.exists():
+        return path
+    if dev_fallback and split == "test":
+        dev = path.with_name("dev.txt")
+        return dev if dev.exists() else None
+    return None
+
+
+def available_languages(data_dir: str | Path | None = None) -> list[str]:
+    """Languages with translations, their source ids and a MasakhaNER folder."""
+    d = resolve_data_dir(data_dir)
+    found = sorted(p.name.split(".")[0] for p in (d / "tprojection").glob("*.train.conll"))
+    return [lang for lang in found
+            if all(p.exists() for p in translation_files(d, lang))
+            and (d / "masakhaner2" / lang).is_dir()]
+
+
+def _map(sentences: Sequence[Sentence], label_map: str) -> list[Sentence]:
+    lmap = LabelMap.parse(label_map)
+    return [Sentence(s.tokens, lmap.map_spans(s.spans), s.id, s.meta) for s in sentences]
+
+
+def _is_mark(token: str) -> bool:
+    return all(unicodedata.category(c).startswith("M") for c in token)
+
+
+def merge_mark_tokens(sentence: Sentence) -> Sentence:
+    """`sentence` with tokens made only of combining marks glued back onto the token before.
+
+    Tokenisers that split before a combining accent (Yoruba tone marks: "mọ ́" for "mọ́")
+    leave such tokens; a span keeps its words, re-indexed. Returns `sentence` if untouched.
+    """
+    toks = sentence.tokens
+    if not any(_is_mark(t) for t in toks[1:]):
+        return sentence
+    new: list[str] = []
+    index: list[int] = []  # old token -> new token
+    for k, t in enumerate(toks):
+        if k > 0 and _is_mark(t):
+            new[-1] += t
+        else:
+            new.append(t)
+        index.append(len(new) - 1)
+    spans: list[Span] = []
+    for s in sentence.spans:
+        a, b = index[s.start], index[s.end - 1] + 1
+        if not spans or a >= spans[-1].end:  # a span starting on a mark merges into the one before
+            spans.append(Span(a, b, s.label))
+    return Sentence(new, spans, sentence.id, dict(sentence.meta))
+
+
+def read_src_ids(path: str | Path) -> list[int]:
+    """The 0-based English sentence index of each translated sentence."""
+    with open(path, encoding="utf-8") as f:
+        ids = []
+        for k, line in enumerate(f, 1):
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                ids.append(int(line))
+            except ValueError:
+                raise ValueError(f"{path}:{k}: not a sentence index: {line!r}") from None
+    return ids
+
+
+def load_translations(
+    data_dir: str | Path | None, lang: str, *, limit: int | None = None,
+    english: Sequence[Sentence] | None = None, repair_tokens: bool = True,
+) -> tuple[list[Sentence], list[Sentence]]:
+    """(English source, translation) pairs; translations keep their T-Projection spans.
+
+    The English side keeps MISC (projection drops or relabels it); the translations have none. `english` is the CoNLL-2003 train set, if already read.
+    `repair_tokens` applies `merge_mark_tokens` to the translations.
+    """
+    d = resolve_data_dir(data_dir)
+    missing = [str(p) for p in translation_files(d, lang) if not p.exists()]
+    if missing:
+        raise FileNotFoundError(f"{lang}: missing {', '.join(missing)}")
+    conll, ids_file, en_file = translation_files(d, lang)
+    tgt = read_conll(conll)
+    ids = read_src_ids(ids_file)
+    if len(ids) != len(tgt):
+        raise ValueError(f"{ids_file} has {len(ids)} ids but {conll} has {len(tgt)} sentences")
+    if english is None:
+        english = read_conll(en_file)
+    bad = [i for i in ids if not 0 <= i < len(english)]
+    if bad:
+        raise ValueError(f"{ids_file}: index {bad[0]} is outside {en_file} ({len(english)} sentences)")
+    if limit is not None:
+        tgt, ids = tgt[:limit], ids[:limit]
+    src = [english[i] for i in ids]
+    if repair_tokens:
+        tgt = [merge_mark_tokens(t) for t in tgt]
+    return src, _map(tgt, SOURCE_MAP)
+
+
+def load_masakhaner(path: str | Path, *, limit: int | None = None) -> list[Sentence]:
+    """A MasakhaNER 2.0 split with DATE mapped to O."""
+    sents = read_conll(path)
+    return _map(sents[:limit] if limit is not None else sents, TARGET_MAP)
+
+
+# ---------------------------------------------------------------- projection
+
+
+def name_key(word: str) -> str:
+    """`word` without a prefix glued onto a name, for alignment: "laseParis" -> "Paris".
+
+    Bantu noun-class and locative prefixes attach to names ("uTakemura", "eArizona",
+    "kwiNorth", "u-Ahmad", "I-Roma"); cutting them lets the name align with its source.
+    A lowercase run before a capital, a capital plus lowercase run before a capitalised
+    word, or up to 6 letters before a hyphen followed by a capital or digit is cut.
+    """
+    h = word.find("-")
+    if 0 < h <= 6 and h + 1 < len(word) and word[:h].isalpha() and (
+            word[h + 1].isupper() or word[h + 1].isdigit()):
+        return word[h + 1:]
+    n = len(word)
+    if n < 3:
+        return word
+    i = 1 if word[0].isupper() else 0
+    while i < n and word[i].islower():
+        i += 1
+    if 0 < i < n and word[i].isupper() and (
+            not word[0].isupper() or (i + 1 < n and word[i + 1].islower())):
+        return word[i:]
+    return word
+
+
+def align_pairs(src: Sequence[Sentence], tgt: Sequence[Sentence], *, aligner: dict,
+                seed: int, name_keys: bool = True) -> list[Alignment]:
+    """Symmetrised eflomal links of each pair; with `name_keys`, words are aligned by
+    their `name_key` (the tokens themselves are unchanged)."""
+    from annoproj.align.eflomal import EflomalAligner
+
+    opts = {k: v for k, v in aligner.items() if k != "seed"}
+    s_tok = [s.tokens for s in src]
+    t_tok = [t.tokens for t in tgt]
+    if name_keys:
+        cache: dict[str, str] = {}
+
+        def keys(tokens: list[str]) -> list[str]:
+            out = []
+            for w in tokens:
+                k = cache.get(w)
+                if k is None:
+                    k = cache[w] = name_key(w)
+                out.append(k)
+            return out
+
+        s_tok = [keys(t) for t in s_tok]
+        t_tok = [keys(t) for t in t_tok]
+    return EflomalAligner(seed=seed, **opts).align(s_tok, t_tok)
+
+
+def _partial(projected: Sequence[ProjectedSpan], sources: set[int]) -> bool:
+    return not sources <= {p.source for p in projected}
+
+
+def loc_lexicon(
+    sentences: Sequence[Sentence], misc: Sequence[Sequence[Span]] = (), *, min_count: int = 2,
+    min_share: float = 0.8, max_len: int = 4,
+) -> set[tuple[str, ...]]:
+    """Token sequences that are reliably locations in `sentences` (projected spans).
+
+    A phrase of up to `max_len` tokens is kept when it was projected as LOC at least
+    `min_count` times, in at least `min_share` of its PER/ORG/LOC spans, and at least as
+    often as it appears outside any span (spans in `misc` count as neither).
+    """
+    labels: dict[tuple[str, ...], dict[str, int]] = {}
+    for sent in sentences:
+        for sp in sent.spans:
+            if sp.end - sp.start <= max_len:
+                key = tuple(sent.tokens[sp.start:sp.end])
+                c = labels.setdefault(key, {})
+                c[sp.label] = c.get(sp.label, 0) + 1
+    cands = {k: c for k, c in labels.items()
+             if c.get("LOC", 0) >= min_count and c["LOC"] >= min_share * sum(c.values())}
+    if not cands:
+        return set()
+    lengths = sorted({len(k) for k in cands})
+    outside = dict.fromkeys(cands, 0)
+    for k, sent in enumerate(sentences):
+        covered = bytearray(len(sent.tokens))
+        for sp in list(sent.spans) + list(misc[k] if k < len(misc) else ()):
+            covered[sp.start:sp.end] = b"\x01" * (sp.end - sp.start)
+        toks = sent.tokens
+        for n in lengths:
+            for i in range(len(toks) - n + 1):
+                key = tuple(toks[i:i + n])
+                if key in outside and not any(covered[i:i + n]):
+                    outside[key] += 1
+    return {k for k, c in cands.items() if c["LOC"] >= outside[k]}
+
+
+def misc_to_loc(tokens: Sequence[str], misc: Sequence[Span], spans: Sequence[Span],
+                lexicon: set[tuple[str, ...]], *, max_len: int = 4) -> list[Span]:
+    """LOC spans for the lexicon phrases inside the target spans of MISC entities.
+
+    CoNLL-2003 tags demonyms as MISC ("German", "Nigerian"); translations often render
+    them as the country name ("na Jamus", "Najeriya"), which MasakhaNER tags LOC.
+    Longest phrases win; spans overlapping `spans` are left out.
+    """
+    taken = bytearray(len(tokens))
+    for sp in spans:
+        taken[sp.start:sp.end] = b"\x01" * (sp.end - sp.start)
+    out: list[Span] = []
+    for m in misc:
+        i = m.start
+        while i < m.end:
+            for n in range(min(max_len, m.end - i), 0, -1):
+                if tuple(tokens[i:i + n]) in lexicon and not any(taken[i:i + n]):
+                    out.append(Span(i, i + n, "LOC"))
+                    taken[i:i + n] = b"\x01" * n
+                    i += n
+                    break
+            else:
+                i += 1
+    return out
+
+
+def projected_training_set(
+    src: Sequence[Sentence], tgt: Sequence[Sentence], alignments: Sequence[Alignment], *,
+    method: str, options: dict | None = None, drop_partial: bool = False,
+    misc: str = "drop",
+) -> tuple[list[Sentence], dict]:
+    """Target sentences with projected spans, for training; and counts of what was left out.
+
+    Pairs the projector skips are left out; with `drop_partial`, so are the pairs where a
+    source PER/ORG/LOC entity found no target span. Sentences without entities are kept.
+    Source MISC entities are dropped (`misc="drop"`), or (`misc="loc"`) projected too and
+    their target words that `loc_lexicon` knows become LOC (see `misc_to_loc`).
+    """
+    from annoproj.project.projectors import make_projector
+
+    if misc not in ("drop", "loc"):
+        raise ValueError(f"misc must be 'drop' or 'loc', not {misc!r}")
+    keep_misc = misc == "loc"
+    src_spans = [[sp for sp in s.spans if keep_misc or sp.label != "MISC"] for s in src]
+    projector = make_projector(method, **(options or {}))
+    with timer() as t:
+        result = projector.project([s.tokens for s in src], [s.tokens for s in tgt],
+                                   src_spans, alignments)
+        skipped = result.skipped_indices
+        main: list[list[Span]] = []
+        misc_spans: list[list[Span]] = []
+        for spans in result.spans:
+            main.append([p.span() for p in spans if p.label != "MISC"])
+            misc_spans.append([p.span() for p in spans if p.label == "MISC"])
+        relabelled = 0
+        if keep_misc:
+            ok = [i for i in range(len(tgt)) if i not in skipped]
+            lexicon = loc_lexicon([Sentence(tgt[i].tokens, main[i]) for i in ok],
+                                  [misc_spans[i] for i in ok])
+            for i in ok:
+                if misc_spans[i]:
+                    extra = misc_to_loc(tgt[i].tokens, misc_spans[i], main[i], lexicon)
+                    if extra:
+                        relabelled += len(extra)
+                        main[i] = sorted(main[i] + extra)
+    kept: list[Sentence] = []
+    partial = 0
+    for i, (s_spans, t_sent, spans) in enumerate(zip(src_spans, tgt, result.spans)):
+        if i in skipped:
+            continue
+        wanted = {k for k, sp in enumerate(s_spans) if sp.label != "MISC"}
+        if _partial(spans, wanted):
+            partial += 1
+            if drop_partial:
+                continue
+        kept.append(Sentence(list(t_sent.tokens), main[i], t_sent.id))
+    stats = {
+        "project_s": t[0],
+        "skipped": len(skipped),
+        "partial": partial,
+        "dropped": partial if drop_partial else 0,
+        "source_entities": sum(sp.label != "MISC" for s in src_spans for sp in s),
+        "projected_entities": sum(len(s.spans) for s in kept),
+        "misc_to_loc": relabelled,
+    }
+    return kept, stats
+
+
+# ---------------------------------------------------------------- training and scoring
+
+
+def train_and_score(train: Sequence[Sentence], test: Sequence[Sentence], crf: dict) -> dict:
+    """Train a CRF on `train`, score it on `test`: P, R, F1, per-type F1 and seconds."""
+    from annoproj.evaluate import evaluate_spans
+    from annoproj.train.crf import CRFTrainer
+
+    with timer() as t:
+        tagger = CRFTrainer(**crf).fit(train)
+    pred = tagger.predict([s.tokens for s in test])
+    report = evaluate_spans([s.spans for s in test], pred)
+    m = report.micro
+    return {"precision": round(m.precision, 4), "recall": round(m.recall, 4),
+            "f1": round(m.f1, 4), "per_type": {k: round(v.f1, 4) for k, v in report.per_type.items()},
+            "train_s": round(t[0], 3)}
+
+
+def run_masakhaner(
+    config: MasakhanerConfig,
+    *,
+    data_dir: str | Path | None = None,
+    on_row: Callable[[dict], None] | None = None,
+    on_note: Callable[[str], None] | None = None,
+) -> list[dict]:
+    """One row per (language, train source): precision, recall, F1 and timings."""
+    d = resolve_data_dir(data_dir)
+    note = on_note or (lambda _msg: None)
+    langs = list(config.langs) if config.langs else available_languages(d)
+    if not langs:
+        raise FileNotFoundError(f"{d}: no language has tprojection and masakhaner2 files")
+    if config.methods:
+        from annoproj.project.projectors import projectors
+
+        unknown = [m for m in config.methods if m not in projectors]
+        if unknown:
+            raise ValueError(f"unknown projection method(s) {', '.join(unknown)}; "
+                             f"known: {', '.join(projectors.names())}")
+    english: list[Sentence] | None = None
+    rows: list[dict] = []
+
+    def emit(row: dict) -> None:
+        rows.append(row)
+        if on_row is not None:
+            on_row(row)
+
+    for lang in langs:
+        test_path = eval_file(d, lang, config.split, dev_fallback=config.dev_fallback)
+        if test_path is None:
+            note(f"{lang}: skipped, masakhaner2/{lang}/{config.split}.txt is not in the data "
+                 "(pass --dev-fallback to score on dev.txt)")
+            continue
+        missing = [str(p) for p in translation_files(d, lang) if not p.exists()]
+        if missing:
+            note(f"{lang}: skipped, missing {', '.join(missing)}")
+            continue
+        if english is None:
+            english = read_conll(d / "conll2003" / "train.txt")
+        test = load_masakhaner(test_path)
+        base = {"lang": lang, "eval": test_path.stem, "test_sentences": len(test)}
+        src, tgt = load_translations(d, lang, limit=config.limit, english=english,
+                                     repair_tokens=config.repair_tokens)
+        if config.methods:
+            with timer() as ta:
+                alignments = align_pairs(src, tgt, aligner=config.aligner, seed=config.seed,
+                                         name_keys=config.name_keys)
+            for method in config.methods:
+                train, stats = projected_training_set(
+                    src, tgt, alignments, method=method,
+                    options=config.projector_options(method), drop_partial=config.drop_partial,
+                    misc=config.misc)
+                res = train_and_score(train, test, config.crf)
+                emit({**base, "train": method, **res, "sentences": len(train),
+                      "pairs": len(src), "align_s": round(ta[0], 3),
+                      "project_s": round(stats.pop("project_s"), 3), **stats})
+        if "tprojection" in config.baselines:
+            res = train_and_score(tgt, test, config.crf)
+            emit({**base, "train": "tprojection", **res, "sentences": len(tgt),
+                  "pairs": len(src), "align_s": None, "project_s": None,
+                  "projected_entities": sum(len(s.spans) for s in tgt)})
+        if "gold" in config.baselines:
+            gold_path = d / "masakhaner2" / lang / "train.txt"
+            if not gold_path.exists():
+                note(f"{lang}: no gold row, {gold_path} is missing")
+            else:
+                gold = load_masakhaner(gold_path, limit=config.limit)
+                res = train_and_score(gold, test, config.crf)
+                emit({**base, "train": "gold", **res, "sentences": len(gold),
+                      "align_s": None, "project_s": None})
+    return rows
+
+
+# ---------------------------------------------------------------- reporting
+
+
+def train_sources(rows: Sequence[dict]) -> list[str]:
+    """The train sources of `rows` in first-seen order."""
+    seen: list[str] = []
+    for r in rows:
+        if r["train"] not in seen:
+            seen.append(r["train"])
+    return seen
+
+
+def pivot_rows(rows: Sequence[dict], key: str = "f1") -> list[dict]:
+    """One row per language with a column per train source, plus an average row."""
+    sources = train_sources(rows)
+    by_lang: dict[str, dict] = {}
+    for r in rows:
+        by_lang.setdefault(r["lang"], {"lang": r["lang"]})[r["train"]] = r[key]
+    out = list(by_lang.values())
+    if len(out) > 1:
+        avg: dict = {"lang": "avg"}
+        for s in sources:
+            vals = [r[s] for r in out if r.get(s) is not None]
+            avg[s] = round(statistics.mean(vals), 4) if vals else None
+        out.append(avg)
+    return out
+
+
+def summary_table(rows: Sequence[dict], key: str = "f1") -> str:
+    """Markdown table: language x train source (`key`, F1 by default), with an average row."""
+    from annoproj.bench.common import markdown_table
+
+    columns = [("lang", "lang")] + [(s, s) for s in train_sources(rows)]
+    return markdown_table(pivot_rows(rows, key), columns)
+
+
+DETAIL_COLUMNS = [
+    ("lang", "lang"), ("train", "train"), ("precision", "P"), ("recall", "R"), ("f1", "F1"),
+    ("sentences", "sentences"), ("skipped", "skipped"), ("dropped", "dropped"),
+    ("align_s", "align s"), ("project_s", "project s"), ("train_s", "train s"),
+]
+
+
+def plot_results(rows: Sequence[dict], path: str | Path) -> Path:
+    """A grouped bar chart of F1 per language and train source, written to `path`."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError as exc:
+        from annoproj.train.base import MissingDependencyError
+
+        raise MissingDependencyError(
+            "plotting needs matplotlib, which is not installed: pip install 'annoproj[plot]'"
+        ) from exc
+    import numpy as np
+
+    table = pivot_rows(rows)
+    sources = train_sources(rows)
+    langs = [r["lang"] for r in table]
+    x = np.arange(len(langs))
+    width = 0.8 / max(len(sources), 1)
+    fig, ax = plt.subplots(figsize=(max(6.0, 1.2 * len(langs) * max(len(sources), 1) / 2), 4))
+    for k, s in enumerate(sources):
+        vals = [r.get(s) or 0.0 for r in table]
+        ax.bar(x + (k - (len(sources) - 1) / 2) * width, vals, width, label=s)
+    ax.set_xticks(x, langs)
+    ax.set_ylabel("test F1 (PER, ORG, LOC)")
+    ax.set_ylim(0, 1)
+    ax.set_title("MasakhaNER 2.0 translate-train (CRF)")
+    ax.legend(fontsize="small")
+    fig.tight_layout()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def spans_of(sentences: Sequence[Sentence]) -> list[list[Span]]:
+    """The spans of each sentence."""
+    return [list(s.spans) for s in sentences]

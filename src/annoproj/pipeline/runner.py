@@ -1,0 +1,377 @@
+"""translate-train and translate-test as chains of cached stages, with a run manifest.
+
+translate-train: source sentences (gold spans or a labeller) -> translations -> word
+alignment -> projection -> projected target data [-> target NER training -> evaluation].
+
+translate-test: target sentences -> translations into the source language -> source NER
+labelling -> word alignment -> projection back onto the target -> predictions
+[-> evaluation against the target gold].
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from importlib import metadata
+from pathlib import Path
+
+from annoproj.data.io import atomic_write, read_jsonl, read_pharaoh, write_jsonl, write_pharaoh
+from annoproj.data.model import Alignment, Sentence, Span
+from annoproj.pipeline.cache import StageCache, file_digest, key_of
+from annoproj.pipeline.config import ConfigError, PipelineConfig
+
+MANIFEST = "manifest.json"
+
+
+def versions() -> dict:
+    """Versions of annoproj and the packages its results depend on."""
+    out = {"python": platform.python_version()}
+    for pkg in ("annoproj", "numpy", "scipy", "highspy", "eflomal", "rapidfuzz",
+                "sklearn-crfsuite", "torch", "transformers", "spacy"):
+        try:
+            out[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            pass
+    return out
+
+
+class Run:
+    """Bookkeeping of one pipeline run: stage timings, counts, the manifest."""
+
+    def __init__(self, config: PipelineConfig, *, log: Callable[[str], None] | None = None) -> None:
+        self.config = config
+        self.out = Path(config.output_dir)
+        self.cache = StageCache(self.out / "cache")
+        self.stages: list[dict] = []
+        self.counts: dict = {}
+        self.outputs: dict = {}
+        self.metrics: dict = {}
+        self.log = log or (lambda msg: None)
+        self.started = time.time()
+
+    def stage(self, name: str, key: str, suffix: str, compute, write, read, *, count=len):
+        t0 = time.perf_counter()
+        value, path, cached = self.cache.run(name, key, suffix, compute, write, read)
+        secs = time.perf_counter() - t0
+        self.stages.append({"stage": name, "key": key, "cached": cached,
+                            "seconds": round(secs, 3), "items": count(value), "file": str(path)})
+        self.log(f"{name}: {'cached' if cached else 'done'} in {secs:.1f}s")
+        return value, key
+
+    def manifest(self) -> dict:
+        return {
+            "kind": self.config.kind,
+            "config": self.config.to_dict(),
+            "versions": versions(),
+            "command": sys.argv,
+            "started": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(self.started)),
+            "seconds": round(time.time() - self.started, 3),
+            "stages": self.stages,
+            "counts": self.counts,
+            "outputs": self.outputs,
+            "metrics": self.metrics,
+        }
+
+    def write_manifest(self) -> Path:
+        path = self.out / MANIFEST
+        with atomic_write(path) as f:
+            json.dump(self.manifest(), f, indent=2, ensure_ascii=False)
+            f.write("\n")
+        return path
+
+
+# -- stage helpers -----------------------------------------------------------------------
+
+def _read_sentences(path: str, fmt: str) -> list[Sentence]:
+    from annoproj.cli.common import read_sentences
+
+    return read_sentences(Path(path), fmt)
+
+
+def _write_sents(path: Path, sents: list[Sentence]) -> None:
+    write_jsonl(path, sents)
+
+
+def _read_ids(path: str) -> list[int]:
+    ids = []
+    with open(path, encoding="utf-8") as f:
+        for lineno, line in enumerate(f, 1):
+            line = line.strip()
+            if not line:
+                continue
+            if not line.lstrip("-").isdigit():
+                raise ConfigError(f"{path}:{lineno}: expected a sentence index, got {line!r}")
+            ids.append(int(line))
+    return ids
+
+
+def _apply_labels(sents: list[Sentence], spec: str | None) -> list[Sentence]:
+    if not spec:
+        return sents
+    from annoproj.data.labels import LabelMap
+
+    lmap = LabelMap.parse(spec)
+    return [Sentence(s.tokens, lmap.map_spans(s.spans), s.id, s.meta) for s in sents]
+
+
+def _translator(config: PipelineConfig):
+    from annoproj.translate.base import PrecomputedTranslator, translators
+
+    t = config.translate
+    if t.translator == "precomputed":
+        return PrecomputedTranslator(t.path, **t.options)
+    try:
+        import annoproj.translate  # noqa: F401  (registers model-backed translators)
+    except ImportError:
+        pass
+    return translators.create(t.translator, model=t.model, **t.options)
+
+
+def _translate(run: Run, sents: list[Sentence], src_lang: str, tgt_lang: str, key: str):
+    t = run.config.translate
+    tkey = key_of("translate", key, t.translator, t.model, t.options,
+                  file_digest(t.path) if t.path and Path(t.path).is_file() else t.path,
+                  src_lang, tgt_lang)
+
+    def compute():
+        out = _translator(run.config).translate([s.tokens for s in sents], src_lang=src_lang,
+                                               tgt_lang=tgt_lang)
+        return [Sentence(list(toks), [], f"{s.id}>{tgt_lang}" if s.id else None)
+                for s, toks in zip(sents, out)]
+
+    return run.stage("translate", tkey, ".jsonl", compute, _write_sents, read_jsonl)
+
+
+def _align(run: Run, src: list[Sentence], tgt: list[Sentence], key: str):
+    a = run.config.align
+    opts = a.aligner_options(run.config.project.method)
+    akey = key_of("align", key, a.aligner, opts)
+
+    def compute():
+        from annoproj.align.base import aligners
+
+        import annoproj.align.eflomal  # noqa: F401  (registers eflomal)
+
+        aligner = aligners.create(a.aligner, **opts)
+        return aligner.align([s.tokens for s in src], [s.tokens for s in tgt])
+
+    return run.stage("align", akey, ".pharaoh", compute, write_pharaoh, read_pharaoh)
+
+
+def _project(run: Run, src: list[Sentence], tgt: list[Sentence], alignments: list[Alignment],
+             key: str):
+    from annoproj.pipeline.projection import ProjectionJob, project_sentences
+
+    p = run.config.project
+    pkey = key_of("project", key, p.method, p.projector_options(), p.min_confidence)
+    job = ProjectionJob(method=p.method, scorers=p.scorers, solver=p.solver,
+                        min_confidence=p.min_confidence, options=dict(p.options))
+
+    def compute():
+        res = project_sentences(job, src, tgt, alignments)
+        skipped = dict(res.skipped)
+        out = []
+        for i, (t, spans) in enumerate(zip(tgt, res.spans)):
+            meta = {"scores": [round(x.score, 4) for x in spans],
+                    "sources": [x.source for x in spans]}
+            if i in skipped:
+                meta = {"skipped": skipped[i]}
+            out.append(Sentence(list(t.tokens), [x.span() for x in spans] if i not in skipped else [],
+                                t.id, meta))
+        return out
+
+    return run.stage("project", pkey, ".jsonl", compute, _write_sents, read_jsonl)
+
+
+def _skip_report(run: Run, projected: list[Sentence]) -> list[Sentence]:
+    reasons = Counter(str(s.meta.get("skipped")).split(":")[0] for s in projected
+                      if "skipped" in s.meta)
+    kept = [s for s in projected if "skipped" not in s.meta]
+    run.counts.update({"projected": len(kept), "skipped": len(projected) - len(kept),
+                       "skipped_reasons": dict(reasons),
+                       "spans": sum(len(s.spans) for s in kept)})
+    if len(kept) < len(projected):
+        log = run.out / "skipped.tsv"
+        with atomic_write(log) as f:
+            f.write("index\tid\treason\n")
+            for i, s in enumerate(projected):
+                if "skipped" in s.meta:
+                    f.write(f"{i}\t{s.id or ''}\t{s.meta['skipped']}\n")
+        run.outputs["skipped"] = str(log)
+    return kept
+
+
+def _evaluate(run: Run, pred: Sequence[Sequence[Span]], gold: Sequence[Sentence], name: str) -> dict:
+    from annoproj.evaluate import evaluate_spans
+
+    gold = _apply_labels(list(gold), run.config.evaluate.labels)
+    report = evaluate_spans([g.spans for g in gold], pred)
+    run.metrics[name] = {**report.micro.to_dict(),
+                         "per_type": {k: v.f1 for k, v in report.per_type.items()}}
+    return run.metrics[name]
+
+
+# -- the two pipelines -------------------------------------------------------------------
+
+def translate_train(config: PipelineConfig, *, log: Callable[[str], None] | None = None) -> dict:
+    """Project labelled source data onto its translation; train and evaluate if configured."""
+    config.validate()
+    run = Run(config, log=log)
+    s = config.source
+    assert s.path is not None
+    src = _apply_labels(_read_sentences(s.path, s.format), s.labels)
+    if s.ids:
+        ids = _read_ids(s.ids)
+        bad = [i for i in ids if not 0 <= i < len(src)]
+        if bad:
+            raise ConfigError(f"{s.ids}: index {bad[0]} is outside the {len(src)} source sentences")
+        src = [src[i] for i in ids]
+    if s.limit:
+        src = src[: s.limit]
+    if s.labeller != "gold":
+        src = _label(run, src, s.labeller, s.labels, key_of(file_digest(s.path), s.ids, s.limit))
+    run.counts["sentences"] = len(src)
+    src_key = key_of(file_digest(s.path), file_digest(s.ids) if s.ids else None, s.limit,
+                     s.labels, s.labeller)
+    if config.translate.translator == "precomputed":
+        tgt = _translate_precomputed(run, src)
+        tr_key = key_of(src_key, file_digest(config.translate.path))
+    else:
+        tgt, tr_key = _translate(run, src, config.src_lang, config.tgt_lang, src_key)
+    links, align_key = _align(run, src, tgt, tr_key)
+    projected, project_key = _project(run, src, tgt, links, align_key)
+    kept = _skip_report(run, projected)
+    data_path = run.out / f"{config.tgt_lang}.projected.jsonl"
+    write_jsonl(data_path, kept)
+    run.outputs["projected"] = str(data_path)
+    if config.train.trainer:
+        _train_and_evaluate(run, kept, project_key)
+    run.write_manifest()
+    return run.manifest()
+
+
+def _translate_precomputed(run: Run, src: list[Sentence]) -> list[Sentence]:
+    """Precomputed translations: a file whose sentence k translates source sentence k."""
+    from annoproj.translate.base import read_translations
+
+    path = run.config.translate.path
+    assert path is not None
+    t0 = time.perf_counter()
+    toks = read_translations(path, run.config.translate.options.get("fmt", "auto"))
+    limit = run.config.source.limit
+    if limit:
+        toks = toks[:limit]
+    if len(toks) != len(src):
+        raise ConfigError(f"{path} holds {len(toks)} translations but there are {len(src)} "
+                          "source sentences (use [source] ids to select the translated ones)")
+    run.stages.append({"stage": "translate", "key": None, "cached": True,
+                       "seconds": round(time.perf_counter() - t0, 3), "items": len(toks),
+                       "file": str(path)})
+    return [Sentence(list(t), [], f"{path}:{k}") for k, t in enumerate(toks)]
+
+
+def _label(run: Run, sents: list[Sentence], labeller: str, labels: str | None, key: str):
+    lkey = key_of("label", key, labeller, labels, run.config.label.options)
+
+    def compute():
+        try:
+            from annoproj.label.base import make_labeller
+        except ImportError as exc:  # pragma: no cover - label package missing
+            raise ConfigError(f"labeller {labeller!r} is not available: {exc}") from exc
+        model = make_labeller(labeller, **run.config.label.options)
+        spans = model.label([s.tokens for s in sents])
+        out = [Sentence(list(s.tokens), list(sp), s.id, dict(s.meta)) for s, sp in zip(sents, spans)]
+        return _apply_labels(out, labels)
+
+    value, _ = run.stage("label", lkey, ".jsonl", compute, _write_sents, read_jsonl)
+    return value
+
+
+def _train_and_evaluate(run: Run, kept: list[Sentence], data_key: str) -> None:
+    import shutil
+
+    import annoproj.train  # noqa: F401  (registers the trainers)
+    from annoproj.train.base import load_tagger, trainers
+
+    cfg = run.config
+    key = key_of("train", data_key, cfg.train.trainer, cfg.train.options)
+    model_dir = run.cache.root / f"train-{key}"
+    t0 = time.perf_counter()
+    cached = (model_dir / "config.json").exists()
+    if cached:
+        tagger = load_tagger(model_dir)
+    else:
+        tagger = trainers.create(cfg.train.trainer, **cfg.train.options).fit(kept)
+        part = model_dir.with_name(model_dir.name + ".part")
+        shutil.rmtree(part, ignore_errors=True)
+        tagger.save(part)
+        part.rename(model_dir)
+    run.stages.append({"stage": "train", "key": key, "cached": cached,
+                       "seconds": round(time.perf_counter() - t0, 3), "items": len(kept),
+                       "file": str(model_dir)})
+    run.log(f"train: {'cached' if cached else 'done'}")
+    run.outputs["model"] = str(model_dir)
+    if cfg.evaluate.test:
+        test = _read_sentences(cfg.evaluate.test, "auto")
+        pred = tagger.predict([s.tokens for s in test])
+        _evaluate(run, pred, test, "test")
+
+
+def translate_test(config: PipelineConfig, *, log: Callable[[str], None] | None = None) -> dict:
+    """Label target text through its translation into the source language."""
+    config.validate()
+    run = Run(config, log=log)
+    t = config.target
+    assert t.path is not None
+    tgt = _read_sentences(t.path, t.format)
+    if t.limit:
+        tgt = tgt[: t.limit]
+    run.counts["sentences"] = len(tgt)
+    tgt_key = key_of(file_digest(t.path), t.limit)
+    if config.translate.translator == "precomputed":
+        src = _translate_precomputed_test(run, tgt)
+        tr_key = key_of(tgt_key, file_digest(config.translate.path))
+    else:
+        src, tr_key = _translate(run, tgt, config.tgt_lang, config.src_lang, tgt_key)
+    lab = config.label
+    src = _label(run, src, lab.labeller, lab.labels, tr_key)
+    links, align_key = _align(run, src, tgt, tr_key)
+    projected, _ = _project(run, src, tgt, links, key_of(align_key, lab.labeller, lab.labels,
+                                                         lab.options))
+    kept = _skip_report(run, projected)
+    pred_path = run.out / f"{config.tgt_lang}.predicted.jsonl"
+    write_jsonl(pred_path, projected)
+    run.outputs["predicted"] = str(pred_path)
+    if any(s.spans for s in tgt):
+        _evaluate(run, [s.spans for s in projected], tgt, "target")
+    run.counts["projected"] = len(kept)
+    run.write_manifest()
+    return run.manifest()
+
+
+def _translate_precomputed_test(run: Run, tgt: list[Sentence]) -> list[Sentence]:
+    from annoproj.translate.base import read_translations
+
+    path = run.config.translate.path
+    assert path is not None
+    toks = read_translations(path, run.config.translate.options.get("fmt", "auto"))
+    if run.config.target.limit:
+        toks = toks[: run.config.target.limit]
+    if len(toks) != len(tgt):
+        raise ConfigError(f"{path} holds {len(toks)} translations but there are {len(tgt)} "
+                          "target sentences")
+    run.stages.append({"stage": "translate", "key": None, "cached": True, "seconds": 0.0,
+                       "items": len(toks), "file": str(path)})
+    return [Sentence(list(x), [], f"{path}:{k}") for k, x in enumerate(toks)]
+
+
+PIPELINES = {"translate-train": translate_train, "translate-test": translate_test}
+
+
+def run_pipeline(config: PipelineConfig, *, log: Callable[[str], None] | None = None) -> dict:
+    """Run the pipeline the configuration's `kind` names; returns the manifest."""
+    return PIPELINES[config.kind](config, log=log)

@@ -1,0 +1,199 @@
+"""Streaming projection of files of any size: bounded memory, resumable, atomic output.
+
+Input is read lazily in chunks of `chunk_size` sentence pairs; each finished chunk is
+written to ``<output>.parts/`` atomically, and the parts are joined into `output` at the
+end. A run that is killed and started again with the same settings skips the finished
+chunks and produces the same bytes as an uninterrupted run.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import shutil
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from annoproj.data.io import atomic_write, open_text
+from annoproj.data.io.conll import format_conll
+from annoproj.data.io.jsonl import to_record
+from annoproj.data.io.pharaoh import iter_pharaoh
+from annoproj.data.labels import LabelMap
+from annoproj.data.model import Alignment, Sentence
+from annoproj.pipeline.cache import key_of
+from annoproj.pipeline.parallel import Batch, project_batches
+
+
+class InputMismatchError(ValueError):
+    """Parallel inputs disagree: one file ends early, or links fall outside a sentence."""
+
+
+def iter_sentences(path: Path, fmt: str = "auto") -> Iterator[Sentence]:
+    """Sentences of a CoNLL, JSONL or text file, one at a time."""
+    from annoproj.cli.common import detect_format
+    from annoproj.data.io import iter_conll, iter_jsonl, iter_tokenized
+
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such file")
+    fmt = detect_format(path) if fmt == "auto" else fmt
+    if fmt == "conll":
+        return iter_conll(path)
+    if fmt == "jsonl":
+        return iter_jsonl(path)
+    if fmt == "text":
+        return (Sentence(t, id=f"{path.name}:{k + 1}") for k, t in enumerate(iter_tokenized(path)))
+    raise ValueError(f"unknown format {fmt!r}: use auto, conll, jsonl or text")
+
+
+def iter_parallel(
+    src: Iterable[Sentence], tgt: Iterable[Sentence], links: Iterable[Alignment],
+    *, names: tuple[str, str, str] = ("source", "target", "alignments"),
+) -> Iterator[tuple[Sentence, Sentence, Alignment]]:
+    """Zip three streams, raising when one ends before the others."""
+    sentinel = object()
+    for k, trio in enumerate(itertools.zip_longest(src, tgt, links, fillvalue=sentinel)):
+        if any(x is sentinel for x in trio):
+            short = [n for n, x in zip(names, trio) if x is sentinel]
+            raise InputMismatchError(f"{', '.join(short)} ended after {k} sentences, before the other input(s)")
+        yield trio  # type: ignore[misc]
+
+
+@dataclass
+class StreamSummary:
+    sentences: int = 0
+    written: int = 0
+    skipped: int = 0
+    spans: int = 0
+    chunks: int = 0
+    resumed_chunks: int = 0
+
+
+def _format(sent: Sentence, fmt: str) -> str:
+    if fmt == "jsonl":
+        return json.dumps(to_record(sent), ensure_ascii=False) + "\n"
+    return format_conll(sent)
+
+
+def project_files(
+    src_path: Path,
+    tgt_path: Path,
+    links_path: Path,
+    output: Path,
+    *,
+    method: str,
+    options: dict | None = None,
+    label_map: str | None = None,
+    fmt: str = "auto",
+    backend: str = "local",
+    workers: int = 1,
+    ray_address: str | None = None,
+    chunk_size: int = 20000,
+    batch_size: int = 1000,
+    min_confidence: float = 0.0,
+    on_chunk: Callable[[int], None] | None = None,
+) -> StreamSummary:
+    """Project SRC spans onto TGT with the given links, streaming; returns counts."""
+    from annoproj.pipeline.projection import uncertain
+
+    options = dict(options or {})
+    out_fmt = "jsonl" if ".jsonl" in output.name.lower() or output.name.lower().endswith(".json") else "conll"
+    lmap = LabelMap.parse(label_map) if label_map else None
+    settings = {"method": method, "options": options, "labels": label_map, "chunk": chunk_size,
+                "min_confidence": min_confidence, "fmt": out_fmt,
+                "inputs": [str(src_path), str(tgt_path), str(links_path)],
+                "sizes": [p.stat().st_size for p in (src_path, tgt_path, links_path)]}
+    parts = output.with_name(output.name + ".parts")
+    stamp = parts / "settings.json"
+    want = key_of(settings)
+    if parts.exists() and (not stamp.exists() or json.loads(stamp.read_text()).get("key") != want):
+        shutil.rmtree(parts)
+    parts.mkdir(parents=True, exist_ok=True)
+    if not stamp.exists():
+        stamp.write_text(json.dumps({"key": want, "settings": settings}, default=str))
+    summary = StreamSummary()
+    stream = iter_parallel(iter_sentences(src_path, fmt), iter_sentences(tgt_path, fmt),
+                           iter_pharaoh(links_path),
+                           names=(str(src_path), str(tgt_path), str(links_path)))
+    for c, chunk in enumerate(_chunks(stream, chunk_size)):
+        part = parts / f"{c:06d}.{out_fmt}"
+        log = parts / f"{c:06d}.skipped.tsv"
+        summary.chunks += 1
+        if part.exists() and log.exists():
+            done = json.loads((parts / f"{c:06d}.json").read_text())
+            for k in ("sentences", "written", "skipped", "spans"):
+                setattr(summary, k, getattr(summary, k) + done[k])
+            summary.resumed_chunks += 1
+            if on_chunk:
+                on_chunk(len(chunk))
+            continue
+        counts = _project_chunk(chunk, c * chunk_size, part, log, lmap=lmap, method=method,
+                                options=options, backend=backend, workers=workers,
+                                ray_address=ray_address, batch_size=batch_size,
+                                min_confidence=min_confidence, out_fmt=out_fmt,
+                                uncertain=uncertain)
+        (parts / f"{c:06d}.json").write_text(json.dumps(counts))
+        for k in ("sentences", "written", "skipped", "spans"):
+            setattr(summary, k, getattr(summary, k) + counts[k])
+        if on_chunk:
+            on_chunk(len(chunk))
+    _join(parts, output, out_fmt, summary.chunks)
+    return summary
+
+
+def _chunks(it: Iterator, n: int) -> Iterator[list]:
+    while chunk := list(itertools.islice(it, n)):
+        yield chunk
+
+
+def _project_chunk(chunk, offset, part, log, *, lmap, method, options, backend, workers,
+                   ray_address, batch_size, min_confidence, out_fmt, uncertain) -> dict:
+    src_spans = [lmap.map_spans(s.spans) if lmap else list(s.spans) for s, _, _ in chunk]
+    batches = (
+        Batch(b, [s.tokens for s, _, _ in chunk[b:b + batch_size]],
+              [t.tokens for _, t, _ in chunk[b:b + batch_size]], src_spans[b:b + batch_size],
+              [a for _, _, a in chunk[b:b + batch_size]])
+        for b in range(0, len(chunk), batch_size)
+    )
+    counts = {"sentences": len(chunk), "written": 0, "skipped": 0, "spans": 0}
+    tmp_log: list[str] = []
+    with atomic_write(part) as f:
+        for start, res in project_batches(batches, method=method, options=options,
+                                          backend=backend, workers=workers,
+                                          ray_address=ray_address):
+            skipped = dict(res.skipped)
+            for i, spans in enumerate(res.spans):
+                k = start + i
+                why = skipped.get(i) or uncertain(spans, len(src_spans[k]), min_confidence)
+                tgt = chunk[k][1]
+                if why:
+                    counts["skipped"] += 1
+                    tmp_log.append(f"{offset + k}\t{tgt.id or ''}\t{why}\n")
+                    continue
+                sent = Sentence(list(tgt.tokens), [p.span() for p in spans], tgt.id,
+                                {**tgt.meta, "scores": [round(p.score, 4) for p in spans],
+                                 "sources": [p.source for p in spans]})
+                f.write(_format(sent, out_fmt))
+                counts["written"] += 1
+                counts["spans"] += len(spans)
+    with atomic_write(log) as f:
+        f.writelines(tmp_log)
+    return counts
+
+
+def _join(parts: Path, output: Path, fmt: str, n: int) -> None:
+    skipped_lines = 0
+    with atomic_write(output) as out:
+        for c in range(n):
+            with open_text(parts / f"{c:06d}.{fmt}", "r") as f:
+                shutil.copyfileobj(f, out)
+    log_path = output.with_name(output.name + ".skipped.tsv")
+    with atomic_write(log_path) as out:
+        out.write("index\tid\treason\n")
+        for c in range(n):
+            text = (parts / f"{c:06d}.skipped.tsv").read_text(encoding="utf-8")
+            skipped_lines += text.count("\n")
+            out.write(text)
+    if not skipped_lines:
+        log_path.unlink()
+    shutil.rmtree(parts)

@@ -1,0 +1,240 @@
+"""Projection as matching: score (entity, target n-gram) pairs, then solve an assignment."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from annoproj.data.model import Alignment, ProjectedSpan, Span
+from annoproj.project import scorers as _scorers  # noqa: F401  (registers the scorers)
+from annoproj.project import solvers as _solvers  # noqa: F401  (registers the solvers)
+from annoproj.project.base import (
+    Constraint,
+    InfeasibleError,
+    MatchInstance,
+    Scorer,
+    Solver,
+    scorers,
+    solvers,
+)
+from annoproj.project.candidates import sentence_candidates
+from annoproj.project.result import ProjectionResult
+from annoproj.project.scorers.fusion import FusionScorer
+
+#: Tuned on Europarl NER en->de/es/it (soft-union eflomal links, 5 seeds): fused scorers,
+#: the weight of each (a scorer not listed weighs 1), the smallest pair score kept, n-gram cap.
+DEFAULT_SCORERS: tuple[str, ...] = ("alignment", "lexical", "string")
+DEFAULT_WEIGHTS: dict[str, float] = {"alignment": 1.0, "lexical": 0.5, "string": 0.25}
+DEFAULT_MIN_SCORE = 0.5
+DEFAULT_MAX_LEN = 15
+
+
+def _entities(spans: Sequence[Span], n_src: int) -> np.ndarray:
+    """Source spans as an int64 (E, 2) array, checked against the sentence length."""
+    ents = np.asarray([(s[0], s[1]) for s in spans], dtype=np.int64).reshape(-1, 2)
+    bad = (ents[:, 0] < 0) | (ents[:, 1] > n_src) | (ents[:, 1] <= ents[:, 0])
+    if bad.any():
+        s, e = ents[np.argmax(bad)]
+        raise ValueError(f"source span {s}..{e} does not fit a sentence of {n_src} tokens")
+    return ents
+
+
+class MatchProjector:
+    """Projects entities by choosing the best non-overlapping target n-grams for them.
+
+    Candidates are target n-grams of up to `max_len` tokens, with `within_aligned` only
+    those inside some entity's aligned target range widened by `margin` tokens (entities
+    without aligned words: `unaligned`, "none" or "all"); n-grams starting or ending with
+    punctuation are dropped if `skip_punct_edges`. Pairs are scored by `scorers` (a fusion
+    with `weights`/`thresholds`/`required` when several; weights default to
+    `DEFAULT_WEIGHTS`; `scorer_options` maps a scorer name to its options) and assigned by
+    `solver`: each entity gets `constraint` ("at_most", "exactly", "at_least") `per_entity`
+    spans; pairs scoring below `min_score` are never chosen. Each projected span carries
+    its pair score. The defaults are the best measured on Europarl NER with "soft-union"
+    symmetrised eflomal links.
+    """
+
+    name = "match"
+
+    def __init__(
+        self,
+        *,
+        scorers: Sequence[str | Scorer] | str = DEFAULT_SCORERS,
+        weights: Sequence[float] | Mapping[str, float] | None = None,
+        thresholds: Sequence[float] | Mapping[str, float] | None = None,
+        required: Sequence[str] = (),
+        scorer_options: Mapping[str, Mapping[str, Any]] | None = None,
+        solver: str | Solver = "exact",
+        solver_options: Mapping[str, Any] | None = None,
+        max_len: int = DEFAULT_MAX_LEN,
+        within_aligned: bool = True,
+        margin: int = 1,
+        unaligned: str = "none",
+        skip_punct_edges: bool = True,
+        min_score: float = DEFAULT_MIN_SCORE,
+        per_entity: int = 1,
+        constraint: Constraint = "at_most",
+        batch_size: int = 1000,
+    ) -> None:
+        if isinstance(scorers, str):
+            scorers = [scorers]
+        if max_len < 1:
+            raise ValueError(f"max_len must be >= 1, got {max_len}")
+        if margin < 0:
+            raise ValueError(f"margin must be >= 0, got {margin}")
+        if per_entity < 0:
+            raise ValueError(f"per_entity must be >= 0, got {per_entity}")
+        if unaligned not in ("none", "all"):
+            raise ValueError(f"unaligned must be 'none' or 'all', got {unaligned!r}")
+        if constraint not in ("at_most", "exactly", "at_least"):
+            raise ValueError(f"constraint must be at_most, exactly or at_least; got {constraint!r}")
+        self.scorer = self._make_scorer(
+            list(scorers), weights, thresholds, required, dict(scorer_options or {})
+        )
+        if isinstance(solver, str):
+            self.solver = _make_solver(solver, min_score, dict(solver_options or {}))
+        else:
+            self.solver = solver
+        self.max_len = max_len
+        self.within_aligned = within_aligned
+        self.margin = margin
+        self.unaligned = unaligned
+        self.skip_punct_edges = skip_punct_edges
+        self.min_score = float(min_score)
+        self.per_entity = per_entity
+        self.constraint = constraint
+        self.batch_size = max(1, int(batch_size))
+
+    @staticmethod
+    def _make_scorer(names, weights, thresholds, required, options) -> Scorer:
+        if not names:
+            raise ValueError("the matching projection needs at least one scorer")
+        if len(names) == 1 and weights is None and thresholds is None and not required:
+            only = names[0]
+            name = only if isinstance(only, str) else only.name
+            if set(options) - {name}:
+                raise ValueError(f"options for scorer(s) not used: {sorted(set(options) - {name})}")
+            if isinstance(only, str):
+                return scorers.create(only, **dict(options.get(only, {})))
+            return only
+        if weights is None:
+            weights = [DEFAULT_WEIGHTS.get(n if isinstance(n, str) else n.name, 1.0) for n in names]
+        return FusionScorer(
+            scorers=names,
+            weights=weights,
+            thresholds=thresholds,
+            required=required,
+            options=options,
+        )
+
+    def instance(
+        self,
+        src_tokens: Sequence[str],
+        tgt_tokens: Sequence[str],
+        spans: Sequence[Span],
+        alignment: Alignment,
+    ) -> MatchInstance:
+        """The matching instance of one sentence pair; ValueError if the pair is malformed."""
+        n_src, n_tgt = len(src_tokens), len(tgt_tokens)
+        alignment.check_bounds(n_src, n_tgt)
+        ents = _entities(spans, n_src)
+        cands = sentence_candidates(
+            ents,
+            alignment,
+            n_tgt,
+            max_len=self.max_len,
+            tgt_tokens=tgt_tokens,
+            skip_punct_edges=self.skip_punct_edges,
+            within_aligned=self.within_aligned,
+            margin=self.margin,
+            unaligned=self.unaligned,
+        )
+        return MatchInstance(
+            src_tokens=src_tokens,
+            tgt_tokens=tgt_tokens,
+            entities=ents.astype(np.int32),
+            labels=[s[2] for s in spans],
+            candidates=cands,
+            alignment=alignment,
+        )
+
+    def project(
+        self,
+        src_tokens: Sequence[Sequence[str]],
+        tgt_tokens: Sequence[Sequence[str]],
+        src_spans: Sequence[Sequence[Span]],
+        alignments: Sequence[Alignment],
+    ) -> ProjectionResult:
+        """Projected spans for every sentence pair; bad pairs are skipped with a reason."""
+        n = len(src_tokens)
+        if not (len(tgt_tokens) == len(src_spans) == len(alignments) == n):
+            raise ValueError(
+                f"inputs differ in length: {n} source, {len(tgt_tokens)} target, "
+                f"{len(src_spans)} span lists, {len(alignments)} alignments"
+            )
+        observe = getattr(self.scorer, "observe", None)
+        if observe is not None:  # corpus-level scorers (the lexical table) see all the input
+            observe(src_tokens, tgt_tokens, alignments)
+        spans: list[list[ProjectedSpan]] = [[] for _ in range(n)]
+        skipped: list[tuple[int, str]] = []
+        todo: list[tuple[int, MatchInstance]] = []
+        for i in range(n):
+            if not src_spans[i]:
+                try:
+                    alignments[i].check_bounds(len(src_tokens[i]), len(tgt_tokens[i]))
+                except ValueError as exc:
+                    skipped.append((i, str(exc)))
+                continue
+            try:
+                inst = self.instance(src_tokens[i], tgt_tokens[i], src_spans[i], alignments[i])
+            except ValueError as exc:
+                skipped.append((i, str(exc)))
+                continue
+            if len(inst.candidates):
+                todo.append((i, inst))
+            elif self.constraint != "at_most" and self.per_entity > 0:
+                skipped.append((i, "no target candidates for the source entities"))
+        for lo in range(0, len(todo), self.batch_size):
+            chunk = todo[lo : lo + self.batch_size]
+            batch = [inst for _, inst in chunk]
+            mats = self.scorer.score(batch)
+            if len(mats) != len(batch):
+                raise RuntimeError(
+                    f"scorer {self.scorer.name!r} returned {len(mats)} matrices for "
+                    f"{len(batch)} instances"
+                )
+            for (i, inst), m in zip(chunk, mats):
+                try:
+                    spans[i] = self._solve(inst, m)
+                except InfeasibleError as exc:
+                    skipped.append((i, str(exc)))
+        skipped.sort()
+        return ProjectionResult(spans=spans, skipped=skipped)
+
+    def _solve(self, inst: MatchInstance, scores: np.ndarray) -> list[ProjectedSpan]:
+        scores = np.asarray(scores)
+        want = (len(inst.entities), len(inst.candidates))
+        if scores.shape != want:
+            raise RuntimeError(f"scorer returned a {scores.shape} matrix, expected {want}")
+        ent, cand = self.solver.solve(
+            scores, inst.candidates, per_entity=self.per_entity, constraint=self.constraint
+        )
+        out = [
+            ProjectedSpan(
+                int(inst.candidates[c, 0]),
+                int(inst.candidates[c, 1]),
+                inst.labels[e],
+                float(scores[e, c]),
+                int(e),
+            )
+            for e, c in zip(ent.tolist(), cand.tolist())
+        ]
+        out.sort(key=lambda s: (s.start, s.end))
+        return out
+
+
+def _make_solver(name: str, min_score: float, options: dict) -> Solver:
+    options.setdefault("min_score", min_score)
+    return solvers.create(name, **options)

@@ -1,0 +1,87 @@
+"""The NER training interface: a `Trainer` fits a `Tagger` on sentences with entity spans."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+from annoproj.data.model import Sentence, Span
+from annoproj.registry import Registry
+
+#: Name of the JSON file that describes a saved model folder.
+CONFIG_FILE = "config.json"
+#: Version of the model folder layout; bumped when it changes incompatibly.
+FORMAT_VERSION = 1
+
+
+class MissingDependencyError(ImportError):
+    """An optional package needed by a trainer is not installed; says what to install."""
+
+
+class ModelError(ValueError):
+    """A model folder is missing, incomplete or of an unknown kind."""
+
+
+@runtime_checkable
+class Tagger(Protocol):
+    """A trained NER model: tokens in, entity spans out."""
+
+    name: str
+    labels: list[str]
+
+    def predict(self, sentences: Sequence[Sequence[str]]) -> list[list[Span]]:
+        """Entity spans of each tokenised sentence."""
+        ...
+
+    def save(self, path: str | Path) -> Path:
+        """Write the model folder `path`; returns it."""
+        ...
+
+
+@runtime_checkable
+class Trainer(Protocol):
+    """Fits a `Tagger` on sentences with spans."""
+
+    name: str
+
+    def fit(self, sentences: Sequence[Sentence], *, dev: Sequence[Sentence] | None = None) -> Tagger:
+        """Train on `sentences` (`dev`, when given, only for reporting); returns the tagger."""
+        ...
+
+
+#: Trainers by name: `trainers.create("crf", c1=0.1)`.
+trainers: Registry[Trainer] = Registry("trainer")
+#: Tagger classes by trainer name, each with a `load(path)` classmethod.
+taggers: Registry[Any] = Registry("tagger")
+
+
+def read_config(path: str | Path) -> dict:
+    """The JSON description of the model folder `path`."""
+    path = Path(path)
+    cfg = path / CONFIG_FILE
+    if not path.is_dir():
+        raise ModelError(f"{path}: no such model folder (train one with `annoproj train`)")
+    if not cfg.exists():
+        raise ModelError(f"{path} has no {CONFIG_FILE}: not an annoproj model folder")
+    try:
+        data = json.loads(cfg.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ModelError(f"{cfg}: not valid JSON ({exc})") from exc
+    version = data.get("format_version")
+    if version != FORMAT_VERSION:
+        raise ModelError(
+            f"{path}: model folder format {version!r}, this annoproj reads {FORMAT_VERSION}"
+        )
+    return data
+
+
+def load_tagger(path: str | Path) -> Tagger:
+    """The tagger saved in the model folder `path`, whatever trainer made it."""
+    import annoproj.train  # noqa: F401  (registers the built-in taggers)
+
+    kind = read_config(path).get("trainer")
+    if kind not in taggers:
+        raise ModelError(f"{path}: unknown trainer {kind!r}; known: {', '.join(taggers.names())}")
+    return taggers.get(kind).load(path)

@@ -1,0 +1,227 @@
+"""A linear-chain CRF tagger (crfsuite through sklearn-crfsuite) on hand-made token features.
+
+Training uses L-BFGS, which is deterministic: the same sentences and options give the same
+model. sklearn-crfsuite is optional: `pip install 'annoproj[crf]'`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from annoproj.data.model import Sentence, Span
+from annoproj.data.tags import check_scheme, spans_to_tags, tags_to_spans
+from annoproj.train.base import (
+    CONFIG_FILE,
+    FORMAT_VERSION,
+    MissingDependencyError,
+    ModelError,
+    read_config,
+    taggers,
+    trainers,
+)
+from annoproj.train.features import FeatureConfig, FeatureExtractor
+
+MODEL_FILE = "model.crfsuite"
+_INSTALL = "pip install 'annoproj[crf]'"
+
+
+def _require_crfsuite() -> Any:
+    """The sklearn_crfsuite module, or an error saying how to install it."""
+    try:
+        import sklearn_crfsuite
+    except ImportError as exc:
+        raise MissingDependencyError(
+            f"the CRF trainer needs sklearn-crfsuite, which is not installed: {_INSTALL}"
+        ) from exc
+    return sklearn_crfsuite
+
+
+def _versions() -> dict[str, str | None]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    from annoproj import __version__
+
+    out: dict[str, str | None] = {"annoproj": __version__}
+    for pkg in ("sklearn-crfsuite", "python-crfsuite"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            out[pkg] = None
+    return out
+
+
+class CRFTagger:
+    """A trained CRF: predicts entity spans of tokenised sentences."""
+
+    name = "crf"
+
+    def __init__(self, model: bytes, *, features: FeatureConfig, scheme: str, labels: list[str],
+                 params: dict, info: dict | None = None) -> None:
+        import pycrfsuite  # installed with sklearn-crfsuite
+
+        self.model = model
+        self.features = features
+        self.scheme = scheme
+        self.labels = labels
+        self.params = params
+        self.info = dict(info or {})
+        self._extract = FeatureExtractor(features)
+        self._tagger = pycrfsuite.Tagger()
+        self._tagger.open_inmemory(model)
+
+    @property
+    def entity_types(self) -> list[str]:
+        """The entity labels the model can predict."""
+        return sorted({t[2:] for t in self.labels if t != "O" and len(t) > 2})
+
+    def predict_tags(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
+        """Tags (in the model's scheme) of each tokenised sentence."""
+        out: list[list[str]] = []
+        for tokens in sentences:
+            out.append(list(self._tagger.tag(self._extract.sentence(tokens))) if tokens else [])
+        return out
+
+    def predict(self, sentences: Sequence[Sequence[str]]) -> list[list[Span]]:
+        """Entity spans of each tokenised sentence."""
+        return [tags_to_spans(t) for t in self.predict_tags(sentences)]
+
+    def tag(self, sentences: Sequence[Sentence]) -> list[Sentence]:
+        """Copies of `sentences` with predicted spans."""
+        spans = self.predict([s.tokens for s in sentences])
+        return [Sentence(tokens=list(s.tokens), spans=p, id=s.id, meta=dict(s.meta))
+                for s, p in zip(sentences, spans)]
+
+    def config(self) -> dict:
+        """The JSON description written beside the model file."""
+        return {
+            "format_version": FORMAT_VERSION,
+            "trainer": self.name,
+            "model_file": MODEL_FILE,
+            "scheme": self.scheme,
+            "labels": self.labels,
+            "entity_types": self.entity_types,
+            "features": self.features.to_dict(),
+            "params": self.params,
+            "info": self.info,
+            "versions": _versions(),
+        }
+
+    def save(self, path: str | Path) -> Path:
+        """Write the model folder `path` (model file + config.json); returns it."""
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        for name, data in ((MODEL_FILE, self.model),
+                           (CONFIG_FILE, (json.dumps(self.config(), indent=2) + "\n").encode())):
+            tmp = path / (name + ".tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, path / name)
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> CRFTagger:
+        """The tagger saved in the model folder `path`."""
+        _require_crfsuite()
+        path = Path(path)
+        cfg = read_config(path)
+        if cfg.get("trainer") != cls.name:
+            raise ModelError(f"{path} holds a {cfg.get('trainer')!r} model, not a CRF")
+        model_file = path / cfg.get("model_file", MODEL_FILE)
+        if not model_file.exists():
+            raise ModelError(f"{path}: model file {model_file.name} is missing")
+        return cls(model_file.read_bytes(), features=FeatureConfig.from_dict(cfg.get("features")),
+                   scheme=cfg.get("scheme", "IOB2"), labels=list(cfg.get("labels", [])),
+                   params=dict(cfg.get("params", {})), info=cfg.get("info"))
+
+
+class CRFTrainer:
+    """Trains a `CRFTagger` with L1 (`c1`) and L2 (`c2`) regularised L-BFGS.
+
+    scheme: tag scheme the CRF learns (IOB2 or BIOES); predictions come back as spans.
+    features: a `FeatureConfig` or a dict of its options.
+    min_freq: drop features seen fewer times than this in training.
+    """
+
+    name = "crf"
+
+    def __init__(self, *, c1: float = 0.1, c2: float = 0.1, max_iterations: int = 100,
+                 min_freq: int = 0, all_possible_transitions: bool = True, scheme: str = "IOB2",
+                 features: FeatureConfig | dict | None = None, verbose: bool = False) -> None:
+        if c1 < 0 or c2 < 0:
+            raise ValueError("c1 and c2 must be >= 0")
+        if max_iterations < 1:
+            raise ValueError("max_iterations must be >= 1")
+        self.c1, self.c2, self.max_iterations = float(c1), float(c2), int(max_iterations)
+        self.min_freq = int(min_freq)
+        self.all_possible_transitions = bool(all_possible_transitions)
+        self.scheme = check_scheme(scheme)
+        if self.scheme not in ("IOB2", "BIOES"):
+            raise ValueError(f"the CRF learns IOB2 or BIOES tags, not {scheme!r}")
+        self.features = (features if isinstance(features, FeatureConfig)
+                         else FeatureConfig.from_dict(features))
+        self.verbose = verbose
+
+    def params(self) -> dict:
+        """The training options, as saved in the model config."""
+        return {"algorithm": "lbfgs", "c1": self.c1, "c2": self.c2,
+                "max_iterations": self.max_iterations, "min_freq": self.min_freq,
+                "all_possible_transitions": self.all_possible_transitions}
+
+    def featurize(self, sentences: Sequence[Sentence]) -> tuple[list, list[list[str]]]:
+        """Feature lists and tags of non-empty `sentences`."""
+        extract = FeatureExtractor(self.features)
+        xs, ys = [], []
+        for s in sentences:
+            if s.tokens:
+                xs.append(extract.sentence(s.tokens))
+                ys.append(spans_to_tags(s.spans, len(s.tokens), scheme=self.scheme))
+        return xs, ys
+
+    def fit(self, sentences: Sequence[Sentence], *,
+            dev: Sequence[Sentence] | None = None) -> CRFTagger:
+        """Train on `sentences`; `dev`, when given, is scored after training into `info`."""
+        sk = _require_crfsuite()
+        t0 = time.perf_counter()
+        xs, ys = self.featurize(sentences)
+        if not xs:
+            raise ValueError("no training sentences (all empty)")
+        feat_s = time.perf_counter() - t0
+        with tempfile.TemporaryDirectory(prefix="annoproj-crf-") as tmp:
+            model_path = os.path.join(tmp, MODEL_FILE)
+            crf = sk.CRF(algorithm="lbfgs", c1=self.c1, c2=self.c2,
+                         max_iterations=self.max_iterations,
+                         min_freq=self.min_freq or None,
+                         all_possible_transitions=self.all_possible_transitions,
+                         model_filename=model_path, verbose=self.verbose)
+            crf.fit(xs, ys)
+            model = Path(model_path).read_bytes()
+            log = crf.training_log_
+        labels = sorted({t for y in ys for t in y})
+        info: dict = {
+            "sentences": len(xs), "tokens": sum(len(x) for x in xs),
+            "feature_s": round(feat_s, 3), "train_s": round(time.perf_counter() - t0, 3),
+        }
+        if log is not None and getattr(log, "iterations", None):
+            last = log.iterations[-1]
+            info["iterations"] = len(log.iterations)
+            if "loss" in last:
+                info["loss"] = float(last["loss"])
+        tagger = CRFTagger(model, features=self.features, scheme=self.scheme, labels=labels,
+                           params=self.params(), info=info)
+        if dev:
+            from annoproj.evaluate import evaluate_spans
+
+            pred = tagger.predict([s.tokens for s in dev])
+            report = evaluate_spans([s.spans for s in dev], pred)
+            tagger.info["dev"] = {"precision": report.micro.precision,
+                                  "recall": report.micro.recall, "f1": report.micro.f1}
+        return tagger
+
+
+trainers.register("crf")(CRFTrainer)
+taggers.register("crf")(CRFTagger)

@@ -1,0 +1,175 @@
+"""Token features for sequence taggers, tuned for languages with little data.
+
+Features of a word depend only on its string, so they are computed once per word type and
+cached; a token's features are its own list plus its neighbours' (pre-built, offset-tagged)
+lists. Features are plain strings, as crfsuite takes them (each has weight 1).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, fields
+
+_PUNCT_CATEGORIES = ("P", "S")
+
+
+@dataclass(frozen=True)
+class FeatureConfig:
+    """Which features a tagger extracts.
+
+    affixes: prefixes and suffixes of 1..affixes characters of the lowercased word.
+    window: neighbouring words on each side whose lowercased form and shape are features.
+    context_affixes: suffix of this many characters of the nearest neighbours (0: none).
+    ascii_fold: add the word's ASCII transliteration (diacritics and tone marks removed).
+    normalize: Unicode normal form words are put in first (NFC, NFD, ...; "" for none), so
+        composed and decomposed spellings of the same word get the same features.
+    bigrams: add the lowercased (previous word, word) and (word, next word) pairs.
+    """
+
+    affixes: int = 4
+    window: int = 2
+    context_affixes: int = 3
+    ascii_fold: bool = True
+    bigrams: bool = True
+    normalize: str = "NFC"
+
+    def __post_init__(self) -> None:
+        if self.normalize not in ("", "NFC", "NFD", "NFKC", "NFKD"):
+            raise ValueError(f"normalize must be NFC, NFD, NFKC, NFKD or '', not {self.normalize!r}")
+        for name in ("affixes", "window", "context_affixes"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"feature option {name} must be >= 0")
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> FeatureConfig:
+        """The config from a (possibly partial) dict; unknown keys are an error."""
+        data = dict(data or {})
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ValueError(f"unknown feature options {unknown}; known: {sorted(known)}")
+        return cls(**data)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def word_shape(word: str) -> str:
+    """The word's characters as X (upper), x (lower), d (digit) or themselves, runs collapsed.
+
+    >>> word_shape("McDonald's"), word_shape("1996-08-22"), word_shape("ABC")
+    ("XxXx'x", 'd-d-d', 'X')
+    """
+    out: list[str] = []
+    for ch in word:
+        if ch.isupper():
+            c = "X"
+        elif ch.isalpha():
+            c = "x"
+        elif ch.isdigit():
+            c = "d"
+        else:
+            c = ch
+        if not out or out[-1] != c:
+            out.append(c)
+    return "".join(out)
+
+
+def _is_punct(word: str) -> bool:
+    return all(unicodedata.category(ch)[0] in _PUNCT_CATEGORIES for ch in word)
+
+
+def _fold(word: str) -> str:
+    try:
+        from anyascii import anyascii
+    except ImportError:  # pragma: no cover - anyascii is a core dependency
+        return unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode()
+    return anyascii(word)
+
+
+class FeatureExtractor:
+    """Turns token lists into crfsuite feature-string lists, caching per word type."""
+
+    def __init__(self, config: FeatureConfig | None = None) -> None:
+        self.config = config or FeatureConfig()
+        w = self.config.window
+        self._offsets = [o for o in range(-w, w + 1) if o != 0]
+        # word -> (own features, {offset: neighbour features})
+        self._cache: dict[str, tuple[list[str], dict[int, list[str]]]] = {}
+        self._pad = {o: [f"{o:+d}:{'BOS' if o < 0 else 'EOS'}"] for o in self._offsets}
+
+    def _word(self, word: str) -> tuple[list[str], dict[int, list[str]]]:
+        hit = self._cache.get(word)
+        if hit is not None:
+            return hit
+        cfg = self.config
+        key = word
+        if cfg.normalize:
+            word = unicodedata.normalize(cfg.normalize, word)
+        low = word.lower()
+        shape = word_shape(word)
+        own = ["b", "w=" + low, "sh=" + shape, "len=" + str(min(len(word), 8))]
+        for k in range(1, cfg.affixes + 1):
+            if len(low) > k:
+                own.append(f"p{k}={low[:k]}")
+                own.append(f"s{k}={low[-k:]}")
+        if word.istitle():
+            own.append("title")
+        if word.isupper():
+            own.append("upper")
+        if word.isdigit():
+            own.append("digit")
+        elif any(c.isdigit() for c in word):
+            own.append("hasdigit")
+        if _is_punct(word):
+            own.append("punct")
+        if "-" in word:
+            own.append("hyphen")
+        if any(c.isupper() for c in word[1:]) and any(c.islower() for c in word):
+            own.append("mixed")
+        if cfg.ascii_fold:
+            folded = _fold(low)
+            if folded != low:
+                own.append("a=" + folded)
+        ctx: dict[int, list[str]] = {}
+        for o in self._offsets:
+            feats = [f"{o:+d}:w={low}", f"{o:+d}:sh={shape}"]
+            if abs(o) == 1:
+                if word.istitle():
+                    feats.append(f"{o:+d}:title")
+                if cfg.context_affixes and len(low) > cfg.context_affixes:
+                    feats.append(f"{o:+d}:s={low[-cfg.context_affixes:]}")
+            ctx[o] = feats
+        hit = (own, ctx)
+        self._cache[key] = hit
+        return hit
+
+    def sentence(self, tokens: Sequence[str]) -> list[list[str]]:
+        """Feature lists of each token of one sentence."""
+        n = len(tokens)
+        recs = [self._word(t) for t in tokens]
+        lows = [r[0][1] for r in recs] if self.config.bigrams else None  # "w=<lower>"
+        out: list[list[str]] = []
+        for i in range(n):
+            feats = list(recs[i][0])
+            for o in self._offsets:
+                j = i + o
+                feats.extend(recs[j][1][o] if 0 <= j < n else self._pad[o])
+            if i == 0:
+                feats.append("first")
+                if "title" in recs[0][0]:
+                    feats.append("first&title")
+            if i == n - 1:
+                feats.append("last")
+            if lows is not None:
+                if i > 0:
+                    feats.append(f"bg-={lows[i - 1][2:]}|{lows[i][2:]}")
+                if i + 1 < n:
+                    feats.append(f"bg+={lows[i][2:]}|{lows[i + 1][2:]}")
+            out.append(feats)
+        return out
+
+    def __call__(self, sentences: Sequence[Sequence[str]]) -> list[list[list[str]]]:
+        """Feature lists of each token of each sentence."""
+        return [self.sentence(s) for s in sentences]

@@ -1,0 +1,185 @@
+"""CRF trainer and tagger: features, training, save/load round trip, `annoproj train` / `tag`."""
+
+import json
+import random
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from annoproj.cli.main import app
+from annoproj.data.io import read_conll, read_jsonl, write_conll
+from annoproj.data.model import Sentence, Span
+from annoproj.train import (
+    CRFTagger,
+    CRFTrainer,
+    FeatureConfig,
+    FeatureExtractor,
+    MissingDependencyError,
+    ModelError,
+    load_tagger,
+    trainers,
+)
+from annoproj.train.features import word_shape
+
+pytest.importorskip("sklearn_crfsuite")
+
+PEOPLE = ["Musa Bello", "Amina", "John Smith", "Halima Yusuf", "Peter", "Zainab Ali"]
+PLACES = ["Kano", "Lagos", "Abuja", "Nairobi", "Accra"]
+ORGS = ["Hukumar NEMA", "Bankin Duniya", "Majalisar Dattawa"]
+VERBS = ["ya tafi", "ta ziyarci", "ya yi magana a"]
+
+
+def synthetic(n: int, seed: int = 0) -> list[Sentence]:
+    """Hausa-like sentences: PER verb LOC/ORG . with spans."""
+    rng = random.Random(seed)
+    out = []
+    for k in range(n):
+        per = rng.choice(PEOPLE).split()
+        verb = rng.choice(VERBS).split()
+        if k % 2:
+            obj, lab = rng.choice(PLACES).split(), "LOC"
+        else:
+            obj, lab = rng.choice(ORGS).split(), "ORG"
+        lead = ["Ranar", "Litinin"] if k % 3 == 0 else []
+        toks = lead + per + verb + obj + ["."]
+        a = len(lead)
+        b = a + len(per)
+        c = b + len(verb)
+        spans = [Span(a, b, "PER"), Span(c, c + len(obj), lab)]
+        out.append(Sentence(toks, spans, id=f"s{k}"))
+    return out
+
+
+@pytest.fixture(scope="module")
+def tagger() -> CRFTagger:
+    return CRFTrainer(max_iterations=60).fit(synthetic(120))
+
+
+def test_word_shape_and_features():
+    assert word_shape("McDonald's") == "XxXx'x"
+    assert word_shape("1996-08-22") == "d-d-d"
+    assert word_shape("Ɗan") == "Xx"
+    feats = FeatureExtractor(FeatureConfig())([["Musa", "ya", "tafi", "Kano", "."]])[0]
+    assert len(feats) == 5
+    f0, f3 = set(feats[0]), set(feats[3])
+    assert {"w=musa", "title", "first", "first&title", "-1:BOS", "+1:w=ya", "p2=mu", "s3=usa"} <= f0
+    assert {"-1:w=tafi", "-2:w=ya", "+1:w=.", "+2:EOS", "bg-=tafi|kano"} <= f3
+    assert "punct" in feats[4] and "last" in feats[4]
+    folded = FeatureExtractor(FeatureConfig(ascii_fold=True)).sentence(["Ọ̀ṣun"])[0]
+    assert "a=osun" in folded
+    small = FeatureExtractor(FeatureConfig(affixes=0, window=1, bigrams=False, ascii_fold=False))
+    f = small.sentence(["a", "b", "c"])[1]
+    assert not any(x.startswith(("p1=", "s1=", "bg", "-2:", "+2:")) for x in f)
+    with pytest.raises(ValueError, match="unknown feature options"):
+        FeatureConfig.from_dict({"windw": 2})
+
+
+def test_fit_learns_the_training_data(tagger):
+    data = synthetic(40, seed=1)
+    pred = tagger.predict([s.tokens for s in data])
+    gold = [s.spans for s in data]
+    hits = sum(p == g for p, g in zip(pred, gold))
+    assert hits >= 36
+    assert tagger.entity_types == ["LOC", "ORG", "PER"]
+    assert set(tagger.labels) <= {"O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG"}
+    assert tagger.info["sentences"] == 120 and tagger.info["iterations"] <= 60
+    assert tagger.predict([[]]) == [[]]
+
+
+def test_fit_is_deterministic():
+    data = synthetic(60)
+    a = CRFTrainer(max_iterations=20).fit(data)
+    b = CRFTrainer(max_iterations=20).fit(data)
+    assert a.model == b.model
+
+
+def test_bioes_scheme_and_dev_scores():
+    data = synthetic(80)
+    t = CRFTrainer(max_iterations=40, scheme="BIOES").fit(data, dev=synthetic(20, seed=3))
+    assert any(lab.startswith(("S-", "E-")) for lab in t.labels)
+    assert t.info["dev"]["f1"] > 0.8
+    assert t.predict([data[0].tokens])[0] == data[0].spans
+    with pytest.raises(ValueError, match="IOB2 or BIOES"):
+        CRFTrainer(scheme="IOB1")
+
+
+def test_save_load_round_trip(tagger, tmp_path):
+    folder = tagger.save(tmp_path / "model")
+    cfg = json.loads((folder / "config.json").read_text())
+    assert cfg["trainer"] == "crf" and cfg["format_version"] == 1
+    assert cfg["features"] == FeatureConfig().to_dict()
+    assert cfg["params"]["c1"] == 0.1 and cfg["versions"]["annoproj"]
+    assert (folder / "model.crfsuite").stat().st_size > 0
+    back = load_tagger(folder)
+    assert isinstance(back, CRFTagger) and back.labels == tagger.labels
+    data = [s.tokens for s in synthetic(30, seed=7)]
+    assert back.predict(data) == tagger.predict(data)
+
+
+def test_load_errors(tmp_path):
+    with pytest.raises(ModelError, match="no such model folder"):
+        load_tagger(tmp_path / "nope")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ModelError, match="config.json"):
+        load_tagger(tmp_path / "empty")
+
+
+def test_registry_and_missing_dependency(monkeypatch):
+    assert "crf" in trainers.names()
+    assert isinstance(trainers.create("crf", c1=0.5), CRFTrainer)
+    monkeypatch.setitem(sys.modules, "sklearn_crfsuite", None)
+    with pytest.raises(MissingDependencyError, match=r"pip install 'annoproj\[crf\]'"):
+        CRFTrainer().fit(synthetic(4))
+
+
+# ------------------------------------------------------------------ CLI
+
+runner = CliRunner()
+
+
+def test_cli_train_and_tag(tmp_path):
+    train = tmp_path / "train.conll"
+    write_conll(train, synthetic(100) + [Sentence(["UN", "Abuja"], [Span(0, 1, "MISC"), Span(1, 2, "LOC")])])
+    dev = tmp_path / "dev.conll"
+    write_conll(dev, synthetic(20, seed=5))
+    model = tmp_path / "model"
+    res = runner.invoke(app, ["train", "--train", str(train), "--dev", str(dev), "--out", str(model),
+                              "--trainer", "crf", "--label-map", "MISC=O", "--max-iterations", "40",
+                              "--json"])
+    assert res.exit_code == 0, res.output
+    summary = json.loads(res.stdout.strip().splitlines()[-1])
+    assert summary["labels"] == ["LOC", "ORG", "PER"]  # MISC was dropped
+    assert summary["dev"]["f1"] > 0.8
+
+    text = tmp_path / "input.txt"
+    text.write_text("Musa Bello ya tafi Kano .\nAmina ta ziyarci Bankin Duniya .\n", encoding="utf-8")
+    out = tmp_path / "tagged.conll"
+    res = runner.invoke(app, ["tag", "--model", str(model), "--input", str(text), "--output", str(out),
+                              "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["sentences"] == 2
+    got = read_conll(out)
+    assert got[0].spans == [Span(0, 2, "PER"), Span(4, 5, "LOC")]
+    # CoNLL in, JSONL out
+    out_j = tmp_path / "tagged.jsonl"
+    res = runner.invoke(app, ["tag", "-m", str(model), "-i", str(dev), "-o", str(out_j)])
+    assert res.exit_code == 0, res.output
+    assert len(read_jsonl(out_j)) == 20
+
+
+def test_cli_exit_codes(tmp_path):
+    res = runner.invoke(app, ["train", "--train", str(tmp_path / "missing.conll"),
+                              "--out", str(tmp_path / "m")])
+    assert res.exit_code == 3
+    train = tmp_path / "t.conll"
+    write_conll(train, synthetic(5))
+    res = runner.invoke(app, ["train", "--train", str(train), "--out", str(tmp_path / "m"),
+                              "--trainer", "svm"])
+    assert res.exit_code == 2 and "unknown trainer" in res.output
+    res = runner.invoke(app, ["train", "--train", str(train), "--out", str(tmp_path / "m"),
+                              "--label-map", "MISC"])
+    assert res.exit_code == 2
+    res = runner.invoke(app, ["tag", "--model", str(tmp_path / "none"), "--input", str(train),
+                              "--output", str(tmp_path / "o.conll")])
+    assert res.exit_code == 4 and "no such model folder" in res.output

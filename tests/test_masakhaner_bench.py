@@ -1,0 +1,225 @@
+"""MasakhaNER translate-train benchmark on a tiny synthetic data folder (and a slice of the real one)."""
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from annoproj.bench.masakhaner import (
+    MasakhanerConfig,
+    available_languages,
+    load_translations,
+    loc_lexicon,
+    merge_mark_tokens,
+    misc_to_loc,
+    name_key,
+    pivot_rows,
+    projected_training_set,
+    run_masakhaner,
+    summary_table,
+)
+from annoproj.cli.main import app
+from annoproj.data.io import write_conll
+from annoproj.data.model import Alignment, Sentence, Span
+
+pytest.importorskip("sklearn_crfsuite")
+
+PEOPLE = ["Musa Bello", "Amina", "John Smith", "Halima Yusuf", "Peter", "Zainab Ali", "Sani"]
+PLACES = ["Kano", "Lagos", "Abuja", "Nairobi", "Accra", "Zaria"]
+CRF = {"max_iterations": 30}
+
+
+def _pair(rng: random.Random) -> tuple[Sentence, Sentence]:
+    per = rng.choice(PEOPLE).split()
+    loc = rng.choice(PLACES).split()
+    en = per + ["went", "to", "the", "German", "city", "of"] + loc + ["."]
+    a = len(per) + 6
+    src = Sentence(en, [Span(0, len(per), "PER"), Span(len(per) + 3, len(per) + 4, "MISC"),
+                        Span(a, a + len(loc), "LOC")])
+    ha = per + ["ya", "tafi", "birnin"] + loc + ["na", "Jamus", "."]
+    b = len(per) + 3
+    tgt = Sentence(ha, [Span(0, len(per), "PER"), Span(b, b + len(loc), "LOC")])
+    return src, tgt
+
+
+def _gold(rng: random.Random, n: int) -> list[Sentence]:
+    out = []
+    for _ in range(n):
+        per = rng.choice(PEOPLE).split()
+        loc = rng.choice(PLACES).split()
+        toks = per + ["ya", "tafi", "birnin"] + loc + ["ranar", "Litinin", "."]
+        a = len(per) + 3
+        out.append(Sentence(toks, [Span(0, len(per), "PER"), Span(a, a + len(loc), "LOC"),
+                                   Span(a + len(loc), a + len(loc) + 2, "DATE")]))
+    return out
+
+
+@pytest.fixture(scope="module")
+def fake_data(tmp_path_factory) -> Path:
+    """A data folder with language xx (complete) and yy (no test.txt)."""
+    d = tmp_path_factory.mktemp("data")
+    rng = random.Random(0)
+    pairs = [_pair(rng) for _ in range(120)]
+    write_conll(d / "conll2003" / "train.txt", [p[0] for p in pairs], sep=" ")
+    # translations in reverse order, one English sentence left untranslated
+    ids = list(range(len(pairs) - 1, 0, -1))
+    for lang in ("xx", "yy"):
+        (d / "tprojection").mkdir(exist_ok=True)
+        write_conll(d / "tprojection" / f"{lang}.train.conll", [pairs[i][1] for i in ids], sep=" ")
+        (d / "tprojection" / f"{lang}.src_ids").write_text("".join(f"{i}\n" for i in ids))
+        m = d / "masakhaner2" / lang
+        m.mkdir(parents=True)
+        write_conll(m / "train.txt", _gold(rng, 60), sep=" ")
+        write_conll(m / "dev.txt", _gold(rng, 20), sep=" ")
+        if lang == "xx":
+            write_conll(m / "test.txt", _gold(rng, 30), sep=" ")
+    return d
+
+
+def test_load_translations_pairs_by_src_ids(fake_data):
+    src, tgt = load_translations(fake_data, "xx")
+    assert len(src) == len(tgt) == 119
+    assert src[0].tokens[0] == tgt[0].tokens[0]  # same person, so same pair
+    assert all(s.label != "MISC" for x in tgt for s in x.spans)
+    assert all("MISC" in {s.label for s in x.spans} for x in src)  # the projector drops it
+    src5, _ = load_translations(fake_data, "xx", limit=5)
+    assert len(src5) == 5
+    assert available_languages(fake_data) == ["xx", "yy"]
+
+
+def test_merge_mark_tokens():
+    s = Sentence(["Ọba", "mọ", "\u0301", "Ọ", "\u0300", "ṣun", "."],
+                 [Span(0, 1, "PER"), Span(3, 6, "LOC")])
+    got = merge_mark_tokens(s)
+    assert got.tokens == ["Ọba", "mọ\u0301", "Ọ\u0300", "ṣun", "."]
+    assert got.spans == [Span(0, 1, "PER"), Span(2, 4, "LOC")]
+    plain = Sentence(["a", "b"], [])
+    assert merge_mark_tokens(plain) is plain
+
+
+@pytest.mark.parametrize("word, key", [
+    ("laseParis", "Paris"), ("uTakemura", "Takemura"), ("ESkeleton", "Skeleton"),
+    ("u-Ahmad", "Ahmad"), ("I-Roma", "Roma"), ("le-LDP", "LDP"), ("yeNATO", "NATO"),
+    ("NATO", "NATO"), ("Hukumar", "Hukumar"), ("1996-08-22", "1996-08-22"), ("EU", "EU"),
+    ("MasakhaNER", "MasakhaNER"), ("U.S.", "U.S."), ("ɗanAmurka", "Amurka"),
+])
+def test_name_key(word, key):
+    assert name_key(word) == key
+
+
+def test_misc_to_loc_with_lexicon():
+    sents = [Sentence(["Sun", "je", "Jamus", "."], [Span(2, 3, "LOC")]),
+             Sentence(["Jamus", "ta", "ci"], [Span(0, 1, "LOC")]),
+             Sentence(["Afirka", "ta", "Kudu", "."], [Span(0, 3, "LOC")]),
+             Sentence(["Afirka", "ta", "Kudu"], [Span(0, 3, "LOC")]),
+             Sentence(["Katika", "Kano"], [Span(0, 1, "LOC")]),
+             Sentence(["Katika", "x"], []), Sentence(["Katika", "y"], []),
+             Sentence(["Katika", "z"], []),
+             Sentence(["Katika", "Kano"], [Span(0, 1, "LOC")])]
+    lex = loc_lexicon(sents)
+    assert lex == {("Jamus",), ("Afirka", "ta", "Kudu")}  # Katika is mostly outside spans
+    toks = ["Kocin", "Jamus", "da", "Afirka", "ta", "Kudu", "Musa"]
+    got = misc_to_loc(toks, [Span(0, 2, "MISC"), Span(3, 6, "MISC")], [Span(6, 7, "PER")], lex)
+    assert got == [Span(1, 2, "LOC"), Span(3, 6, "LOC")]
+    assert misc_to_loc(toks, [Span(1, 2, "MISC")], [Span(1, 2, "PER")], lex) == []
+
+
+def test_projected_training_set_counts_and_drops():
+    src = [Sentence(["A", "B", "c"], [Span(0, 1, "PER"), Span(1, 2, "LOC")]),
+           Sentence(["x", "y"], [])]
+    tgt = [Sentence(["a", "b", "c"]), Sentence(["x", "y"])]
+    al = [Alignment.from_pairs([(0, 0)]), Alignment.from_pairs([(0, 0), (1, 1)])]
+    kept, stats = projected_training_set(src, tgt, al, method="heuristic")
+    assert len(kept) == 2 and kept[0].spans == [Span(0, 1, "PER")] and kept[1].spans == []
+    assert stats["partial"] == 1 and stats["dropped"] == 0
+    kept, stats = projected_training_set(src, tgt, al, method="heuristic", drop_partial=True)
+    assert len(kept) == 1 and stats["dropped"] == 1
+    # a MISC entity is never "missing", and with misc="loc" it may become a LOC
+    src = [Sentence(["A", "German"], [Span(0, 1, "PER"), Span(1, 2, "MISC")])] * 3 + [
+        Sentence(["in", "Germany"], [Span(1, 2, "LOC")])] * 2
+    tgt = [Sentence(["a", "Jamus"])] * 3 + [Sentence(["a", "Jamus"])] * 2
+    al = [Alignment.from_pairs([(0, 0), (1, 1)])] * 5
+    kept, stats = projected_training_set(src, tgt, al, method="heuristic", drop_partial=True)
+    assert stats["partial"] == 0 and kept[0].spans == [Span(0, 1, "PER")]
+    kept, stats = projected_training_set(src, tgt, al, method="heuristic", misc="loc")
+    assert kept[0].spans == [Span(0, 1, "PER"), Span(1, 2, "LOC")] and stats["misc_to_loc"] == 3
+
+
+def test_run_rows_and_skip_note(fake_data):
+    notes: list[str] = []
+    cfg = MasakhanerConfig(methods=("heuristic",), crf=CRF)
+    rows = run_masakhaner(cfg, data_dir=fake_data, on_note=notes.append)
+    assert [(r["lang"], r["train"]) for r in rows] == [
+        ("xx", "heuristic"), ("xx", "tprojection"), ("xx", "gold")]
+    for r in rows:
+        assert {"lang", "train", "precision", "recall", "f1", "sentences", "align_s", "project_s",
+                "train_s"} <= set(r)
+        assert "DATE" not in r["per_type"]
+    heur, tproj, gold = rows
+    assert heur["sentences"] == 119 and heur["f1"] > 0.6 and heur["align_s"] > 0
+    assert tproj["f1"] > 0.6 and gold["f1"] > 0.9
+    assert any("yy" in n and "test.txt" in n for n in notes)
+    table = summary_table(rows)
+    assert table.splitlines()[0] == "| lang | heuristic | tprojection | gold |"
+
+
+def test_dev_fallback_and_pivot(fake_data):
+    cfg = MasakhanerConfig(langs=("xx", "yy"), methods=(), baselines=("gold",), dev_fallback=True,
+                           crf=CRF)
+    rows = run_masakhaner(cfg, data_dir=fake_data)
+    assert [(r["lang"], r["eval"]) for r in rows] == [("xx", "test"), ("yy", "dev")]
+    piv = pivot_rows(rows)
+    assert piv[-1]["lang"] == "avg"
+    assert piv[-1]["gold"] == pytest.approx((rows[0]["f1"] + rows[1]["f1"]) / 2, abs=1e-4)
+
+
+def test_unknown_method_is_an_error(fake_data):
+    with pytest.raises(ValueError, match="unknown projection method"):
+        run_masakhaner(MasakhanerConfig(methods=("nope",)), data_dir=fake_data)
+    with pytest.raises(ValueError, match="split"):
+        MasakhanerConfig(split="train")
+
+
+def test_cli(fake_data, tmp_path):
+    out, docs, png = tmp_path / "res.json", tmp_path / "bench.md", tmp_path / "f1.png"
+    res = CliRunner().invoke(app, [
+        "bench", "masakhaner", "--langs", "xx", "--data-dir", str(fake_data), "--method",
+        "heuristic", "--limit", "60", "--max-iterations", "20", "--out", str(out), "--docs",
+        str(docs), "--plot", str(png), "--json"])
+    assert res.exit_code == 0, res.output
+    rows = [json.loads(line) for line in res.stdout.splitlines() if line.startswith("{")]
+    assert [r["train"] for r in rows] == ["heuristic", "tprojection", "gold"]
+    assert rows[0]["sentences"] == 60 and rows[2]["sentences"] == 60
+    assert json.loads(out.read_text())["benchmark"] == "masakhaner"
+    assert "<!-- bench:masakhaner-test -->" in docs.read_text()
+    if png.exists():
+        assert png.stat().st_size > 1000
+
+    res = CliRunner().invoke(app, ["bench", "masakhaner", "--langs", "yy", "--data-dir",
+                                   str(fake_data), "--baselines", "gold", "--method", ""])
+    assert res.exit_code == 3 and "no language" in res.output
+    res = CliRunner().invoke(app, ["bench", "masakhaner", "--data-dir", str(tmp_path / "none")])
+    assert res.exit_code == 3
+
+
+def test_cli_plot_needs_matplotlib(fake_data, tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    res = CliRunner().invoke(app, ["bench", "masakhaner", "--data-dir", str(fake_data),
+                                   "--plot", str(tmp_path / "x.png")])
+    assert res.exit_code == 4 and "annoproj[plot]" in res.output
+
+
+@pytest.mark.slow
+def test_real_slice(data_dir):
+    if not (data_dir / "tprojection" / "hau.train.conll").exists():
+        pytest.skip("no MasakhaNER / T-Projection data")
+    cfg = MasakhanerConfig(langs=("hau",), methods=("heuristic",), baselines=("tprojection",),
+                           limit=300, crf=CRF)
+    rows = run_masakhaner(cfg, data_dir=data_dir)
+    assert [r["train"] for r in rows] == ["heuristic", "tprojection"]
+    assert rows[0]["sentences"] >= 290 and rows[0]["test_sentences"] > 1000
+    assert 0.1 < rows[0]["f1"] < 0.9

@@ -1,0 +1,109 @@
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from annoproj.cli.main import app
+from annoproj.pipeline.config import ConfigError, config_from_dict, load_config
+
+runner = CliRunner()
+
+
+def test_config_errors_name_the_key(tmp_path):
+    with pytest.raises(ConfigError, match="unknown key 'methd' in \\[project\\]"):
+        config_from_dict({"source": {"path": "x"}, "translate": {"path": "y"},
+                          "project": {"methd": "match"}})
+    with pytest.raises(ConfigError, match="min_confidence"):
+        config_from_dict({"source": {"path": "x"}, "translate": {"path": "y"},
+                          "project": {"min_confidence": 3}})
+    with pytest.raises(ConfigError, match="must be an integer"):
+        config_from_dict({"source": {"path": "x", "limit": "ten"}, "translate": {"path": "y"}})
+    with pytest.raises(ConfigError, match="needs \\[source\\] path"):
+        config_from_dict({"translate": {"path": "y"}})
+    bad = tmp_path / "c.toml"
+    bad.write_text("kind = 'translate-train'\n[source\n")
+    with pytest.raises(ConfigError, match="c.toml"):
+        load_config(bad)
+
+
+def test_relative_paths_follow_the_file(tmp_path):
+    cfg = tmp_path / "run.toml"
+    cfg.write_text('output_dir = "out"\n[source]\npath = "en.conll"\n[translate]\npath = "de.txt"\n')
+    c = load_config(cfg, overrides={"project.method": "heuristic"})
+    assert c.source.path == str(tmp_path / "en.conll")
+    assert c.output_dir == str(tmp_path / "out")
+    assert c.project.method == "heuristic"
+
+
+@pytest.fixture()
+def europarl_run(tmp_path, data_dir):
+    cfg = tmp_path / "run.toml"
+    e = data_dir / "europarl"
+    cfg.write_text(f"""
+kind = "translate-train"
+output_dir = "{tmp_path / 'run'}"
+tgt_lang = "de"
+[source]
+path = "{e / 'en.test.conll'}"
+labels = "MISC=O"
+limit = 150
+[translate]
+path = "{e / 'de.test.conll'}"
+[project]
+method = "heuristic"
+[train]
+trainer = "crf"
+options = {{max_iterations = 20}}
+[evaluate]
+test = "{e / 'de.test.conll'}"
+labels = "MISC=O"
+""")
+    return cfg
+
+
+def test_translate_train_caches_every_stage(europarl_run, tmp_path):
+    pytest.importorskip("sklearn_crfsuite")
+    r = runner.invoke(app, ["translate-train", str(europarl_run), "--json"])
+    assert r.exit_code == 0, r.output
+    first = json.loads(r.output.strip().splitlines()[-1])
+    assert first["sentences"] == 150 and first["projected"] + first["skipped"] == 150
+    assert 0 < first["metrics"]["test"]["f1"] <= 1
+    manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
+    assert {s["stage"] for s in manifest["stages"]} == {"translate", "align", "project", "train"}
+    assert "eflomal" in manifest["versions"]
+    r = runner.invoke(app, ["translate-train", str(europarl_run), "--json"])
+    again = json.loads(r.output.strip().splitlines()[-1])
+    assert again["metrics"] == first["metrics"]
+    manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
+    assert all(s["cached"] for s in manifest["stages"])
+
+
+def test_cli_flags_without_a_file(tmp_path, data_dir):
+    e = data_dir / "europarl"
+    r = runner.invoke(app, ["translate-train", "--source", str(e / "en.test.conll"),
+                            "--translations", str(e / "it.test.conll"), "--tgt-lang", "it",
+                            "-o", str(tmp_path / "it"), "--set", "source.limit=40",
+                            "--method", "heuristic", "--json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output.strip().splitlines()[-1])
+    assert out["outputs"]["projected"].endswith("it.projected.jsonl")
+
+
+def test_bad_config_exit_code(tmp_path):
+    r = runner.invoke(app, ["translate-train", "--set", "project.nope=1"])
+    assert r.exit_code == 2
+    assert "unknown key" in r.output
+
+
+def test_translate_test_with_spacy(tmp_path, data_dir):
+    pytest.importorskip("spacy")
+    pytest.importorskip("annoproj.label.base")
+    e = data_dir / "europarl"
+    r = runner.invoke(app, ["translate-test", "--target", str(e / "de.test.conll"),
+                            "--translations", str(e / "en.test.conll"), "--labeller", "spacy",
+                            "--tgt-lang", "de", "-o", str(tmp_path / "tt"), "--set",
+                            "target.limit=60", "--test-labels", "MISC=O", "--method",
+                            "heuristic", "--json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output.strip().splitlines()[-1])
+    assert 0 < out["metrics"]["target"]["f1"] <= 1

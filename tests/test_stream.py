@@ -1,0 +1,83 @@
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from annoproj.align.eflomal import EflomalAligner
+from annoproj.data.io import read_conll, write_conll, write_pharaoh
+from annoproj.pipeline.stream import InputMismatchError, project_files
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory, data_dir):
+    tmp = tmp_path_factory.mktemp("stream")
+    src = read_conll(data_dir / "europarl" / "en.test.conll")[:300]
+    tgt = read_conll(data_dir / "europarl" / "es.test.conll")[:300]
+    links = EflomalAligner(seed=1).align([s.tokens for s in src], [t.tokens for t in tgt])
+    write_conll(tmp / "en.conll", src)
+    write_conll(tmp / "es.conll", tgt)
+    write_pharaoh(tmp / "links.txt", links)
+    return tmp
+
+
+def _run(corpus, out, **kw):
+    opts = dict(method="heuristic", chunk_size=70, batch_size=25, label_map="MISC=O")
+    opts.update(kw)
+    return project_files(corpus / "en.conll", corpus / "es.conll", corpus / "links.txt", out, **opts)
+
+
+@pytest.mark.parametrize("method", ["heuristic", "match"])
+def test_backends_give_identical_bytes(corpus, tmp_path, method):
+    base = _run(corpus, tmp_path / "local.jsonl", method=method)
+    assert base.sentences == 300 and base.written + base.skipped == 300
+    _run(corpus, tmp_path / "proc.jsonl", method=method, backend="process", workers=2)
+    assert (tmp_path / "local.jsonl").read_bytes() == (tmp_path / "proc.jsonl").read_bytes()
+    assert not (tmp_path / "local.jsonl.parts").exists()
+
+
+def test_ray_backend_identical(corpus, tmp_path):
+    pytest.importorskip("ray")
+    _run(corpus, tmp_path / "local.conll")
+    _run(corpus, tmp_path / "ray.conll", backend="ray", workers=2)
+    assert (tmp_path / "local.conll").read_bytes() == (tmp_path / "ray.conll").read_bytes()
+
+
+def test_killed_run_resumes_to_the_same_output(corpus, tmp_path):
+    _run(corpus, tmp_path / "full.jsonl")
+    script = textwrap.dedent(f"""
+        import os, signal
+        from pathlib import Path
+        from annoproj.pipeline.stream import project_files
+        seen = []
+        def on_chunk(n):
+            seen.append(n)
+            if len(seen) == 2:
+                os.kill(os.getpid(), signal.SIGKILL)
+        c = Path({str(corpus)!r})
+        project_files(c / "en.conll", c / "es.conll", c / "links.txt", Path({str(tmp_path / 'cut.jsonl')!r}),
+                      method="heuristic", chunk_size=70, batch_size=25, label_map="MISC=O",
+                      on_chunk=on_chunk)
+    """)
+    proc = subprocess.run([sys.executable, "-c", script], env={**os.environ})
+    assert proc.returncode == -9
+    assert not (tmp_path / "cut.jsonl").exists()
+    assert len(list((tmp_path / "cut.jsonl.parts").glob("*.jsonl"))) == 2
+    summary = _run(corpus, tmp_path / "cut.jsonl")
+    assert summary.resumed_chunks == 2
+    assert (tmp_path / "cut.jsonl").read_bytes() == (tmp_path / "full.jsonl").read_bytes()
+
+
+def test_changed_settings_do_not_reuse_chunks(corpus, tmp_path):
+    _run(corpus, tmp_path / "o.jsonl")
+    s = _run(corpus, tmp_path / "o.jsonl", label_map=None)
+    assert s.resumed_chunks == 0
+
+
+def test_short_input_is_an_error_naming_the_file(corpus, tmp_path):
+    lines = (corpus / "links.txt").read_text().splitlines()[:100]
+    (tmp_path / "short.txt").write_text("\n".join(lines) + "\n")
+    with pytest.raises(InputMismatchError, match="short.txt ended after 100"):
+        project_files(corpus / "en.conll", corpus / "es.conll", tmp_path / "short.txt",
+                      tmp_path / "x.jsonl", method="heuristic")
