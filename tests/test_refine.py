@@ -138,7 +138,9 @@ def test_union_refinement_contains_direct_and_vote_k1_is_union():
 
 def test_confirm_keeps_what_both_directions_agree_on():
     links, both = direct()
-    out = PivotRefiner(pivots={"es": ES}).refine(EN, DE, links, directions=both)
+    r = PivotRefiner(pivots={"es": ES})
+    out = r.refine(EN, DE, links, directions=both)
+    assert r.stats["combine"] == "confirm"  # auto, for unscored direct links
     for o, f, r in zip(out, both.forward, both.reverse):
         sure = set(f.pairs()) & set(r.pairs())
         assert sure <= set(o.pairs()) <= set(f.pairs()) | set(r.pairs())
@@ -299,15 +301,16 @@ def tiny_europarl(tmp_path):
     return tmp_path
 
 
-def test_europarl_with_pivot_refinement(tiny_europarl):
+@pytest.mark.parametrize(("method", "policy"), [("heuristic", "confirm"), ("match", "weighted")])
+def test_europarl_with_pivot_refinement(tiny_europarl, method, policy):
     from annoproj.bench.europarl import EuroparlConfig, run_europarl, summary_rows
 
-    config = EuroparlConfig(tgts=("de", "es", "it"), refine="pivot")
+    config = EuroparlConfig(tgts=("de", "es", "it"), refine="pivot", method=method)
     assert config.pivots_for("de") == ["es", "it"]
     rows = run_europarl(config, data_dir=tiny_europarl)
     assert [r["tgt"] for r in rows] == ["de", "es", "it"]
-    for r in rows:
-        assert r["refine"] == "pivot" and r["combine"] == "confirm" and r["f1"] > 0.5
+    for r in rows:  # "auto" picks the policy that suits the method's links
+        assert r["refine"] == "pivot" and r["combine"] == policy and r["f1"] > 0.5
         assert "refine_s" in r and 0.0 <= r["link_precision"] <= 1.0
     # 3 direct pairs plus de-es, de-it, es-it: the targets share every other leg
     assert [r["refine_runs"] for r in rows] == [2, 1, 0]
@@ -334,3 +337,30 @@ def test_europarl_refinement_options(tiny_europarl, tmp_path):
                                        backtranslations=str(bt)), data_dir=tiny_europarl)
     # a perfect back-translation is the source itself: its eflomal leg is the direct run
     assert rows[0]["refine"] == "backtranslation" and rows[0]["refine_runs"] == 0
+
+
+def test_auto_settings_follow_the_direct_links():
+    r = PivotRefiner(pivots={"es": ES})
+    assert r.settings(scored=False)["combine"] == "confirm"
+    soft = r.settings(scored=True)
+    assert soft["combine"] == "weighted" and soft["leg_symmetrize"] == "soft-union"
+    given = PivotRefiner(pivots={"es": ES}, combine_options={"threshold": 0.3},
+                         leg_symmetrize="intersection").settings(scored=True)
+    assert given["combine_options"] == {"direct_weight": 0.6, "threshold": 0.3}
+    assert given["leg_symmetrize"] == "intersection"
+    assert PivotRefiner(pivots={"es": ES}, combine="vote").settings(scored=True)["combine"] == "vote"
+
+
+def test_scored_direct_links_get_scored_refinements():
+    _, both = direct()
+    soft = [symmetrize(f, r, len(s), len(t), method="soft-union")
+            for f, r, s, t in zip(both.forward, both.reverse, EN, DE)]
+    r = PivotRefiner(pivots={"es": ES, "it": IT})
+    out = r.refine(EN, DE, soft, directions=both)
+    in_bounds(out, EN, DE)
+    assert r.stats["combine"] == "weighted"
+    assert all(a.scores is not None and (a.scores <= 1.0).all() for a in out)
+    # a link both directions agree on (score 1) stays
+    for o, d in zip(out, soft):
+        strong = {p for p, sc in zip(d.pairs(), d.scores) if sc == 1.0}
+        assert strong <= set(o.pairs())

@@ -81,3 +81,21 @@ def test_short_input_is_an_error_naming_the_file(corpus, tmp_path):
     with pytest.raises(InputMismatchError, match="short.txt ended after 100"):
         project_files(corpus / "en.conll", corpus / "es.conll", tmp_path / "short.txt",
                       tmp_path / "x.jsonl", method="heuristic")
+
+
+def test_chunked_alignment_matches_per_chunk_alignment(corpus, tmp_path):
+    from annoproj.data.io import read_pharaoh
+    from annoproj.pipeline.stream import align_files
+
+    aligner = EflomalAligner(seed=3)
+    summary = align_files(corpus / "en.conll", corpus / "es.conll", tmp_path / "a.txt",
+                          aligner=aligner, chunk_size=150)
+    assert summary["sentences"] == 300 and summary["chunks"] == 2
+    got = read_pharaoh(tmp_path / "a.txt")
+    src = read_conll(corpus / "en.conll")
+    tgt = read_conll(corpus / "es.conll")
+    second = aligner.align([s.tokens for s in src[150:]], [t.tokens for t in tgt[150:]])
+    from annoproj.data.io.pharaoh import format_pharaoh
+
+    assert [format_pharaoh(a) for a in got[150:]] == [format_pharaoh(a) for a in second]
+    assert not (tmp_path / "a.txt.parts").exists()

@@ -16,12 +16,14 @@ S->T alignment by one of the policies in `COMBINERS`:
 - ``"intersect-grow"``: direct links confirmed by a composed path, grown towards the
   union through diagonal neighbours and completed with direct links between two still
   unaligned words (grow-diag-final-and with "direct" and "composed" as the two sides);
-- ``"weighted"``: a weighted sum of the path matrices (scores, or 1.0 per link),
-  thresholded;
+- ``"weighted"``: a weighted mean of the matrices (scores, or 1.0 per link),
+  thresholded; with scored links (soft-union legs composed by max-product) this is the
+  policy measured best for the matching projection;
 - ``"confirm"``: the direct aligner's *sure* links (eflomal: both directions agree)
   plus its *possible* ones (one direction only) that at least `k` composed paths
   contain. Composed paths only vote here, they never add a link of their own. This is
-  the policy measured best for projection on Europarl (docs/refinement.md).
+  the policy measured best for the heuristic projection on Europarl
+  (docs/refinement.md).
 
 Everything works on dense per-sentence matrices with numpy; sentences are short
 (tens of words), so an (n_src x n_pivot x n_tgt) product is cheap.
@@ -192,15 +194,16 @@ def _vote(direct: np.ndarray, paths: list[np.ndarray], *, k: int | None = None,
 
 
 def _weighted(direct: np.ndarray, paths: list[np.ndarray], *,
-              weights: Sequence[float] | None = None, threshold: float = 0.5,
-              **_: object) -> np.ndarray:
+              weights: Sequence[float] | None = None, direct_weight: float | None = None,
+              threshold: float = 0.5, **_: object) -> np.ndarray:
     """A weighted mean of the alignments' scores, kept where it reaches `threshold`.
 
     Unscored links count 1.0 and scored ones their score; `weights` (direct first, then
-    one per path) default to 1 each and are normalised to sum to 1. The kept links carry
-    the mean as their score. Direct weight .5 and two paths at .25 each, threshold .5:
-    a direct link survives with one confirming path, a link of both paths without direct
-    support does not reach .5 alone:
+    one per path) default to 1 each and are normalised to sum to 1; `direct_weight`
+    instead gives the direct alignment that share and splits the rest evenly among the
+    paths, whatever their number. The kept links carry the mean as their score. Direct
+    weight .5 and two paths at .25 each, threshold .5: a direct link survives with one
+    confirming path, a link of both paths without direct support does not reach .5 alone:
 
     >>> d  = np.array([[1., 1.], [0., 0.]])
     >>> p1 = np.array([[1., 0.], [0., 1.]])
@@ -209,8 +212,17 @@ def _weighted(direct: np.ndarray, paths: list[np.ndarray], *,
     [[0.75, 0.5], [0.0, 0.5]]
     >>> _weighted(d, [p1, p2], weights=[.5, .25, .25], threshold=.6).tolist()
     [[0.75, 0.0], [0.0, 0.0]]
+    >>> _weighted(d, [p1, p2], direct_weight=.5, threshold=.6).tolist()
+    [[0.75, 0.0], [0.0, 0.0]]
     """
     mats = [direct, *paths]
+    if direct_weight is not None:
+        if weights is not None:
+            raise ValueError("give weights or direct_weight, not both")
+        if not 0.0 <= direct_weight <= 1.0:
+            raise ValueError(f"direct_weight must lie in [0, 1]; got {direct_weight}")
+        share = (1.0 - direct_weight) / len(paths) if paths else 0.0
+        weights = [direct_weight if paths else 1.0] + [share] * len(paths)
     w = np.ones(len(mats), dtype=np.float64) if weights is None else np.asarray(
         weights, dtype=np.float64
     )
@@ -331,7 +343,8 @@ def combine_matrices(
     """Combine the direct link matrix with path matrices of the same shape by `policy`.
 
     Options by policy: ``vote``: `k`; ``intersect-grow``: `k`, `final`; ``weighted``:
-    `weights`, `threshold`; ``confirm``: `k`, `sure`, `possible` (matrices). Non-zero
+    `weights` or `direct_weight`, `threshold`; ``confirm``: `k`, `sure`, `possible`
+    (matrices). Non-zero
     cells of the result are links (scores for ``weighted``).
 
     >>> d = np.array([[1, 0], [1, 0]]); p = np.array([[1, 0], [0, 1]])

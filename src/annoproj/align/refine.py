@@ -13,11 +13,19 @@ using other sentences with the same meaning as *pivots*:
   back-translation to the target with eflomal (or a given aligner); the composed path is
   combined with the direct links.
 
-The default combination, ``"confirm"``, keeps the links both eflomal directions of the
-direct pair agree on and, of the links only one direction has, those that a composed
-path contains (see `annoproj.align.compose`). It needs the two directions of the direct
-alignment: pass them as `directions`, or let the refiner find them in its
-`AlignmentCache` (where `annoproj.bench.europarl` puts them) or run eflomal once more.
+How legs are symmetrised, paths composed and combined is chosen by ``combine="auto"``
+(the default) from `PRESETS`, by whether the direct links are scored:
+
+- unscored (e.g. reverse links, for the heuristic projection): ``"confirm"`` keeps the
+  links both eflomal directions of the direct pair agree on and, of the links only one
+  direction has, those that a composed path contains (`annoproj.align.compose`). It
+  needs the two directions of the direct alignment: pass them as `directions`, or let
+  the refiner find them in its `AlignmentCache` (where `annoproj.bench.europarl` puts
+  them) or run eflomal once more;
+- scored (soft-union links, for the matching projection): ``"soft"``, soft-union legs
+  composed by max-product, and a weighted mean of direct (0.6) and path scores.
+
+Any policy of `annoproj.align.compose.COMBINERS` can be named instead.
 
 Cost: each language pair is aligned once (`EflomalAligner.align_both` gives both
 directions, so a pair serves either order) and kept in an `AlignmentCache`; missing pairs
@@ -52,6 +60,8 @@ from annoproj.data.model import Alignment
 from annoproj.registry import Registry
 
 __all__ = [
+    "AUTO",
+    "PRESETS",
     "AlignmentCache",
     "BacktranslationRefiner",
     "NoRefiner",
@@ -65,8 +75,19 @@ __all__ = [
 Tokens = Sequence[str]
 Corpus = Sequence[Tokens]
 
-#: The combination measured best on Europarl (docs/refinement.md).
-DEFAULT_COMBINE = "confirm"
+#: `combine="auto"`: the preset below that suits the direct links, scored or not.
+AUTO = "auto"
+
+#: Settings measured best on Europarl (docs/refinement.md): "confirm" for unscored direct
+#: links (e.g. reverse, for the heuristic projection), "soft" for scored ones (soft-union,
+#: for the matching projection: paths of soft-union legs composed by max-product, a
+#: weighted mean with the direct scores).
+PRESETS: dict[str, dict[str, Any]] = {
+    "confirm": {"combine": "confirm", "combine_options": {"k": 1},
+                "leg_symmetrize": "reverse", "compose_scores": "none"},
+    "soft": {"combine": "weighted", "combine_options": {"direct_weight": 0.6, "threshold": 0.1},
+             "leg_symmetrize": "soft-union", "compose_scores": "max"},
+}
 
 
 @runtime_checkable
@@ -256,6 +277,10 @@ def _lens(corpus: Corpus) -> list[int]:
     return [len(s) for s in corpus]
 
 
+def _scored(alignments: Sequence[Alignment]) -> bool:
+    return any(a.scores is not None for a in alignments)
+
+
 class _ComposingRefiner:
     """What the pivot and back-translation refiners share: legs, composition, combination."""
 
@@ -264,36 +289,52 @@ class _ComposingRefiner:
     def __init__(
         self,
         *,
-        combine: str = DEFAULT_COMBINE,
+        combine: str = AUTO,
         combine_options: Mapping[str, Any] | None = None,
-        leg_symmetrize: str = "reverse",
-        compose_scores: str = "none",
+        leg_symmetrize: str | None = None,
+        compose_scores: str | None = None,
         aligner: Mapping[str, Any] | None = None,
         seed: int | None = 0,
         cache: AlignmentCache | None = None,
         workers: int | None = None,
     ) -> None:
-        if combine not in COMBINERS:
-            raise ValueError(
-                f"unknown combination policy {combine!r}; choose one of {', '.join(COMBINERS)}"
-            )
-        if leg_symmetrize not in SYMMETRIZERS:
+        if combine != AUTO and combine not in COMBINERS:
+            raise ValueError(f"unknown combination policy {combine!r}; choose auto or one of "
+                             f"{', '.join(COMBINERS)}")
+        if leg_symmetrize is not None and leg_symmetrize not in SYMMETRIZERS:
             raise ValueError(f"unknown symmetrisation {leg_symmetrize!r}; choose one of "
                              f"{', '.join(SYMMETRIZERS)}")
-        if compose_scores not in COMPOSE_SCORES:
+        if compose_scores is not None and compose_scores not in COMPOSE_SCORES:
             raise ValueError(f"unknown composition score {compose_scores!r}; choose one of "
                              f"{', '.join(COMPOSE_SCORES)}")
         opts = {k: v for k, v in dict(aligner or {}).items() if k not in ("symmetrize", "seed")}
         self.combine = combine
-        self.combine_options = dict(combine_options or {})
+        self.combine_options = None if combine_options is None else dict(combine_options)
         self.leg_symmetrize = leg_symmetrize
         self.compose_scores = compose_scores
         #: The eflomal settings of every leg (and of the direct pair when it must be run).
         self.aligner = EflomalAligner(seed=seed, **opts)
         self.cache = cache if cache is not None else AlignmentCache()
         self.workers = workers
-        #: What the last `refine` call did: eflomal runs made and reused, paths, seconds.
+        #: What the last `refine` call did: eflomal runs made and reused, the settings used.
         self.stats: dict = {}
+
+    def settings(self, scored: bool = False) -> dict:
+        """combine, combine_options, leg_symmetrize and compose_scores for direct links that
+        are `scored` or not: the given ones, the rest from `PRESETS` (auto) or plain
+        defaults (reverse legs, unscored composition)."""
+        if self.combine == AUTO:
+            base = PRESETS["soft" if scored else "confirm"]
+        else:
+            base = {"combine": self.combine, "combine_options": {},
+                    "leg_symmetrize": "reverse", "compose_scores": "none"}
+        out = {**base, "combine_options": dict(base["combine_options"])}
+        if self.combine_options is not None:
+            out["combine_options"].update(self.combine_options)
+        for key in ("leg_symmetrize", "compose_scores"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
+        return out
 
     def _begin(self) -> tuple[int, int, float]:
         return self.cache.runs, self.cache.hits, self.cache.seconds
@@ -306,9 +347,10 @@ class _ComposingRefiner:
             **extra,
         }
 
-    def _symmetrized(self, run: EflomalResult, a: Corpus, b: Corpus) -> list[Alignment]:
+    @staticmethod
+    def _symmetrized(run: EflomalResult, a: Corpus, b: Corpus, method: str) -> list[Alignment]:
         return [
-            symmetrize(f, r, len(x), len(y), method=self.leg_symmetrize)
+            symmetrize(f, r, len(x), len(y), method=method)
             for f, r, x, y in zip(run.forward, run.reverse, a, b)
         ]
 
@@ -319,9 +361,11 @@ class _ComposingRefiner:
         direct: Sequence[Alignment],
         paths: Sequence[Sequence[Alignment]],
         directions: EflomalResult | None,
+        settings: dict,
     ) -> list[Alignment]:
-        confirm = self.combine == "confirm"
-        scored = self.combine == "weighted"
+        policy = settings["combine"]
+        confirm = policy == "confirm"
+        scored = policy == "weighted"
         if confirm:
             if directions is None:
                 directions = self.cache.align_both(self.aligner, src, tgt)
@@ -339,7 +383,7 @@ class _ComposingRefiner:
         for k, (s, t) in enumerate(zip(src, tgt)):
             n, m = len(s), len(t)
             dm = matrix(direct[k], n, m)
-            opts = dict(self.combine_options)
+            opts = dict(settings["combine_options"])
             if confirm:
                 assert directions is not None
                 fwd = directions.forward[k].to_matrix(n, m) > 0
@@ -347,7 +391,7 @@ class _ComposingRefiner:
                 opts["sure"] = (dm > 0) & fwd & rev
                 opts["possible"] = (dm > 0) | fwd | rev
             res = combine_matrices(dm, [matrix(p[k], n, m) for p in paths],
-                                   policy=self.combine, **opts)  # fmt: skip
+                                   policy=policy, **opts)  # fmt: skip
             out.append(matrix_alignment(res, scored=scored))
         return out
 
@@ -365,8 +409,9 @@ class PivotRefiner(_ComposingRefiner):
     `pivots` maps a language name to its sentences, parallel to the source and target
     (or is a list of such corpora). Every leg is aligned by eflomal with `aligner`
     options (e.g. ``{"prefix_len": 4}``) and `seed`, symmetrised by `leg_symmetrize`;
-    the composed paths are combined with the direct links by `combine`
-    (`annoproj.align.compose.COMBINERS`) with `combine_options` (e.g. ``{"k": 2}``).
+    the paths, composed with `compose_scores`, are combined with the direct links by
+    `combine` ("auto" or one of `annoproj.align.compose.COMBINERS`) with
+    `combine_options` (e.g. ``{"k": 2}``). Unset options come from `PRESETS`.
 
     >>> src = [["the", "house"]] * 8; tgt = [["das", "Haus"]] * 8
     >>> piv = {"es": [["la", "casa"]] * 8}
@@ -391,8 +436,12 @@ class PivotRefiner(_ComposingRefiner):
         if not self.pivots:
             raise ValueError("no pivot corpus given")
 
-    def paths(self, src: Corpus, tgt: Corpus) -> dict[str, list[Alignment]]:
-        """The composed source->pivot->target alignment of each pivot."""
+    def paths(
+        self, src: Corpus, tgt: Corpus, *, settings: dict | None = None
+    ) -> dict[str, list[Alignment]]:
+        """The composed source->pivot->target alignment of each pivot (legs symmetrised
+        and composed as `settings` say, by default `self.settings()`)."""
+        st = self.settings() if settings is None else settings
         for name, piv in self.pivots.items():
             if len(piv) != len(src):
                 raise ValueError(f"pivot {name!r} has {len(piv)} sentences but the source "
@@ -403,10 +452,10 @@ class PivotRefiner(_ComposingRefiner):
         results = self.cache.align_many(self.aligner, pairs, workers=self.workers)
         out = {}
         for k, (name, piv) in enumerate(self.pivots.items()):
-            first = self._symmetrized(results[2 * k], src, piv)
-            second = self._symmetrized(results[2 * k + 1], piv, tgt)
+            first = self._symmetrized(results[2 * k], src, piv, st["leg_symmetrize"])
+            second = self._symmetrized(results[2 * k + 1], piv, tgt, st["leg_symmetrize"])
             out[name] = compose_all(first, second, _lens(src), _lens(piv), _lens(tgt),
-                                    scores=self.compose_scores)  # fmt: skip
+                                    scores=st["compose_scores"])  # fmt: skip
         return out
 
     def refine(
@@ -422,9 +471,10 @@ class PivotRefiner(_ComposingRefiner):
         if not len(src):
             return []
         start = self._begin()
-        paths = self.paths(src, tgt)
-        out = self._combine(src, tgt, direct, list(paths.values()), directions)
-        self._end(start, pivots=list(paths))
+        st = self.settings(_scored(direct))
+        paths = self.paths(src, tgt, settings=st)
+        out = self._combine(src, tgt, direct, list(paths.values()), directions, st)
+        self._end(start, pivots=list(paths), **st)
         return out
 
 
@@ -473,16 +523,21 @@ class BacktranslationRefiner(_ComposingRefiner):
                              f"{len(tgt)} target sentences")
         return [list(s) for s in bt]
 
-    def path(self, src: Corpus, tgt: Corpus, back: Corpus | None = None) -> list[Alignment]:
-        """The composed source->back-translation->target alignment."""
+    def path(
+        self, src: Corpus, tgt: Corpus, back: Corpus | None = None, *, settings: dict | None = None
+    ) -> list[Alignment]:
+        """The composed source->back-translation->target alignment (`back`: the
+        back-translations, made by the translator when not given)."""
+        st = self.settings() if settings is None else settings
         bt = self.back_translate(tgt) if back is None else [list(s) for s in back]
         s2b = self.monolingual.align(src, bt)
         if self.target_aligner is not None:
             b2t = self.target_aligner.align(bt, tgt)
         else:
-            b2t = self._symmetrized(self.cache.align_both(self.aligner, bt, tgt), bt, tgt)
+            run = self.cache.align_both(self.aligner, bt, tgt)
+            b2t = self._symmetrized(run, bt, tgt, st["leg_symmetrize"])
         return compose_all(s2b, b2t, _lens(src), _lens(bt), _lens(tgt),
-                           scores=self.compose_scores)  # fmt: skip
+                           scores=st["compose_scores"])  # fmt: skip
 
     def refine(
         self,
@@ -497,6 +552,7 @@ class BacktranslationRefiner(_ComposingRefiner):
         if not len(src):
             return []
         start = self._begin()
-        out = self._combine(src, tgt, direct, [self.path(src, tgt)], directions)
-        self._end(start)
+        st = self.settings(_scored(direct))
+        out = self._combine(src, tgt, direct, [self.path(src, tgt, settings=st)], directions, st)
+        self._end(start, **st)
         return out

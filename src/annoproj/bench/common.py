@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import platform
+import shlex
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -77,14 +79,25 @@ def markdown_table(rows: list[dict], columns: list[tuple[str, str]]) -> str:
     return "\n".join([head, sep, *body])
 
 
-def update_docs_section(doc: str | Path, key: str, content: str) -> None:
+def command_line() -> str:
+    """The command that is running, as a user would type it."""
+    prog = Path(sys.argv[0]).name
+    head = ["annoproj"] if prog == "annoproj" else ["python", os.path.relpath(sys.argv[0])]
+    return " ".join(head + [shlex.quote(a) for a in sys.argv[1:]])
+
+
+def update_docs_section(doc: str | Path, key: str, content: str, *, stamp: bool = True) -> None:
     """Replace the text between `<!-- bench:KEY -->` and `<!-- /bench:KEY -->` in `doc`.
 
-    The section is appended when the markers are absent.
+    The section is appended when the markers are absent. With `stamp`, the table is
+    preceded by the date, the machine and the command that produced it.
     """
     doc = Path(doc)
     start, end = f"<!-- bench:{key} -->", f"<!-- /bench:{key} -->"
     text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
+    if stamp:
+        content = (f"_{time.strftime('%Y-%m-%d')} · {machine()} · `{command_line()}`_\n\n"
+                   + content)
     block = f"{start}\n{content.rstrip()}\n{end}"
     if start in text and end in text:
         before, rest = text.split(start, 1)

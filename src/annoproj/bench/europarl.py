@@ -56,9 +56,11 @@ class EuroparlConfig:
     #: Back-translations (refine="backtranslation"): a folder of ``{tgt}-{src}.txt`` files
     #: (target sentences translated into the source language, one a line), or one file.
     backtranslations: str | None = None
-    #: How composed paths combine with the direct links (`annoproj.align.compose`).
-    combine: str = "confirm"
-    combine_options: dict = field(default_factory=dict)
+    #: How composed paths combine with the direct links: "auto" (the preset of
+    #: `annoproj.align.refine.PRESETS` that suits the method's links) or a policy of
+    #: `annoproj.align.compose.COMBINERS`; `combine_options` override its options.
+    combine: str = "auto"
+    combine_options: dict | None = None
     #: Where the source entities come from: "gold", or a labeller spec for
     #: `annoproj.label.make_labeller` ("spacy", "spacy:<pipeline>", a HF model name or
     #: folder). Scores are always against the target gold.
@@ -241,7 +243,7 @@ def run_europarl(
                     both, align_s = _align(src, tgt, config.aligner, seed)
                 alignments = symmetrized(both, src, tgt, defaults.symmetrize_for(
                     config.method, config.aligner.get("symmetrize")))
-            refine_s, refine_runs = 0.0, 0
+            refine_s, refine_runs, combine_used = 0.0, 0, None
             refiner = _make_refiner(config, data_dir, tgt_lang, seed, caches.get(k), corpora)
             if refiner is not None:
                 src_tok, tgt_tok = [s.tokens for s in src], [s.tokens for s in tgt]
@@ -253,10 +255,12 @@ def run_europarl(
                     alignments = refiner.refine(src_tok, tgt_tok, alignments, directions=both)
                 refine_s = t[0]
                 refine_runs = refiner.stats.get("eflomal_runs", 0)
+                combine_used = refiner.stats.get("combine", config.combine)
             res = evaluate_pair(config, labelled, tgt, alignments)
             res["align_s"] = align_s
             res["refine_s"] = refine_s
             res["refine_runs"] = refine_runs
+            res["combine"] = combine_used
             res.update(_link_scores(src, tgt, alignments))
             runs.append(res)
         row = {"src": config.src, "tgt": tgt_lang, **config.label()}
@@ -268,6 +272,7 @@ def run_europarl(
             row["refine_s"] = round(statistics.mean(r["refine_s"] for r in runs), 3)
             # extra eflomal runs, each as costly as the direct one: a load-free cost measure
             row["refine_runs"] = round(statistics.mean(r["refine_runs"] for r in runs), 2)
+            row["combine"] = runs[0]["combine"]  # the policy "auto" chose
             if config.refine == "pivot":
                 row["pivots"] = ",".join(config.pivots_for(tgt_lang))
         for key in ("link_precision", "link_recall"):

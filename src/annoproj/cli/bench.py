@@ -39,9 +39,10 @@ def europarl(
     backtranslations: Optional[Path] = typer.Option(None, help=(
         "For --refine backtranslation: a folder of {tgt}-{src}.txt files (the targets translated "
         "into the source language, one tokenised sentence a line), or one file for one target.")),
-    combine: str = typer.Option("confirm", help=(
-        "How refinement combines composed paths with the direct links: confirm, vote, union, "
-        "intersect-grow or weighted (docs/refinement.md).")),
+    combine: str = typer.Option("auto", help=(
+        "How refinement combines composed paths with the direct links: auto (confirm for the "
+        "heuristic's links, a soft weighted mean for match's soft-union ones), confirm, vote, "
+        "union, intersect-grow or weighted (docs/refinement.md).")),
     combine_k: Optional[int] = typer.Option(None, min=1, help=(
         "Votes a link needs (combine confirm, vote, intersect-grow).")),
     aligner: str = typer.Option("eflomal", help=(
@@ -67,7 +68,7 @@ def europarl(
         seed=seed, runs=runs, refine=refine,
         pivots=[p.strip() for p in pivots.split(",") if p.strip()] if pivots else None,
         backtranslations=str(backtranslations) if backtranslations else None,
-        combine=combine, combine_options={} if combine_k is None else {"k": combine_k},
+        combine=combine, combine_options=None if combine_k is None else {"k": combine_k},
         aligner_name=aligner, source_labels=source_labels,
         neural_aligner={"model": aligner_model, "layer": aligner_layer, "device": device,
                         **({"method": aligner_method} if aligner == "simalign" else {})},
@@ -312,10 +313,11 @@ def labeller(
     data_dir: Optional[Path] = typer.Option(None, envvar="ANNOPROJ_DATA",
                                             help="Shared data folder [default: ../shared/data]."),
     out: Optional[Path] = typer.Option(None, help="Write the rows as a JSON result file here."),
+    docs: Optional[Path] = typer.Option(None, help="Update the labeller table of this Markdown file."),
     json_out: bool = typer.Option(False, "--json", help="One JSON object per data set on stdout."),
 ) -> None:
     """Score a source NER labeller (F1 over PER, ORG, LOC) on English Europarl and CoNLL-2003."""
-    from annoproj.bench.common import markdown_table, write_results
+    from annoproj.bench.common import markdown_table, update_docs_section, write_results
     from annoproj.bench.labeller import COLUMNS as LABELLER_COLUMNS
     from annoproj.bench.labeller import run_labeller_bench
     from annoproj.cli.common import EXIT_DEPENDENCY
@@ -334,8 +336,11 @@ def labeller(
         raise fail(str(exc), EXIT_DEPENDENCY) from exc
     except ValueError as exc:
         raise fail(str(exc), 2) from exc
+    table = markdown_table(rows, LABELLER_COLUMNS)
     if not json_out:
-        typer.echo(markdown_table(rows, LABELLER_COLUMNS))
+        typer.echo(table)
+    if docs is not None:
+        update_docs_section(docs, "labeller", table)
     if out is not None:
         write_results(out, "labeller", rows, {"model": model, "datasets": names, "limit": limit,
                                               **opts})

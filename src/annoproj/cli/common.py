@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
 from typing import TypeVar
 
 import typer
+
+from annoproj.data.io.auto import detect_format, read_sentences  # noqa: F401  (re-exported)
 
 T = TypeVar("T")
 
@@ -25,53 +26,6 @@ def fail(message: str, code: int) -> typer.Exit:
     """Print `message` to stderr and return the Exit to raise."""
     typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
     return typer.Exit(code)
-
-
-def detect_format(path: Path) -> str:
-    """'jsonl', 'conll' or 'text', from the suffix or, failing that, the first lines."""
-    name = path.name.lower()
-    for suffix in (".gz", ".zst"):
-        if name.endswith(suffix):
-            name = name[: -len(suffix)]
-    if name.endswith((".jsonl", ".json")):
-        return "jsonl"
-    if name.endswith((".conll", ".conllu", ".iob", ".bio", ".bioes", ".tsv")):
-        return "conll"
-    from annoproj.data.io.files import open_text
-
-    widths: set[int] = set()
-    saw_blank = False
-    with open_text(path, "r") as f:
-        for k, line in enumerate(f):
-            if k >= 200:
-                break
-            fields = line.split()
-            if not fields:
-                saw_blank = True
-                if widths:
-                    break
-                continue
-            if fields[0] == "-DOCSTART-":
-                continue
-            widths.add(len(fields))
-    return "conll" if saw_blank and len(widths) == 1 and min(widths) >= 2 else "text"
-
-
-def read_sentences(path: Path, fmt: str = "auto"):
-    """Sentences from a CoNLL, JSONL or pre-tokenised text file."""
-    from annoproj.data.io import read_conll, read_jsonl, read_tokenized
-    from annoproj.data.model import Sentence
-
-    if not path.exists():
-        raise FileNotFoundError(f"{path}: no such file")
-    fmt = detect_format(path) if fmt == "auto" else fmt
-    if fmt == "conll":
-        return read_conll(path)
-    if fmt == "jsonl":
-        return read_jsonl(path)
-    if fmt == "text":
-        return [Sentence(tokens=t, id=f"{path.name}:{k + 1}") for k, t in enumerate(read_tokenized(path))]
-    raise ValueError(f"unknown format {fmt!r}: use auto, conll, jsonl or text")
 
 
 def progress(items: Sequence[T] | Iterable[T], *, label: str, total: int | None = None,

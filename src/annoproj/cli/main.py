@@ -16,7 +16,6 @@ from annoproj.cli.common import (
     EXIT_INPUT,
     emit_json,
     fail,
-    progress,
     progress_bar,
     read_sentences,
 )
@@ -29,9 +28,6 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(bench_app, name="bench")
-app.command("translate-train")(_pipeline.translate_train)
-app.command("translate-test")(_pipeline.translate_test)
-app.command("report")(_report)
 
 
 def _version(value: bool) -> None:
@@ -83,8 +79,8 @@ def align(
     output: Path = typer.Option(..., "--output", "-o", help="Pharaoh file to write (i-j links)."),
     fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP),
     symmetrize: str = typer.Option(defaults.ALIGNER["symmetrize"], help=(
-        "forward, reverse, intersection, union, grow-diag, grow-diag-final, "
-        "grow-diag-final-and.")),
+        "auto (soft-union, scored: best for matching), forward, reverse, intersection, union, "
+        "grow-diag, grow-diag-final, grow-diag-final-and, soft-union.")),
     seed: int = typer.Option(0, help="Seed of eflomal's sampler."),
     prefix_len: int = typer.Option(defaults.ALIGNER["prefix_len"],
                                    help="Cut words to this many characters (0: off)."),
@@ -92,6 +88,10 @@ def align(
                                          help="Add shared words as one-word pairs."),
     extra_src: Optional[Path] = typer.Option(None, help="Unlabelled source text to add to the corpus."),
     extra_tgt: Optional[Path] = typer.Option(None, help="Its target side, line by line."),
+    chunk_size: int = typer.Option(0, min=0, help=(
+        "Align chunks of this many pairs, each with its own statistics, streaming the input "
+        "(for corpora too large for memory; 0: the whole corpus at once).")),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary."),
 ) -> None:
     """Word-align parallel sentences with eflomal and write Pharaoh links."""
@@ -99,11 +99,26 @@ def align(
     from annoproj.bench.common import timer
     from annoproj.data.io import write_pharaoh
 
+    opts = _aligner_options(defaults.symmetrize_for(None, symmetrize), seed, prefix_len,
+                            identical_words, extra_src, extra_tgt)
+    aligner = EflomalAligner(**opts)
+    if chunk_size:
+        from annoproj.pipeline.stream import InputMismatchError, align_files
+
+        with timer() as tm, progress_bar(total=None, label="aligning", show=not quiet) as adv:
+            try:
+                summary = align_files(src, tgt, output, aligner=aligner, fmt=fmt,
+                                      chunk_size=chunk_size, on_chunk=adv,
+                                      settings={k: v for k, v in opts.items()
+                                                if k not in ("extra_src", "extra_tgt")})
+            except (FileNotFoundError, InputMismatchError, ValueError) as exc:
+                raise fail(str(exc), EXIT_INPUT) from exc
+        if json_out:
+            emit_json({**summary, "seconds": round(tm[0], 3), "output": str(output)})
+        return
     s, t = _load(src, fmt), _load(tgt, fmt)
     if len(s) != len(t):
         raise fail(f"{src} has {len(s)} sentences but {tgt} has {len(t)}", EXIT_INPUT)
-    aligner = EflomalAligner(**_aligner_options(symmetrize, seed, prefix_len, identical_words,
-                                                extra_src, extra_tgt))
     with timer() as tm:
         links = aligner.align([x.tokens for x in s], [x.tokens for x in t])
     write_pharaoh(output, links)
@@ -125,6 +140,11 @@ def project(
     scorers: str = typer.Option(",".join(defaults.SCORERS),
                                 help="Matching scorers, comma separated (method match)."),
     solver: str = typer.Option(defaults.SOLVER, help="Matching solver: exact, greedy or ilp."),
+    constraint: str = typer.Option("at_most", help=(
+        "Matching: each entity gets at_most / exactly / at_least PER_ENTITY spans.")),
+    per_entity: int = typer.Option(1, min=0, help="Matching: spans per source entity."),
+    min_score: Optional[float] = typer.Option(None, help=(
+        "Matching: never choose a pair scoring below this [default: the projector's, 0.5].")),
     labels: Optional[str] = typer.Option(None, help="Label map applied to source spans, e.g. 'MISC=O,DATE=O'."),
     min_confidence: float = typer.Option(0.0, help=(
         "Drop target sentences whose least confident span scores below this, or that lost an entity.")),
@@ -144,7 +164,12 @@ def project(
     from annoproj.pipeline.projection import ProjectionJob
     from annoproj.pipeline.stream import InputMismatchError, project_files
 
-    job = ProjectionJob(method=method, scorers=_split(scorers), solver=solver)
+    options: dict = {}
+    if method == "match":
+        options = {"constraint": constraint, "per_entity": per_entity}
+        if min_score is not None:
+            options["min_score"] = min_score
+    job = ProjectionJob(method=method, scorers=_split(scorers), solver=solver, options=options)
     align_s = 0.0
     if alignments is None:
         from annoproj.align.eflomal import EflomalAligner
@@ -222,12 +247,36 @@ def evaluate(
     typer.echo(f"{'micro':<10}{m.precision:>10.4f}{m.recall:>10.4f}{m.f1:>10.4f}{m.support:>10}")
 
 
+def _trainer_options(items: list[str] | None) -> dict:
+    """`--option key=value` pairs as keyword options; values read as JSON where they parse
+    (5, 1e-4, true, null), else as strings."""
+    import json
+
+    out: dict = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ValueError(f"--option wants key=value, got {item!r}")
+        value = value.strip()
+        lowered = value.lower()
+        if lowered in ("true", "false", "none", "null"):
+            out[key.strip()] = {"true": True, "false": False}.get(lowered)
+            continue
+        try:
+            out[key.strip()] = json.loads(value)
+        except json.JSONDecodeError:
+            out[key.strip()] = value
+    return out
+
+
 @app.command()
 def train(
     train_file: Path = typer.Option(..., "--train", help="Training sentences with entities (CoNLL or JSONL)."),
     out: Path = typer.Option(..., "--out", "-o", help="Model folder to write."),
     dev: Optional[Path] = typer.Option(None, help="Development sentences, scored after training."),
-    trainer: str = typer.Option("crf", help="Trainer: crf."),
+    trainer: str = typer.Option("crf", help=(
+        "Trainer: crf, or hf (fine-tunes a Hugging Face encoder; set it with "
+        "--option model=xlm-roberta-base).")),
     label_map: Optional[str] = typer.Option(None, "--label-map", help=(
         "Label map applied to train and dev spans, e.g. 'MISC=O' or 'DATE=O'.")),
     c1: float = typer.Option(0.1, help="CRF L1 regularisation."),
@@ -236,6 +285,9 @@ def train(
     scheme: str = typer.Option("IOB2", help="Tag scheme the CRF learns: IOB2 or BIOES."),
     fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary."),
+    option: Optional[list[str]] = typer.Option(None, "--option", help=(
+        "Trainer option key=value, repeatable, e.g. --option epochs=5 --option device=cuda "
+        "(hf: model, epochs, learning_rate, batch_size, max_length, seed, device, fp16...).")),
 ) -> None:
     """Train an NER tagger on (projected) annotations and save it as a model folder."""
     from annoproj.cli.common import EXIT_DEPENDENCY, EXIT_USAGE
@@ -244,13 +296,17 @@ def train(
     from annoproj.registry import RegistryError
     from annoproj.train import MissingDependencyError, trainers
 
-    options = {"c1": c1, "c2": c2, "max_iterations": max_iterations, "scheme": scheme}
+    options = ({"c1": c1, "c2": c2, "max_iterations": max_iterations, "scheme": scheme}
+               if trainer == "crf" else {"scheme": scheme})
     try:
+        options.update(_trainer_options(option))
         fit = trainers.create(trainer, **options)
     except RegistryError as exc:
         raise fail(str(exc), EXIT_USAGE) from exc
     except ValueError as exc:
         raise fail(str(exc), EXIT_USAGE) from exc
+    except TypeError as exc:
+        raise fail(f"bad option for trainer {trainer!r}: {exc}", EXIT_USAGE) from exc
     try:
         lmap = LabelMap.parse(label_map) if label_map else None
     except ValueError as exc:
@@ -266,9 +322,11 @@ def train(
     dev_sents = load(dev) if dev is not None else None
     if not any(s.tokens for s in sents):
         raise fail(f"{train_file} has no sentences to train on", EXIT_INPUT)
+    from annoproj.train import ModelError
+
     try:
         tagger = fit.fit(sents, dev=dev_sents)
-    except MissingDependencyError as exc:
+    except (MissingDependencyError, ModelError) as exc:
         raise fail(str(exc), EXIT_DEPENDENCY) from exc
     tagger.info.update({"train_file": str(train_file), "label_map": label_map})
     tagger.save(out)
@@ -475,6 +533,12 @@ def evaluate_alignment(
     typer.echo(f"{'precision':>10}{'recall':>10}{'f1':>10}{'AER':>10}{'links':>8}{'sure':>8}{'possible':>10}")
     typer.echo(f"{scores.precision:>10.4f}{scores.recall:>10.4f}{scores.f1:>10.4f}{scores.aer:>10.4f}"
                f"{scores.predicted:>8}{scores.sure:>8}{scores.possible:>10}")
+
+
+# Commands defined in their own modules, listed after the core ones in --help.
+app.command("translate-train")(_pipeline.translate_train)
+app.command("translate-test")(_pipeline.translate_test)
+app.command("report")(_report)
 
 
 if __name__ == "__main__":  # pragma: no cover

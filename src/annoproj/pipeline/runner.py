@@ -87,9 +87,9 @@ class Run:
 # -- stage helpers -----------------------------------------------------------------------
 
 def _read_sentences(path: str, fmt: str) -> list[Sentence]:
-    from annoproj.cli.common import read_sentences
+    from annoproj.data.io.auto import read_sentences
 
-    return read_sentences(Path(path), fmt)
+    return read_sentences(path, fmt)
 
 
 def _write_sents(path: Path, sents: list[Sentence]) -> None:

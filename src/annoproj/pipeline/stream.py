@@ -11,16 +11,17 @@ from __future__ import annotations
 import itertools
 import json
 import shutil
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from annoproj.data.io import atomic_write, open_text
+from annoproj.data.io.auto import iter_sentences
 from annoproj.data.io.conll import format_conll
 from annoproj.data.io.jsonl import to_record
 from annoproj.data.io.pharaoh import iter_pharaoh
 from annoproj.data.labels import LabelMap
-from annoproj.data.model import Alignment, Sentence
+from annoproj.data.model import Sentence
 from annoproj.pipeline.cache import key_of
 from annoproj.pipeline.parallel import Batch, project_batches
 
@@ -29,34 +30,16 @@ class InputMismatchError(ValueError):
     """Parallel inputs disagree: one file ends early, or links fall outside a sentence."""
 
 
-def iter_sentences(path: Path, fmt: str = "auto") -> Iterator[Sentence]:
-    """Sentences of a CoNLL, JSONL or text file, one at a time."""
-    from annoproj.cli.common import detect_format
-    from annoproj.data.io import iter_conll, iter_jsonl, iter_tokenized
-
-    if not path.exists():
-        raise FileNotFoundError(f"{path}: no such file")
-    fmt = detect_format(path) if fmt == "auto" else fmt
-    if fmt == "conll":
-        return iter_conll(path)
-    if fmt == "jsonl":
-        return iter_jsonl(path)
-    if fmt == "text":
-        return (Sentence(t, id=f"{path.name}:{k + 1}") for k, t in enumerate(iter_tokenized(path)))
-    raise ValueError(f"unknown format {fmt!r}: use auto, conll, jsonl or text")
-
-
-def iter_parallel(
-    src: Iterable[Sentence], tgt: Iterable[Sentence], links: Iterable[Alignment],
-    *, names: tuple[str, str, str] = ("source", "target", "alignments"),
-) -> Iterator[tuple[Sentence, Sentence, Alignment]]:
-    """Zip three streams, raising when one ends before the others."""
+def iter_parallel(*streams: Iterable, names: Sequence[str] | None = None) -> Iterator[tuple]:
+    """Zip parallel streams, raising when one ends before the others."""
+    names = list(names or [f"input {k + 1}" for k in range(len(streams))])
     sentinel = object()
-    for k, trio in enumerate(itertools.zip_longest(src, tgt, links, fillvalue=sentinel)):
-        if any(x is sentinel for x in trio):
-            short = [n for n, x in zip(names, trio) if x is sentinel]
-            raise InputMismatchError(f"{', '.join(short)} ended after {k} sentences, before the other input(s)")
-        yield trio  # type: ignore[misc]
+    for k, items in enumerate(itertools.zip_longest(*streams, fillvalue=sentinel)):
+        if any(x is sentinel for x in items):
+            short = [n for n, x in zip(names, items) if x is sentinel]
+            raise InputMismatchError(
+                f"{', '.join(short)} ended after {k} sentences, before the other input(s)")
+        yield items
 
 
 @dataclass
@@ -103,14 +86,7 @@ def project_files(
                 "min_confidence": min_confidence, "fmt": out_fmt,
                 "inputs": [str(src_path), str(tgt_path), str(links_path)],
                 "sizes": [p.stat().st_size for p in (src_path, tgt_path, links_path)]}
-    parts = output.with_name(output.name + ".parts")
-    stamp = parts / "settings.json"
-    want = key_of(settings)
-    if parts.exists() and (not stamp.exists() or json.loads(stamp.read_text()).get("key") != want):
-        shutil.rmtree(parts)
-    parts.mkdir(parents=True, exist_ok=True)
-    if not stamp.exists():
-        stamp.write_text(json.dumps({"key": want, "settings": settings}, default=str))
+    parts = parts_dir(output, settings)
     summary = StreamSummary()
     stream = iter_parallel(iter_sentences(src_path, fmt), iter_sentences(tgt_path, fmt),
                            iter_pharaoh(links_path),
@@ -139,6 +115,65 @@ def project_files(
             on_chunk(len(chunk))
     _join(parts, output, out_fmt, summary.chunks)
     return summary
+
+
+def parts_dir(output: Path, settings: dict) -> Path:
+    """``<output>.parts/`` for checkpointed chunks; emptied when the settings changed."""
+    parts = output.with_name(output.name + ".parts")
+    stamp = parts / "settings.json"
+    want = key_of(settings)
+    if parts.exists() and (not stamp.exists() or json.loads(stamp.read_text()).get("key") != want):
+        shutil.rmtree(parts)
+    parts.mkdir(parents=True, exist_ok=True)
+    if not stamp.exists():
+        stamp.write_text(json.dumps({"key": want, "settings": settings}, default=str))
+    return parts
+
+
+def align_files(
+    src_path: Path,
+    tgt_path: Path,
+    output: Path,
+    *,
+    aligner,
+    fmt: str = "auto",
+    chunk_size: int = 200_000,
+    settings: dict | None = None,
+    on_chunk: Callable[[int], None] | None = None,
+) -> dict:
+    """Align a parallel corpus of any size chunk by chunk, each chunk on its own.
+
+    eflomal estimates its model from the sentences it is given, so a chunk of
+    `chunk_size` pairs is aligned with statistics of that chunk only (plus any extra
+    sentences the aligner adds): larger chunks give better links and need more memory. Finished chunks are checkpointed and reused on rerun.
+    """
+    settings = {"inputs": [str(src_path), str(tgt_path)], "chunk": chunk_size,
+                "sizes": [src_path.stat().st_size, tgt_path.stat().st_size], **(settings or {})}
+    parts = parts_dir(output, settings)
+    pairs = iter_parallel(iter_sentences(src_path, fmt), iter_sentences(tgt_path, fmt),
+                          names=(str(src_path), str(tgt_path)))
+    n = links = resumed = chunks = 0
+    from annoproj.data.io import write_pharaoh
+
+    for c, chunk in enumerate(_chunks(pairs, chunk_size)):
+        chunks += 1
+        part = parts / f"{c:06d}.pharaoh"
+        if part.exists():
+            resumed += 1
+            links += sum(line.count("-") for line in part.read_text().splitlines())
+        else:
+            out = aligner.align([s.tokens for s, _ in chunk], [t.tokens for _, t in chunk])
+            links += sum(len(a) for a in out)
+            write_pharaoh(part, out)
+        n += len(chunk)
+        if on_chunk:
+            on_chunk(len(chunk))
+    with atomic_write(output) as f:
+        for c in range(chunks):
+            with open_text(parts / f"{c:06d}.pharaoh", "r") as part_f:
+                shutil.copyfileobj(part_f, f)
+    shutil.rmtree(parts)
+    return {"sentences": n, "links": links, "chunks": chunks, "resumed_chunks": resumed}
 
 
 def _chunks(it: Iterator, n: int) -> Iterator[list]:

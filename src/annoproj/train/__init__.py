@@ -11,12 +11,15 @@ from annoproj.train.base import (
 )
 from annoproj.train.crf import CRFTagger, CRFTrainer
 from annoproj.train.features import FeatureConfig, FeatureExtractor
+from annoproj.train.hf import HFTagger, HFTrainer  # torch is imported only when used
 
 __all__ = [
     "CRFTagger",
     "CRFTrainer",
     "FeatureConfig",
     "FeatureExtractor",
+    "HFTagger",
+    "HFTrainer",
     "MissingDependencyError",
     "ModelError",
     "Tagger",

@@ -145,3 +145,33 @@ def infeasible(k: np.ndarray, got: np.ndarray, constraint: str) -> InfeasibleErr
     e = int(bad[0]) if len(bad) else 0
     word = "exactly" if constraint == "exactly" else "at least"
     return InfeasibleError(f"entity {e} cannot get {word} {int(k[e])} non-overlapping candidate(s)")
+
+
+class PairSolver:
+    """Front shared by the solvers: validates the instance, applies `min_score`, handles the
+    empty instance, and hands the allowed pairs to `_solve`."""
+
+    name = "pairs"
+
+    def __init__(self, *, min_score: float = 0.0) -> None:
+        self.min_score = float(min_score)
+
+    def solve(
+        self,
+        scores: np.ndarray,
+        candidates: np.ndarray,
+        *,
+        per_entity: np.ndarray | int = 1,
+        constraint: Constraint = "at_most",
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The chosen (entity indices, candidate indices)."""
+        scores, candidates, k = check_inputs(scores, candidates, per_entity, constraint)
+        if scores.shape[0] == 0:
+            return EMPTY[0].copy(), EMPTY[1].copy()
+        pairs = allowed_pairs(scores, candidates, k, constraint, self.min_score)
+        return self._solve(pairs, k, constraint, scores.shape[0])
+
+    def _solve(
+        self, pairs: Pairs, k: np.ndarray, constraint: Constraint, n_ent: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        raise NotImplementedError

@@ -9,9 +9,8 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from annoproj.project.base import Constraint, InfeasibleError, solvers
 from annoproj.project.solvers.common import (
     EMPTY,
+    PairSolver,
     Pairs,
-    allowed_pairs,
-    check_inputs,
     greedy_pairs,
     infeasible,
     result,
@@ -217,7 +216,7 @@ def _local(pairs: Pairs, k: np.ndarray) -> tuple[Pairs, np.ndarray]:
 
 
 @solvers.register("exact")
-class ExactSolver:
+class ExactSolver(PairSolver):
     """The optimal assignment, fast: certified greedy, then DP, then HiGHS.
 
     "at_most": pairs scoring <= 0 are dropped; if the greedy value reaches the bound
@@ -235,24 +234,13 @@ class ExactSolver:
     ) -> None:
         if backend not in ("auto", "dp", "milp"):
             raise ValueError(f"backend must be 'auto', 'dp' or 'milp', got {backend!r}")
-        self.min_score = float(min_score)
+        super().__init__(min_score=min_score)
         self.max_states = int(max_states)
         self.backend = backend
 
-    def solve(
-        self,
-        scores: np.ndarray,
-        candidates: np.ndarray,
-        *,
-        per_entity: np.ndarray | int = 1,
-        constraint: Constraint = "at_most",
+    def _solve(
+        self, pairs: Pairs, k: np.ndarray, constraint: Constraint, n_ent: int
     ) -> tuple[np.ndarray, np.ndarray]:
-        """The chosen (entity indices, candidate indices)."""
-        scores, candidates, k = check_inputs(scores, candidates, per_entity, constraint)
-        n_ent = scores.shape[0]
-        if n_ent == 0:
-            return EMPTY[0].copy(), EMPTY[1].copy()
-        pairs = allowed_pairs(scores, candidates, k, constraint, self.min_score)
         _check_quotas(pairs, k, constraint)
         if len(pairs) == 0:
             return EMPTY[0].copy(), EMPTY[1].copy()
@@ -283,7 +271,7 @@ class ExactSolver:
 
 
 @solvers.register("ilp")
-class ILPSolver:
+class ILPSolver(PairSolver):
     """The optimal assignment from HiGHS on the whole instance (for comparison).
 
     min_score: pairs scoring below it are never chosen.
@@ -291,21 +279,8 @@ class ILPSolver:
 
     name = "ilp"
 
-    def __init__(self, *, min_score: float = 0.0) -> None:
-        self.min_score = float(min_score)
-
-    def solve(
-        self,
-        scores: np.ndarray,
-        candidates: np.ndarray,
-        *,
-        per_entity: np.ndarray | int = 1,
-        constraint: Constraint = "at_most",
+    def _solve(
+        self, pairs: Pairs, k: np.ndarray, constraint: Constraint, n_ent: int
     ) -> tuple[np.ndarray, np.ndarray]:
-        """The chosen (entity indices, candidate indices)."""
-        scores, candidates, k = check_inputs(scores, candidates, per_entity, constraint)
-        if scores.shape[0] == 0:
-            return EMPTY[0].copy(), EMPTY[1].copy()
-        pairs = allowed_pairs(scores, candidates, k, constraint, self.min_score)
         _check_quotas(pairs, k, constraint)
         return result(pairs, milp_solve(pairs, k, constraint))

@@ -6,9 +6,8 @@ import numpy as np
 
 from annoproj.project.base import Constraint, solvers
 from annoproj.project.solvers.common import (
-    EMPTY,
-    allowed_pairs,
-    check_inputs,
+    PairSolver,
+    Pairs,
     greedy_pairs,
     infeasible,
     result,
@@ -16,7 +15,7 @@ from annoproj.project.solvers.common import (
 
 
 @solvers.register("greedy")
-class GreedySolver:
+class GreedySolver(PairSolver):
     """Takes the best remaining (entity, candidate) pair, drops what conflicts with it, repeats.
 
     Not optimal in general. With "exactly" / "at_least" it first fills each entity's quota
@@ -27,23 +26,9 @@ class GreedySolver:
 
     name = "greedy"
 
-    def __init__(self, *, min_score: float = 0.0) -> None:
-        self.min_score = float(min_score)
-
-    def solve(
-        self,
-        scores: np.ndarray,
-        candidates: np.ndarray,
-        *,
-        per_entity: np.ndarray | int = 1,
-        constraint: Constraint = "at_most",
+    def _solve(
+        self, pairs: Pairs, k: np.ndarray, constraint: Constraint, n_ent: int
     ) -> tuple[np.ndarray, np.ndarray]:
-        """The chosen (entity indices, candidate indices)."""
-        scores, candidates, k = check_inputs(scores, candidates, per_entity, constraint)
-        n_ent = scores.shape[0]
-        if n_ent == 0:
-            return EMPTY[0].copy(), EMPTY[1].copy()
-        pairs = allowed_pairs(scores, candidates, k, constraint, self.min_score)
         chosen = greedy_pairs(pairs, k, n_ent)
         if constraint != "at_most":
             got = np.bincount(pairs.ent[chosen], minlength=n_ent)
