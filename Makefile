@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY      = $(VENV)/bin/python
 PIP     = $(PY) -m pip install -q --disable-pip-version-check
-DATA   ?= $(or $(ANNOPROJ_DATA),../shared/data)
+DATA   ?= $(abspath $(or $(ANNOPROJ_DATA),../shared/data))
 # The test suite exercises every optional stack (tiny models, built by the tests themselves).
 TEST_EXTRAS ?= test,all
 

@@ -12,7 +12,7 @@ settings.register_profile("ci", deadline=None, max_examples=200,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
-DATA = Path(os.environ.get("ANNOPROJ_DATA", Path(__file__).resolve().parents[1].parent / "shared" / "data"))
+DATA = Path(os.environ.get("ANNOPROJ_DATA", Path(__file__).resolve().parents[1].parent / "shared" / "data")).resolve()
 
 
 @pytest.fixture(scope="session")

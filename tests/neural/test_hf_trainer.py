@@ -9,14 +9,14 @@ import pytest
 torch = pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
-from typer.testing import CliRunner  # noqa: E402
+from typer.testing import CliRunner
 
-from annoproj.cli.main import app  # noqa: E402
-from annoproj.data.io import read_conll, write_conll  # noqa: E402
-from annoproj.data.model import Sentence, Span  # noqa: E402
-from annoproj.evaluate import evaluate_spans  # noqa: E402
-from annoproj.train import load_tagger, taggers, trainers  # noqa: E402
-from annoproj.train.hf import HFTagger, HFTrainer, label_set, word_chunks  # noqa: E402
+from annoproj.cli.main import app
+from annoproj.data.io import read_conll, write_conll
+from annoproj.data.model import Sentence, Span
+from annoproj.evaluate import evaluate_spans
+from annoproj.train import load_tagger, taggers, trainers
+from annoproj.train.hf import HFTagger, HFTrainer, label_set, word_chunks
 
 PEOPLE = [["Angela", "Merkel"], ["Emmanuel", "Macron"], ["John", "Smith"], ["Barroso"]]
 PLACES = [["Paris"], ["Strasbourg"], ["Madrid"], ["Kano"], ["New", "York"], ["Brüssel"]]
@@ -116,8 +116,12 @@ def test_save_load_round_trip(trained, tmp_path):
 
 
 def test_label_all_subwords_and_bioes(tiny_xlmr):
+    from annoproj.data.model import ProjectedSpan
+
+    data = [Sentence(s.tokens, [ProjectedSpan(*sp, score=0.9) for sp in s.spans])
+            for s in toy(6)]  # projected data, spans with scores
     tagger = HFTrainer(tiny_xlmr, **{**FAST, "epochs": 1}, label_all_subwords=True,
-                       scheme="BIOES").fit(toy(6))
+                       scheme="BIOES").fit(data)
     assert "S-PER" in tagger.labels and tagger.scheme == "BIOES"
     assert len(tagger.predict([["Zqxv", "in", "Paris"]])[0]) <= 3
 
@@ -148,3 +152,12 @@ def test_cli_train_and_tag(tiny_bert, tmp_path):
     bad = runner.invoke(app, ["train", "--trainer", "hf", "--train", str(train), "--out",
                               str(tmp_path / "x"), "--option", f"model={tmp_path / 'none'}"])
     assert bad.exit_code == 4, bad.output
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+def test_cuda_fp16(tiny_bert, tmp_path):
+    tagger = HFTrainer(tiny_bert, **{**FAST, "device": "cuda"}, fp16=True).fit(toy())
+    assert tagger.device == "cuda" and tagger.info["history"][-1]["loss"] > 0
+    spans = tagger.predict([s.tokens for s in toy(8)])
+    loaded = HFTagger.load(tagger.save(tmp_path / "m"), device="cuda")
+    assert loaded.predict([s.tokens for s in toy(8)]) == spans

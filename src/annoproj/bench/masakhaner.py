@@ -234,10 +234,13 @@ def name_key(word: str) -> str:
 
 
 def align_pairs(src: Sequence[Sentence], tgt: Sequence[Sentence], *, aligner: dict,
-                seed: int, name_keys: bool = True) -> list[Alignment]:
-    """Symmetrised eflomal links of each pair; with `name_keys`, words are aligned by
-    their `name_key` (the tokens themselves are unchanged)."""
+                seed: int, name_keys: bool = True,
+                methods: Sequence[str] = (defaults.METHOD,)) -> dict[str, list[Alignment]]:
+    """Symmetrised eflomal links of each pair for each projection method (each gets its
+    best symmetrisation unless `aligner` names one; eflomal runs once); with `name_keys`,
+    words are aligned by their `name_key` (the tokens themselves are unchanged)."""
     from annoproj.align.eflomal import EflomalAligner
+    from annoproj.align.symmetrize import symmetrize
 
     opts = {k: v for k, v in aligner.items() if k != "seed"}
     s_tok = [s.tokens for s in src]
@@ -256,7 +259,16 @@ def align_pairs(src: Sequence[Sentence], tgt: Sequence[Sentence], *, aligner: di
 
         s_tok = [keys(t) for t in s_tok]
         t_tok = [keys(t) for t in t_tok]
-    return EflomalAligner(seed=seed, **opts).align(s_tok, t_tok)
+    both = EflomalAligner(seed=seed, **opts).align_both(s_tok, t_tok)
+    out: dict[str, list[Alignment]] = {}
+    by_sym: dict[str, list[Alignment]] = {}
+    for method in methods:
+        sym = defaults.symmetrize_for(method, aligner.get("symmetrize", "auto"))
+        if sym not in by_sym:
+            by_sym[sym] = [symmetrize(f, r, len(a), len(b), method=sym) for f, r, a, b
+                           in zip(both.forward, both.reverse, s_tok, t_tok)]
+        out[method] = by_sym[sym]
+    return out
 
 
 def _partial(projected: Sequence[ProjectedSpan], sources: set[int]) -> bool:
@@ -452,10 +464,10 @@ def run_masakhaner(
         if config.methods:
             with timer() as ta:
                 alignments = align_pairs(src, tgt, aligner=config.aligner, seed=config.seed,
-                                         name_keys=config.name_keys)
+                                         name_keys=config.name_keys, methods=config.methods)
             for method in config.methods:
                 train, stats = projected_training_set(
-                    src, tgt, alignments, method=method,
+                    src, tgt, alignments[method], method=method,
                     options=config.projector_options(method), drop_partial=config.drop_partial,
                     misc=config.misc)
                 res = train_and_score(train, test, config.crf)

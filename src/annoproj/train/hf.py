@@ -33,7 +33,14 @@ from typing import Any
 
 from annoproj.data.model import Sentence, Span
 from annoproj.data.tags import check_scheme, spans_to_tags, split_tag, tags_to_spans
-from annoproj.train.base import CONFIG_FILE, FORMAT_VERSION, ModelError, read_config, taggers, trainers
+from annoproj.train.base import (
+    CONFIG_FILE,
+    FORMAT_VERSION,
+    ModelError,
+    read_config,
+    taggers,
+    trainers,
+)
 
 __all__ = ["HFTagger", "HFTrainer", "label_set", "word_chunks"]
 
@@ -321,7 +328,8 @@ class HFTrainer:
     def encode(self, tokenizer: Any, sentences: Sequence[Sentence], label2id: dict[str, int],
                max_length: int) -> list[dict[str, list[int]]]:
         """Training examples (input ids, labels, token types) of the word chunks of `sentences`."""
-        tags = [spans_to_tags(s.spans, len(s.tokens), scheme=self.scheme) for s in sentences]
+        tags = [spans_to_tags([Span(*sp[:3]) for sp in s.spans], len(s.tokens),
+                              scheme=self.scheme) for s in sentences]  # ProjectedSpan too
         room = max(1, max_length - tokenizer.num_special_tokens_to_add(pair=False))
         chunks = word_chunks(tokenizer, [s.tokens for s in sentences], room)
         examples: list[dict[str, list[int]]] = []
