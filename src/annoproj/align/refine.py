@@ -395,6 +395,33 @@ class _ComposingRefiner:
             out.append(matrix_alignment(res, scored=scored))
         return out
 
+    #: stats key listing the paths' names (None: not listed)
+    paths_stat: str | None = None
+
+    def _paths(self, src: Corpus, tgt: Corpus, st: dict) -> dict[str, list[Alignment]]:
+        """The composed links of each path (by name) of this refiner."""
+        raise NotImplementedError
+
+    def refine(
+        self,
+        src: Corpus,
+        tgt: Corpus,
+        direct: Sequence[Alignment],
+        *,
+        directions: EflomalResult | None = None,
+    ) -> list[Alignment]:
+        """Direct links combined with the links of every path."""
+        self._check(src, tgt, direct)
+        if not len(src):
+            return []
+        start = self._begin()
+        st = self.settings(_scored(direct))
+        paths = self._paths(src, tgt, st)
+        out = self._combine(src, tgt, direct, list(paths.values()), directions, st)
+        extra = {self.paths_stat: list(paths)} if self.paths_stat else {}
+        self._end(start, **extra, **st)
+        return out
+
     @staticmethod
     def _check(src: Corpus, tgt: Corpus, direct: Sequence[Alignment]) -> None:
         if not (len(src) == len(tgt) == len(direct)):
@@ -421,6 +448,7 @@ class PivotRefiner(_ComposingRefiner):
     """
 
     name = "pivot"
+    paths_stat = "pivots"
 
     def __init__(
         self,
@@ -458,24 +486,8 @@ class PivotRefiner(_ComposingRefiner):
                                     scores=st["compose_scores"])  # fmt: skip
         return out
 
-    def refine(
-        self,
-        src: Corpus,
-        tgt: Corpus,
-        direct: Sequence[Alignment],
-        *,
-        directions: EflomalResult | None = None,
-    ) -> list[Alignment]:
-        """Direct links combined with the path through each pivot."""
-        self._check(src, tgt, direct)
-        if not len(src):
-            return []
-        start = self._begin()
-        st = self.settings(_scored(direct))
-        paths = self.paths(src, tgt, settings=st)
-        out = self._combine(src, tgt, direct, list(paths.values()), directions, st)
-        self._end(start, pivots=list(paths), **st)
-        return out
+    def _paths(self, src: Corpus, tgt: Corpus, st: dict) -> dict[str, list[Alignment]]:
+        return self.paths(src, tgt, settings=st)
 
 
 @refiners.register("backtranslation")
@@ -539,20 +551,5 @@ class BacktranslationRefiner(_ComposingRefiner):
         return compose_all(s2b, b2t, _lens(src), _lens(bt), _lens(tgt),
                            scores=st["compose_scores"])  # fmt: skip
 
-    def refine(
-        self,
-        src: Corpus,
-        tgt: Corpus,
-        direct: Sequence[Alignment],
-        *,
-        directions: EflomalResult | None = None,
-    ) -> list[Alignment]:
-        """Direct links combined with the path through the back-translation."""
-        self._check(src, tgt, direct)
-        if not len(src):
-            return []
-        start = self._begin()
-        st = self.settings(_scored(direct))
-        out = self._combine(src, tgt, direct, [self.path(src, tgt, settings=st)], directions, st)
-        self._end(start, **st)
-        return out
+    def _paths(self, src: Corpus, tgt: Corpus, st: dict) -> dict[str, list[Alignment]]:
+        return {"backtranslation": self.path(src, tgt, settings=st)}

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from annoproj.data.model import Alignment, ProjectedSpan, Span, check_spans
-from annoproj.project.result import ProjectionResult
+from annoproj.project.result import ProjectionResult, check_lengths
 
 
 @dataclass(frozen=True)
@@ -103,12 +103,7 @@ class HeuristicProjector:
         alignments: Sequence[Alignment],
     ) -> ProjectionResult:
         """Projected spans for every sentence pair; bad pairs are skipped with a reason."""
-        n = len(src_tokens)
-        if not (len(tgt_tokens) == len(src_spans) == len(alignments) == n):
-            raise ValueError(
-                f"inputs differ in length: {n} source, {len(tgt_tokens)} target, "
-                f"{len(src_spans)} span lists, {len(alignments)} alignments"
-            )
+        n = check_lengths(src_tokens, tgt_tokens, src_spans, alignments)
         result = ProjectionResult(spans=[])
         for i in range(n):
             try:

@@ -27,7 +27,7 @@ which returns ``(target_tokens, ProjectionResult)``. It is registered as "marker
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -218,6 +218,27 @@ def _windows(n: int, max_len: int, *, starts: Sequence[int] | None = None,
     return out
 
 
+def _fill_missing(found: dict, keep: Sequence[int], tokens: Sequence[str],
+                  refs: Sequence[Sequence[str]], min_similarity: float,
+                  windows_of: Callable[[int], list[tuple[int, int]]]) -> list[tuple[int, float]]:
+    """Give each entity of `keep` not yet in `found` its most similar free window among
+    `windows_of(k)`, when similar enough; returns (entity, best similarity) of the others."""
+    taken = np.zeros(len(tokens), bool)
+    for c in found.values():
+        taken[c.start:c.end] = True
+    misses: list[tuple[int, float]] = []
+    for k in keep:
+        if k in found:
+            continue
+        best = _best_window(tokens, windows_of(k), refs[k], taken)
+        if best is not None and best.score >= min_similarity:
+            found[k] = best
+            taken[best.start:best.end] = True
+        else:
+            misses.append((k, 0.0 if best is None else best.score))
+    return misses
+
+
 def _best_window(tokens: Sequence[str], windows: Sequence[tuple[int, int]],
                  refs: Sequence[str], taken: np.ndarray) -> _Candidate | None:
     """The window most similar to `refs` among those not overlapping `taken` words."""
@@ -398,34 +419,16 @@ class MarkerProjector:
             lone_open = [pos for pos, kind in dangling if kind == "open"]
             lone_close = [pos for pos, kind in dangling if kind == "close"]
             if lone_open or lone_close:
-                taken = np.zeros(n, bool)
-                for c in found.values():
-                    taken[c.start:c.end] = True
-                for k in keep:
-                    if k in found:
-                        continue
-                    wins = (_windows(n, max_len[k], starts=lone_open)
-                            + _windows(n, max_len[k], ends=lone_close))
-                    best = _best_window(p.tokens, wins, refs[k], taken)
-                    if best is not None and best.score >= cfg.min_similarity:
-                        found[k] = best
-                        taken[best.start:best.end] = True
+                _fill_missing(found, keep, p.tokens, refs, cfg.min_similarity,
+                              lambda k: (_windows(n, max_len[k], starts=lone_open)
+                                         + _windows(n, max_len[k], ends=lone_close)))
 
         # no usable marker: the most similar window anywhere
-        taken = np.zeros(n, bool)
-        for c in found.values():
-            taken[c.start:c.end] = True
-        for k in keep:
-            if k in found:
-                continue
-            best = _best_window(p.tokens, _windows(n, max_len[k]), refs[k], taken)
-            if best is not None and best.score >= cfg.min_similarity:
-                found[k] = best
-                taken[best.start:best.end] = True
-            else:
-                sim = 0.0 if best is None else best.score
-                lost.append(f"entity {k} {refs[k][0]!r} lost: markers missing and no target "
-                            f"words similar enough (best {sim:.2f} < {cfg.min_similarity})")
+        misses = _fill_missing(found, keep, p.tokens, refs, cfg.min_similarity,
+                               lambda k: _windows(n, max_len[k]))
+        for k, sim in misses:
+            lost.append(f"entity {k} {refs[k][0]!r} lost: markers missing and no target "
+                        f"words similar enough (best {sim:.2f} < {cfg.min_similarity})")
 
         proj = [ProjectedSpan(c.start, c.end, spans[k].label, c.score, k)
                 for k, c in found.items()]

@@ -20,7 +20,7 @@ from annoproj.project.base import (
     solvers,
 )
 from annoproj.project.candidates import sentence_candidates
-from annoproj.project.result import ProjectionResult
+from annoproj.project.result import ProjectionResult, check_lengths
 from annoproj.project.scorers.fusion import FusionScorer
 
 #: Tuned on Europarl NER en->de/es/it (soft-union eflomal links, 5 seeds): fused scorers,
@@ -168,12 +168,7 @@ class MatchProjector:
         alignments: Sequence[Alignment],
     ) -> ProjectionResult:
         """Projected spans for every sentence pair; bad pairs are skipped with a reason."""
-        n = len(src_tokens)
-        if not (len(tgt_tokens) == len(src_spans) == len(alignments) == n):
-            raise ValueError(
-                f"inputs differ in length: {n} source, {len(tgt_tokens)} target, "
-                f"{len(src_spans)} span lists, {len(alignments)} alignments"
-            )
+        n = check_lengths(src_tokens, tgt_tokens, src_spans, alignments)
         observe = getattr(self.scorer, "observe", None)
         if observe is not None:  # corpus-level scorers (the lexical table) see all the input
             observe(src_tokens, tgt_tokens, alignments)

@@ -16,6 +16,36 @@ CONFIG_FILE = "config.json"
 FORMAT_VERSION = 1
 
 
+class TagsTagger:
+    """Mixin of a `Tagger` that predicts tags: spans, tagged copies and entity types from
+    `predict_tags` and `labels`."""
+
+    labels: list[str]
+
+    def predict_tags(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
+        """Tags (in the model's scheme) of each tokenised sentence."""
+        raise NotImplementedError
+
+    @property
+    def entity_types(self) -> list[str]:
+        """The entity labels the model can predict."""
+        from annoproj.data.tags import split_tag
+
+        return sorted({split_tag(t)[1] for t in self.labels if t != "O"} - {""})
+
+    def predict(self, sentences: Sequence[Sequence[str]]) -> list[list[Span]]:
+        """Entity spans of each tokenised sentence."""
+        from annoproj.data.tags import tags_to_spans
+
+        return [tags_to_spans(t) for t in self.predict_tags(sentences)]
+
+    def tag(self, sentences: Sequence[Sentence]) -> list[Sentence]:
+        """Copies of `sentences` with predicted spans."""
+        spans = self.predict([s.tokens for s in sentences])
+        return [Sentence(tokens=list(s.tokens), spans=p, id=s.id, meta=dict(s.meta))
+                for s, p in zip(sentences, spans)]
+
+
 class MissingDependencyError(ImportError):
     """An optional package needed by a trainer is not installed; says what to install."""
 

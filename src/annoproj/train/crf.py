@@ -14,13 +14,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from annoproj.data.model import Sentence, Span
-from annoproj.data.tags import check_scheme, spans_to_tags, tags_to_spans
+from annoproj.data.model import Sentence
+from annoproj.data.tags import check_scheme, spans_to_tags
 from annoproj.train.base import (
     CONFIG_FILE,
     FORMAT_VERSION,
     MissingDependencyError,
     ModelError,
+    TagsTagger,
     read_config,
     taggers,
     trainers,
@@ -56,7 +57,7 @@ def _versions() -> dict[str, str | None]:
     return out
 
 
-class CRFTagger:
+class CRFTagger(TagsTagger):
     """A trained CRF: predicts entity spans of tokenised sentences."""
 
     name = "crf"
@@ -75,27 +76,12 @@ class CRFTagger:
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open_inmemory(model)
 
-    @property
-    def entity_types(self) -> list[str]:
-        """The entity labels the model can predict."""
-        return sorted({t[2:] for t in self.labels if t != "O" and len(t) > 2})
-
     def predict_tags(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
         """Tags (in the model's scheme) of each tokenised sentence."""
         out: list[list[str]] = []
         for tokens in sentences:
             out.append(list(self._tagger.tag(self._extract.sentence(tokens))) if tokens else [])
         return out
-
-    def predict(self, sentences: Sequence[Sequence[str]]) -> list[list[Span]]:
-        """Entity spans of each tokenised sentence."""
-        return [tags_to_spans(t) for t in self.predict_tags(sentences)]
-
-    def tag(self, sentences: Sequence[Sentence]) -> list[Sentence]:
-        """Copies of `sentences` with predicted spans."""
-        spans = self.predict([s.tokens for s in sentences])
-        return [Sentence(tokens=list(s.tokens), spans=p, id=s.id, meta=dict(s.meta))
-                for s, p in zip(sentences, spans)]
 
     def config(self) -> dict:
         """The JSON description written beside the model file."""

@@ -32,11 +32,12 @@ from pathlib import Path
 from typing import Any
 
 from annoproj.data.model import Sentence, Span
-from annoproj.data.tags import check_scheme, spans_to_tags, split_tag, tags_to_spans
+from annoproj.data.tags import check_scheme, spans_to_tags, split_tag
 from annoproj.train.base import (
     CONFIG_FILE,
     FORMAT_VERSION,
     ModelError,
+    TagsTagger,
     read_config,
     taggers,
     trainers,
@@ -132,7 +133,7 @@ def _max_length(tokenizer: Any, model: Any, max_length: int) -> int:
     return int(min(max_length, limit, positions))
 
 
-class HFTagger:
+class HFTagger(TagsTagger):
     """A fine-tuned token-classification model: predicts entity spans of tokenised sentences.
 
     device: "auto" (cuda when available), "cpu" or "cuda[:n]"; fp16: autocast on a GPU.
@@ -170,11 +171,6 @@ class HFTagger:
         self.device = resolve_device(device)
         self.model.to(self.device)
         return self
-
-    @property
-    def entity_types(self) -> list[str]:
-        """The entity labels the model can predict."""
-        return sorted({split_tag(t)[1] for t in self.labels if t != "O"} - {""})
 
     def _tag_pieces(self, pieces: list[list[str]]) -> list[list[str]]:
         import numpy as np
@@ -215,16 +211,6 @@ class HFTagger:
         finally:
             self.model.train(was_training)
         return tags
-
-    def predict(self, sentences: Sequence[Sequence[str]]) -> list[list[Span]]:
-        """Entity spans of each tokenised sentence."""
-        return [tags_to_spans(t) for t in self.predict_tags(sentences)]
-
-    def tag(self, sentences: Sequence[Sentence]) -> list[Sentence]:
-        """Copies of `sentences` with predicted spans."""
-        spans = self.predict([s.tokens for s in sentences])
-        return [Sentence(tokens=list(s.tokens), spans=p, id=s.id, meta=dict(s.meta))
-                for s, p in zip(sentences, spans)]
 
     def config(self) -> dict:
         """The JSON description written beside the Hugging Face model folder."""
