@@ -45,8 +45,9 @@ class MasakhanerConfig:
     repair_tokens: glue tokens made only of combining marks (split Yoruba tone marks) back
         onto the word before, in the translations, for every train source alike.
     name_keys: align words by their `name_key` (prefixes glued to names cut off).
-    misc: English MISC entities are dropped ("drop") or projected and turned into LOC
-        where the target words are a known location ("loc", see `misc_to_loc`).
+    misc: English MISC entities are dropped ("drop", as the issue and T-Projection do) or
+        projected and turned into LOC where the target words are a known location ("loc",
+        see `misc_to_loc`); method rows of "loc" are named e.g. "match+misc-loc".
     crf: `CRFTrainer` options (c1, c2, max_iterations, features, ...).
     """
 
@@ -63,7 +64,7 @@ class MasakhanerConfig:
     drop_partial: bool = False
     repair_tokens: bool = True
     name_keys: bool = True
-    misc: str = "loc"
+    misc: str = "drop"
     crf: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -471,7 +472,8 @@ def run_masakhaner(
                     options=config.projector_options(method), drop_partial=config.drop_partial,
                     misc=config.misc)
                 res = train_and_score(train, test, config.crf)
-                emit({**base, "train": method, **res, "sentences": len(train),
+                name = method if config.misc == "drop" else f"{method}+misc-{config.misc}"
+                emit({**base, "train": name, "misc": config.misc, **res, "sentences": len(train),
                       "pairs": len(src), "align_s": round(ta[0], 3),
                       "project_s": round(stats.pop("project_s"), 3), **stats})
         if "tprojection" in config.baselines:

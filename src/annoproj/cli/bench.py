@@ -141,9 +141,9 @@ def masakhaner(
         "Score on dev.txt for languages whose test.txt is withheld (else they are skipped).")),
     drop_partial: bool = typer.Option(False, "--drop-partial", help=(
         "Leave out of training the sentences where a source entity was not projected.")),
-    misc: str = typer.Option("loc", help=(
+    misc: str = typer.Option("drop", help=(
         "English MISC entities: drop, or loc (project them; target words known as a "
-        "location elsewhere in the projected data become LOC).")),
+        "location elsewhere in the projected data become LOC; rows are named METHOD+misc-loc).")),
     name_keys: bool = typer.Option(True, help=(
         "Align names without the prefixes glued to them (laseParis -> Paris).")),
     repair_tokens: bool = typer.Option(True, help=(
@@ -218,7 +218,8 @@ def masakhaner(
     if out is not None:
         write_results(out, "masakhaner", rows, config.to_dict())
     if docs is not None:
-        update_docs_section(docs, f"masakhaner-{config.split}", table)
+        suffix = "" if config.misc == "drop" else f"-misc-{config.misc}"
+        update_docs_section(docs, f"masakhaner-{config.split}{suffix}", table)
     if plot is not None:
         plot_results(rows, plot)
     first = config.methods[0] if config.methods else config.baselines[0]
