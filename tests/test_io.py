@@ -123,3 +123,13 @@ def test_hf_conversion():
     ds = to_hf(sents)
     assert isinstance(ds, datasets.Dataset)
     assert from_hf(ds)[0].spans == [Span(0, 2, "PER")]
+
+
+def test_empty_token_is_an_error_or_a_placeholder(tmp_path):
+    p = tmp_path / "x.txt"
+    p.write_text("Ndiyekeni O\n, O\n O\nuNdila B-PER\n\n", encoding="utf-8")
+    with pytest.raises(FormatError, match=r"x.txt:3: empty token"):
+        read_conll(p)
+    with pytest.warns(UserWarning, match=r"1 empty token\(s\) read as '_' \(lines 3\)"):
+        (s,) = read_conll(p, empty_token="_")
+    assert s.tokens == ["Ndiyekeni", ",", "_", "uNdila"] and s.spans == [Span(3, 4, "PER")]

@@ -134,3 +134,44 @@ def test_europarl_source_labels(data_dir, monkeypatch):
                                  data_dir=data_dir)
     assert rows[0]["source_labels"] == "spacy" and 0.0 < rows[0]["f1"] <= 1.0
     assert "label_s" in rows[0]
+
+
+def _texts(path):
+    return path.read_text(encoding="utf-8")
+
+
+def test_model_stages_on_workers_give_the_same_output(tiny_nllb, tiny_ner, tiny_bert, conll_in,
+                                                      tmp_path):
+    """translate, label and neural align: one worker, two processes and two Ray actors (each
+    loading the model once) write the same bytes."""
+    pytest.importorskip("transformers")
+    many = tmp_path / "many.conll"
+    base = read_conll(conll_in)
+    write_conll(many, [base[k % 2] for k in range(40)])
+    runs = [[], ["--workers", "2"]]
+    if __import__("importlib").util.find_spec("ray") is not None:
+        runs.append(["--workers", "2", "--pool", "ray"])
+    jobs = {
+        "translate": ["translate", "--model", str(tiny_nllb), "--src-lang", "eng", "--tgt-lang",
+                      "hau", "--input", str(many), "--device", "cpu", "--max-length", "12",
+                      "--batch-size", "2"],
+        "label": ["label", "--model", str(tiny_ner), "--input", str(many), "--device", "cpu",
+                  "--batch-size", "2"],
+        "align": ["align", str(many), str(many), "--aligner", "simalign", "--model",
+                  str(tiny_bert), "--layer", "1", "--device", "cpu", "--batch-size", "2"],
+    }
+    for name, args in jobs.items():
+        outs = []
+        for k, extra in enumerate(runs):
+            out = tmp_path / f"{name}{k}.txt"
+            r = runner.invoke(app, [*args, *extra, "--output", str(out), "--json"])
+            assert r.exit_code == 0, (name, extra, r.output)
+            assert _rows(r.output)[-1]["sentences"] == 40
+            outs.append(_texts(out))
+        assert all(o == outs[0] for o in outs), name
+    r = runner.invoke(app, ["align", str(many), str(many), "--workers", "2", "-o",
+                            str(tmp_path / "e.txt")])
+    assert r.exit_code == 2 and "neural aligners" in r.output
+    r = runner.invoke(app, [*jobs["translate"], "--markers", "--workers", "2", "-o",
+                            str(tmp_path / "m.txt")])
+    assert r.exit_code == 2 and "one worker" in r.output

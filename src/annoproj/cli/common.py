@@ -70,3 +70,21 @@ class progress_bar:  # noqa: N801 - used like a function
     def __exit__(self, *exc) -> None:
         if self._bar is not None:
             self._bar.__exit__(*exc)
+
+
+#: Help of the options that spread model-backed work over workers.
+WORKERS_HELP = "Workers, each loading the model once (processes, or Ray actors with --pool ray)."
+POOL_HELP = "Where workers run: process (this machine) or ray (Ray actors)."
+RAY_ADDRESS_HELP = "Join this Ray cluster (default: start a local one)."
+GPUS_HELP = "Ray: GPUs each actor reserves (e.g. 1, or 0.5 to share one); 0 for CPU actors."
+
+
+def pool_options(workers: int, pool: str, ray_address: str | None,
+                 gpus_per_worker: float = 0.0) -> dict:
+    """`WorkerPool` options from the CLI flags (exits 2 on an unknown pool)."""
+    if pool not in ("process", "ray"):
+        raise fail(f"unknown --pool {pool!r}: use process or ray", 2)
+    opts: dict = {"backend": pool, "workers": workers, "ray_address": ray_address}
+    if pool == "ray":
+        opts["ray_resources"] = {"num_cpus": 1, "num_gpus": gpus_per_worker}
+    return opts

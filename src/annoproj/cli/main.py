@@ -14,8 +14,13 @@ from annoproj.cli.report import report as _report
 from annoproj.cli.common import (
     EXIT_DEPENDENCY,
     EXIT_INPUT,
+    GPUS_HELP,
+    POOL_HELP,
+    RAY_ADDRESS_HELP,
+    WORKERS_HELP,
     emit_json,
     fail,
+    pool_options,
     progress_bar,
     read_sentences,
 )
@@ -91,13 +96,40 @@ def align(
     chunk_size: int = typer.Option(0, min=0, help=(
         "Align chunks of this many pairs, each with its own statistics, streaming the input "
         "(for corpora too large for memory; 0: the whole corpus at once).")),
+    aligner_name: str = typer.Option("eflomal", "--aligner", help=(
+        "eflomal (statistical, offline), or a neural aligner from annoproj[neural]: simalign "
+        "or awesome (set its encoder with --model).")),
+    model: str = typer.Option("bert-base-multilingual-cased", "--model", "-m", help=(
+        "Neural aligners: encoder name or folder (mBERT, XLM-R, LaBSE).")),
+    layer: int = typer.Option(8, help="Neural aligners: encoder layer whose states are compared."),
+    neural_method: str = typer.Option("itermax", "--simalign-method", help=(
+        "simalign: argmax, itermax or match.")),
+    device: str = typer.Option("auto", help="Neural aligners: auto, cpu or cuda."),
+    batch_size: int = typer.Option(32, min=1, help="Neural aligners: sentences per batch."),
+    workers: int = typer.Option(1, min=1, help=WORKERS_HELP + " Neural aligners only."),
+    pool: str = typer.Option("process", help=POOL_HELP),
+    ray_address: Optional[str] = typer.Option(None, help=RAY_ADDRESS_HELP),
+    gpus_per_worker: float = typer.Option(0.0, min=0.0, help=GPUS_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary."),
 ) -> None:
-    """Word-align parallel sentences with eflomal and write Pharaoh links."""
+    """Word-align parallel sentences (eflomal by default) and write Pharaoh links."""
     from annoproj.align.eflomal import EflomalAligner
     from annoproj.bench.common import timer
     from annoproj.data.io import write_pharaoh
+
+    if aligner_name != "eflomal":
+        _align_neural(src, tgt, output, fmt=fmt, name=aligner_name, quiet=quiet,
+                      json_out=json_out,
+                      options={"model": model, "layer": layer, "device": device,
+                               "batch_size": batch_size,
+                               **({"method": neural_method} if aligner_name == "simalign" else {})},
+                      run=pool_options(workers, pool, ray_address, gpus_per_worker)
+                      if workers > 1 or pool == "ray" else {})
+        return
+    if workers > 1 or pool == "ray":
+        raise fail("eflomal aligns the corpus as one job (it already runs both directions in "
+                   "parallel): --workers and --pool ray are for neural aligners", 2)
 
     opts = _aligner_options(defaults.symmetrize_for(None, symmetrize), seed, prefix_len,
                             identical_words, extra_src, extra_tgt)
@@ -121,6 +153,34 @@ def align(
         raise fail(f"{src} has {len(s)} sentences but {tgt} has {len(t)}", EXIT_INPUT)
     with timer() as tm:
         links = aligner.align([x.tokens for x in s], [x.tokens for x in t])
+    write_pharaoh(output, links)
+    if json_out:
+        emit_json({"sentences": len(links), "links": sum(len(a) for a in links),
+                   "seconds": round(tm[0], 3), "output": str(output)})
+
+
+def _align_neural(src: Path, tgt: Path, output: Path, *, fmt: str, name: str, options: dict,
+                  run: dict, quiet: bool, json_out: bool) -> None:
+    from annoproj.align.base import make_aligner
+    from annoproj.bench.common import timer
+    from annoproj.data.io import write_pharaoh
+    from annoproj.pipeline.parallel import Call, WorkerSpec, map_chunks
+    from annoproj.train.base import MissingDependencyError, ModelError
+
+    s, t = _load(src, fmt), _load(tgt, fmt)
+    if len(s) != len(t):
+        raise fail(f"{src} has {len(s)} sentences but {tgt} has {len(t)}", EXIT_INPUT)
+    spec = WorkerSpec(make_aligner, Call("align", star=True), {"name": name, **options})
+    try:
+        with timer() as tm, progress_bar(total=len(s), label="aligning", show=not quiet) as adv:
+            links = map_chunks(spec, [x.tokens for x in s], [x.tokens for x in t],
+                               chunk_size=8 * options["batch_size"], on_chunk=adv, **run)
+    except (MissingDependencyError, ModelError, ImportError) as exc:
+        raise fail(str(exc), EXIT_DEPENDENCY) from exc
+    except KeyError as exc:
+        raise fail(str(exc), 2) from exc
+    except (FileNotFoundError, OSError) as exc:
+        raise fail(str(exc), EXIT_INPUT) from exc
     write_pharaoh(output, links)
     if json_out:
         emit_json({"sentences": len(links), "links": sum(len(a) for a in links),
@@ -152,8 +212,8 @@ def project(
     symmetrize: str = typer.Option(defaults.ALIGNER["symmetrize"], help="Symmetrisation when aligning."),
     seed: int = typer.Option(0, help="Seed of eflomal's sampler."),
     workers: int = typer.Option(1, min=1, help="Worker processes (or Ray actors) for projection."),
-    backend: str = typer.Option("process", help="process (this machine) or ray."),
-    ray_address: Optional[str] = typer.Option(None, help="Join this Ray cluster (default: start a local one)."),
+    backend: str = typer.Option("process", "--pool", "--backend", help=POOL_HELP),
+    ray_address: Optional[str] = typer.Option(None, help=RAY_ADDRESS_HELP),
     chunk_size: int = typer.Option(20000, min=1, help=(
         "Sentence pairs per checkpoint: a rerun after an interruption skips finished chunks.")),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
@@ -412,6 +472,11 @@ def translate_cmd(
         "Project the input entities by translating them inside markers (EasyProject).")),
     marker_style: str = typer.Option("brackets", help="Markers: brackets ([ ]) or xml (<e0> </e0>)."),
     fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP),
+    workers: int = typer.Option(1, min=1, help=WORKERS_HELP),
+    pool: str = typer.Option("process", help=POOL_HELP),
+    ray_address: Optional[str] = typer.Option(None, help=RAY_ADDRESS_HELP),
+    gpus_per_worker: float = typer.Option(0.0, min=0.0, help=GPUS_HELP),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary on stdout."),
 ) -> None:
     """Machine-translate sentences (NLLB-200, M2M-100, Marian) with transformers or CTranslate2."""
@@ -429,18 +494,27 @@ def translate_cmd(
     if backend == "ct2" and tokenizer:
         opts["tokenizer"] = tokenizer
     skipped: list = []
+    parallel = workers > 1 or pool == "ray"
+    if parallel and markers:
+        raise fail("--markers runs in one worker: leave out --workers/--pool ray", 2)
     try:
-        translator = make_translator(backend, model, **opts)
         with timer() as tm:
             if markers:
                 from annoproj.project.markers import MarkerProjector
 
-                proj = MarkerProjector(translator, style=marker_style)
+                proj = MarkerProjector(make_translator(backend, model, **opts), style=marker_style)
                 tgt_tokens, result = proj.project_with_translation(sents)
                 spans = [[p.span() for p in ps] for ps in result.spans]
                 skipped = result.skipped
             else:
-                tgt_tokens = translator.translate([s.tokens for s in sents])
+                from annoproj.pipeline.parallel import Call, WorkerSpec, map_chunks
+
+                spec = WorkerSpec(make_translator, Call("translate"),
+                                  {"backend": backend, "model": model, **opts})
+                run = pool_options(workers, pool, ray_address, gpus_per_worker) if parallel else {}
+                with progress_bar(total=len(sents), label="translating", show=not quiet) as adv:
+                    tgt_tokens = map_chunks(spec, [s.tokens for s in sents],
+                                            chunk_size=8 * batch_size, on_chunk=adv, **run)
                 spans = [[] for _ in sents]
     except (MissingDependencyError, ModelError) as exc:
         raise fail(str(exc), EXIT_DEPENDENCY) from exc
@@ -469,6 +543,11 @@ def label_cmd(
     batch_size: int = typer.Option(32, min=1, help="Sentences per batch."),
     device: str = typer.Option("auto", help="auto, cpu or cuda."),
     fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP),
+    workers: int = typer.Option(1, min=1, help=WORKERS_HELP),
+    pool: str = typer.Option("process", help=POOL_HELP),
+    ray_address: Optional[str] = typer.Option(None, help=RAY_ADDRESS_HELP),
+    gpus_per_worker: float = typer.Option(0.0, min=0.0, help=GPUS_HELP),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary on stdout."),
 ) -> None:
     """Tag source sentences with a pretrained NER model (spaCy or Hugging Face); input tags are replaced."""
@@ -483,10 +562,16 @@ def label_cmd(
     if label_map is not None:
         opts["label_map"] = label_map
     sents = _load(input_file, fmt)
+    from annoproj.pipeline.parallel import Call, WorkerSpec, map_chunks
+
+    spec = WorkerSpec(make_labeller, Call("label"), {"spec": model, **opts})
+    run = pool_options(workers, pool, ray_address, gpus_per_worker) if (
+        workers > 1 or pool == "ray") else {}
     try:
-        labeller = make_labeller(model, **opts)
-        with timer() as tm:
-            spans = labeller.label([s.tokens for s in sents])
+        with timer() as tm, progress_bar(total=len(sents), label="labelling",
+                                         show=not quiet) as adv:
+            spans = map_chunks(spec, [s.tokens for s in sents], chunk_size=8 * batch_size,
+                               on_chunk=adv, **run)
     except (MissingDependencyError, ModelError) as exc:
         raise fail(str(exc), EXIT_DEPENDENCY) from exc
     except ValueError as exc:

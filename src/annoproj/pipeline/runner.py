@@ -152,11 +152,9 @@ def _align(run: Run, src: list[Sentence], tgt: list[Sentence], key: str):
     akey = key_of("align", key, a.aligner, opts)
 
     def compute():
-        from annoproj.align.base import aligners
+        from annoproj.align.base import make_aligner
 
-        import annoproj.align.eflomal  # noqa: F401  (registers eflomal)
-
-        aligner = aligners.create(a.aligner, **opts)
+        aligner = make_aligner(a.aligner, **opts)
         return aligner.align([s.tokens for s in src], [s.tokens for s in tgt])
 
     return run.stage("align", akey, ".pharaoh", compute, write_pharaoh, read_pharaoh)

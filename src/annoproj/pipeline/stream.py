@@ -23,7 +23,7 @@ from annoproj.data.io.pharaoh import iter_pharaoh
 from annoproj.data.labels import LabelMap
 from annoproj.data.model import Sentence
 from annoproj.pipeline.cache import key_of
-from annoproj.pipeline.parallel import Batch, project_batches
+from annoproj.pipeline.parallel import Batch, WorkerPool, projection_spec
 
 
 class InputMismatchError(ValueError):
@@ -91,28 +91,29 @@ def project_files(
     stream = iter_parallel(iter_sentences(src_path, fmt), iter_sentences(tgt_path, fmt),
                            iter_pharaoh(links_path),
                            names=(str(src_path), str(tgt_path), str(links_path)))
-    for c, chunk in enumerate(_chunks(stream, chunk_size)):
-        part = parts / f"{c:06d}.{out_fmt}"
-        log = parts / f"{c:06d}.skipped.tsv"
-        summary.chunks += 1
-        if part.exists() and log.exists():
-            done = json.loads((parts / f"{c:06d}.json").read_text())
+    pool = WorkerPool(projection_spec(method, options), backend=backend, workers=workers,
+                      ray_address=ray_address)  # workers start at the first chunk to project
+    with pool:
+        for c, chunk in enumerate(_chunks(stream, chunk_size)):
+            part = parts / f"{c:06d}.{out_fmt}"
+            log = parts / f"{c:06d}.skipped.tsv"
+            summary.chunks += 1
+            if part.exists() and log.exists():
+                done = json.loads((parts / f"{c:06d}.json").read_text())
+                for k in ("sentences", "written", "skipped", "spans"):
+                    setattr(summary, k, getattr(summary, k) + done[k])
+                summary.resumed_chunks += 1
+                if on_chunk:
+                    on_chunk(len(chunk))
+                continue
+            counts = _project_chunk(chunk, c * chunk_size, part, log, lmap=lmap, pool=pool,
+                                    batch_size=batch_size, min_confidence=min_confidence,
+                                    out_fmt=out_fmt, uncertain=uncertain)
+            (parts / f"{c:06d}.json").write_text(json.dumps(counts))
             for k in ("sentences", "written", "skipped", "spans"):
-                setattr(summary, k, getattr(summary, k) + done[k])
-            summary.resumed_chunks += 1
+                setattr(summary, k, getattr(summary, k) + counts[k])
             if on_chunk:
                 on_chunk(len(chunk))
-            continue
-        counts = _project_chunk(chunk, c * chunk_size, part, log, lmap=lmap, method=method,
-                                options=options, backend=backend, workers=workers,
-                                ray_address=ray_address, batch_size=batch_size,
-                                min_confidence=min_confidence, out_fmt=out_fmt,
-                                uncertain=uncertain)
-        (parts / f"{c:06d}.json").write_text(json.dumps(counts))
-        for k in ("sentences", "written", "skipped", "spans"):
-            setattr(summary, k, getattr(summary, k) + counts[k])
-        if on_chunk:
-            on_chunk(len(chunk))
     _join(parts, output, out_fmt, summary.chunks)
     return summary
 
@@ -181,8 +182,8 @@ def _chunks(it: Iterator, n: int) -> Iterator[list]:
         yield chunk
 
 
-def _project_chunk(chunk, offset, part, log, *, lmap, method, options, backend, workers,
-                   ray_address, batch_size, min_confidence, out_fmt, uncertain) -> dict:
+def _project_chunk(chunk, offset, part, log, *, lmap, pool, batch_size, min_confidence,
+                   out_fmt, uncertain) -> dict:
     src_spans = [lmap.map_spans(s.spans) if lmap else list(s.spans) for s, _, _ in chunk]
     batches = (
         Batch(b, [s.tokens for s, _, _ in chunk[b:b + batch_size]],
@@ -193,9 +194,7 @@ def _project_chunk(chunk, offset, part, log, *, lmap, method, options, backend, 
     counts = {"sentences": len(chunk), "written": 0, "skipped": 0, "spans": 0}
     tmp_log: list[str] = []
     with atomic_write(part) as f:
-        for start, res in project_batches(batches, method=method, options=options,
-                                          backend=backend, workers=workers,
-                                          ray_address=ray_address):
+        for start, res in pool.map(batches):
             skipped = dict(res.skipped)
             for i, spans in enumerate(res.spans):
                 k = start + i

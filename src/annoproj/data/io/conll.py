@@ -46,18 +46,22 @@ def iter_conll(
     tag_col: int = -1,
     tags: bool = True,
     comments: str = "#",
+    empty_token: str | None = None,
 ) -> Iterator[Sentence]:
     """Sentences of a CoNLL file, one at a time.
 
     Columns are split on tabs when a line has one (tokens may then contain spaces), else on
     spaces, or on `sep` when given. ``-DOCSTART-`` lines, comment lines (``# ...`` outside a
     sentence) and repeated blank lines are skipped. With `tags` False, files may have a token
-    column only and sentences come without spans.
+    column only and sentences come without spans. A line whose token is empty (`` O``, a
+    token lost upstream) is an error, unless `empty_token` is given: the token then reads
+    as `empty_token` and a warning names the file and lines.
     """
     tokens: list[str] = []
     labels: list[str] = []
     start = 0
     name = Path(path).name
+    emptied: list[int] = []
     for lineno, line in iter_lines(path):
         if not line.strip():
             if tokens:
@@ -74,10 +78,16 @@ def iter_conll(
             cols = line.split("\t")
         else:
             cols = _SPLIT.split(line.strip())
+            if line[:1].isspace():  # " O": the token column is empty
+                cols.insert(0, "")
         cols = [c.strip() for c in cols]
         token = cols[0]
         if not token:
-            raise FormatError(path, lineno, f"empty token in line {line!r}")
+            if empty_token is None:
+                raise FormatError(path, lineno, f"empty token in line {line!r} (a reader "
+                                  "option, empty_token, can stand in for it)")
+            token = empty_token
+            emptied.append(lineno)
         if tags:
             if len(cols) < 2:
                 raise FormatError(path, lineno, f"expected a token and a tag, got {line!r}")
@@ -89,6 +99,12 @@ def iter_conll(
         tokens.append(token)
     if tokens:
         yield _sentence(tokens, labels, tags, f"{name}:{start}")
+    if emptied:
+        import warnings
+
+        shown = ", ".join(map(str, emptied[:5])) + (" ..." if len(emptied) > 5 else "")
+        warnings.warn(f"{path}: {len(emptied)} empty token(s) read as {empty_token!r} "
+                      f"(lines {shown})", stacklevel=2)
 
 
 def _sentence(tokens: list[str], labels: list[str], tags: bool, sid: str) -> Sentence:
