@@ -22,5 +22,7 @@ $A bench labeller --model spacy --docs $D --out $R/labeller-spacy.json
 $A bench europarl --source-labels spacy --docs $D --out $R/europarl-spacy-labels.json
 # Issue 6: translate-train on MasakhaNER 2.0
 $A bench masakhaner --method heuristic,match --docs $D --out $R/masakhaner.json --plot docs/img/masakhaner.png
+# the same, English MISC projected and turned into LOC where the projected data knows the words as a place
+$A bench masakhaner --langs hau,nya,swa,xho,yor --misc loc --baselines "" --docs $D --out $R/masakhaner-misc-loc.json
 # Issue 7: speed
 $A bench speed --pairs 1000000 --docs $D --out $R/speed.json

@@ -102,7 +102,7 @@ def align(
     model: str = typer.Option("bert-base-multilingual-cased", "--model", "-m", help=(
         "Neural aligners: encoder name or folder (mBERT, XLM-R, LaBSE).")),
     layer: int = typer.Option(8, help="Neural aligners: encoder layer whose states are compared."),
-    neural_method: str = typer.Option("itermax", "--simalign-method", help=(
+    neural_method: str = typer.Option("itermax", "--aligner-method", help=(
         "simalign: argmax, itermax or match.")),
     device: str = typer.Option("auto", help="Neural aligners: auto, cpu or cuda."),
     batch_size: int = typer.Option(32, min=1, help="Neural aligners: sentences per batch."),
