@@ -22,7 +22,16 @@ $A bench labeller --model spacy --docs $D --out $R/labeller-spacy.json
 $A bench europarl --source-labels spacy --docs $D --out $R/europarl-spacy-labels.json
 # Issue 6: translate-train on MasakhaNER 2.0
 $A bench masakhaner --method heuristic,match --docs $D --out $R/masakhaner.json --plot docs/img/masakhaner.png
-# the same, English MISC projected and turned into LOC where the projected data knows the words as a place
-$A bench masakhaner --langs hau,nya,swa,xho,yor --misc loc --baselines "" --docs $D --out $R/masakhaner-misc-loc.json
+# variants scored on dev (to choose one without looking at test), then the chosen one on test
+L=hau,nya,swa,xho,yor
+$A bench masakhaner --langs $L --method match,heuristic --baselines tprojection --split dev --out $R/masakhaner-dev.json
+$A bench masakhaner --langs $L --method match,heuristic --baselines "" --split dev --drop-partial --out $R/masakhaner-dev-drop-partial.json
+$A bench masakhaner --langs $L --method match,heuristic --baselines "" --split dev --misc loc --out $R/masakhaner-dev-misc-loc.json
+$A bench masakhaner --langs $L --method match,heuristic --baselines "" --split dev --misc loc --drop-partial --out $R/masakhaner-dev-misc-loc-drop-partial.json
+.venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner-dev.json $R/masakhaner-dev-drop-partial.json \
+    $R/masakhaner-dev-misc-loc.json $R/masakhaner-dev-misc-loc-drop-partial.json --docs $D
+$A bench masakhaner --langs $L --method match --misc loc --drop-partial --baselines "" --docs $D --out $R/masakhaner-misc-loc-drop-partial.json
+.venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-misc-loc-drop-partial.json \
+    --docs $D --key masakhaner-test-variants
 # Issue 7: speed
 $A bench speed --pairs 1000000 --docs $D --out $R/speed.json

@@ -99,3 +99,31 @@ def test_chunked_alignment_matches_per_chunk_alignment(corpus, tmp_path):
 
     assert [format_pharaoh(a) for a in got[150:]] == [format_pharaoh(a) for a in second]
     assert not (tmp_path / "a.txt.parts").exists()
+
+
+def test_bench_speed_rows_and_tree_memory(data_dir, tmp_path):
+    """`bench speed` on a small corpus: the issue's keys, identical output across backends."""
+    import json as _json
+
+    from typer.testing import CliRunner
+
+    from annoproj.bench.speed import TreeMemory
+    from annoproj.cli.main import app
+
+    r = CliRunner().invoke(app, ["bench", "speed", "--pairs", "3000", "--runs", "process:1,process:2",
+                                 "--align-pairs", "0", "--no-scaling", "--chunk-size", "1000",
+                                 "--data-dir", str(data_dir), "--work-dir", str(tmp_path), "--json"])
+    assert r.exit_code == 0, r.output
+    rows = [_json.loads(line) for line in r.output.splitlines() if line.startswith("{")]
+    proj = [row for row in rows if row["stage"] == "project"]
+    assert [(p["backend"], p["workers"]) for p in proj] == [("process", 1), ("process", 2)]
+    for row in rows:
+        assert {"stage", "backend", "workers", "sentences", "seconds", "peak_mem_mb"} <= set(row)
+    assert {p["output_sha256"] for p in proj} == {proj[0]["output_sha256"]}
+    assert all(p["written"] == 3000 for p in proj)
+    two = proj[1]
+    if os.path.exists("/proc/self/status"):
+        assert two["largest_child_mem_mb"] > 0 and two["total_mem_mb"] >= two["peak_mem_mb"] > 0
+    with TreeMemory(interval=0.01) as mem:
+        mem.sample()
+    assert mem.total_kb >= 0

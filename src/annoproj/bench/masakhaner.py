@@ -49,7 +49,8 @@ class MasakhanerConfig:
     name_keys: align words by their `name_key` (prefixes glued to names cut off).
     misc: English MISC entities are dropped ("drop", as the issue and T-Projection do) or
         projected and turned into LOC where the target words are a known location ("loc",
-        see `misc_to_loc`); method rows of "loc" are named e.g. "match+misc-loc".
+        see `misc_to_loc`). Method rows carry the variant in their name: "match+misc-loc",
+        "match+drop-partial", "match+misc-loc+drop-partial".
     crf: `CRFTrainer` options (c1, c2, max_iterations, features, ...).
     """
 
@@ -79,6 +80,12 @@ class MasakhanerConfig:
             raise ValueError(f"misc must be 'drop' or 'loc', not {self.misc!r}")
         if self.limit is not None and self.limit < 1:
             raise ValueError("limit must be >= 1")
+
+    @property
+    def variant(self) -> str:
+        """What tells this run's projected rows apart: "" or e.g. "+misc-loc+drop-partial"."""
+        return (("" if self.misc == "drop" else f"+misc-{self.misc}")
+                + ("+drop-partial" if self.drop_partial else ""))
 
     def projector_options(self, method: str) -> dict:
         if method == "match":
@@ -474,8 +481,8 @@ def run_masakhaner(
                     options=config.projector_options(method), drop_partial=config.drop_partial,
                     misc=config.misc)
                 res = train_and_score(train, test, config.crf)
-                name = method if config.misc == "drop" else f"{method}+misc-{config.misc}"
-                emit({**base, "train": name, "misc": config.misc, **res, "sentences": len(train),
+                emit({**base, "train": method + config.variant, "misc": config.misc,
+                      "drop_partial": config.drop_partial, **res, "sentences": len(train),
                       "pairs": len(src), "align_s": round(ta[0], 3),
                       "project_s": round(stats.pop("project_s"), 3), **stats})
         if "tprojection" in config.baselines:

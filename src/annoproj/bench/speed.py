@@ -3,7 +3,8 @@ and how the solvers' cost grows with sentence length and number of entities.
 
 The corpus is synthetic but made of real sentences: the Europarl en->de/es/it pairs with
 their eflomal links and gold English entities, repeated until it has `pairs` pairs.
-Each projection run happens in a fresh subprocess, so its peak memory is its own.
+Each projection run happens in a fresh subprocess; its peak memory (VmHWM) is its own, and a
+sampler thread follows the resident memory of its workers and helpers.
 """
 
 from __future__ import annotations
@@ -113,23 +114,106 @@ def _align_rate(data_dir, pairs: int, seed: int) -> dict:
             "seconds": round(t[0], 3), "peak_mem_mb": _peak_mb()}
 
 
-_WORKER = """
-import json, resource, sys, time
-from pathlib import Path
-from annoproj.pipeline.stream import project_files
-a = json.loads(sys.argv[1])
-w = Path(a["work"])
-t0 = time.perf_counter()
-s = project_files(w / "src.jsonl", w / "tgt.jsonl", w / "links.txt", Path(a["out"]),
-                  method=a["method"], options=a["options"], backend=a["backend"],
-                  workers=a["workers"], chunk_size=a["chunk"])
-secs = time.perf_counter() - t0
-own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"seconds": secs, "sentences": s.sentences, "written": s.written,
-                  "skipped": s.skipped, "spans": s.spans,
-                  "peak_mem_mb": round(own / 1024, 1), "children_peak_mem_mb": round(kids / 1024, 1)}))
-"""
+def _status_kb(pid: int | str, key: str) -> int:
+    """A memory field (VmRSS, VmHWM) of /proc/PID/status in kB; 0 when unreadable."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+class TreeMemory:
+    """Samples, in a thread, the resident memory of this process and all its descendants.
+
+    Linux only (/proc); elsewhere every figure stays 0. `largest_child_mb` is the highest
+    resident memory any one descendant (worker, Ray helper) reached, `total_mb` the highest
+    sum over the whole tree at one sampling instant.
+    """
+
+    def __init__(self, *, interval: float = 0.2) -> None:
+        import os
+        import threading
+
+        self.interval = interval
+        self.me = os.getpid()
+        self.largest_child_kb = 0
+        self.total_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _descendants(self) -> list[int]:
+        children: dict[int, list[int]] = {}
+        for d in Path("/proc").iterdir():
+            if not d.name.isdigit():
+                continue
+            try:
+                ppid = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(ppid, []).append(int(d.name))
+        out, todo = [], [self.me]
+        while todo:
+            for c in children.get(todo.pop(), ()):
+                out.append(c)
+                todo.append(c)
+        return out
+
+    def sample(self) -> None:
+        """Take one reading."""
+        kids = [_status_kb(pid, "VmRSS") for pid in self._descendants()]
+        self.largest_child_kb = max([self.largest_child_kb, *kids])
+        self.total_kb = max(self.total_kb, _status_kb(self.me, "VmRSS") + sum(kids))
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.sample()
+
+    def __enter__(self) -> "TreeMemory":
+        if Path("/proc/self/status").exists():
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+
+def _own_peak_mb() -> float:
+    """This process's peak resident memory since it started (VmHWM; ru_maxrss elsewhere)."""
+    kb = _status_kb("self", "VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(kb / 1024, 1)
+
+
+def _child_main(arg: str) -> None:
+    """One projection run, in its own process; prints its figures as one JSON line."""
+    from annoproj.pipeline.stream import project_files
+
+    a = json.loads(arg)
+    w = Path(a["work"])
+    with TreeMemory() as mem:
+        t0 = time.perf_counter()
+        s = project_files(w / "src.jsonl", w / "tgt.jsonl", w / "links.txt", Path(a["out"]),
+                          method=a["method"], options=a["options"], backend=a["backend"],
+                          workers=a["workers"], chunk_size=a["chunk"])
+        secs = time.perf_counter() - t0
+    print(json.dumps({"seconds": secs, "sentences": s.sentences, "written": s.written,
+                      "skipped": s.skipped, "spans": s.spans, "peak_mem_mb": _own_peak_mb(),
+                      "largest_child_mb": round(mem.largest_child_kb / 1024, 1),
+                      "total_mem_mb": round(mem.total_kb / 1024, 1)}))
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()[:16]
 
 
 def _project_run(work: Path, config: SpeedConfig, backend: str, workers: int) -> dict:
@@ -137,18 +221,18 @@ def _project_run(work: Path, config: SpeedConfig, backend: str, workers: int) ->
     arg = json.dumps({"work": str(work), "out": str(out), "method": config.method,
                       "options": config.options, "backend": backend, "workers": workers,
                       "chunk": config.chunk_size})
-    proc = subprocess.run([sys.executable, "-c", _WORKER, arg], capture_output=True, text=True)
+    code = "import sys; from annoproj.bench.speed import _child_main; _child_main(sys.argv[1])"
+    proc = subprocess.run([sys.executable, "-c", code, arg], capture_output=True, text=True)
     if proc.returncode != 0:
         raise RuntimeError(f"projection run ({backend}, {workers}) failed:\n{proc.stderr[-2000:]}")
     res = json.loads(proc.stdout.strip().splitlines()[-1])
-    import hashlib
-
-    digest = hashlib.sha256(out.read_bytes()).hexdigest()[:16]
+    digest = _sha256(out)
     out.unlink()
     return {"stage": "project", "backend": backend, "workers": workers, "method": config.method,
             "sentences": res["sentences"], "seconds": round(res["seconds"], 2),
             "sentences_per_s": round(res["sentences"] / res["seconds"]),
-            "peak_mem_mb": res["peak_mem_mb"], "workers_peak_mem_mb": res["children_peak_mem_mb"],
+            "peak_mem_mb": res["peak_mem_mb"], "largest_child_mem_mb": res["largest_child_mb"],
+            "total_mem_mb": res["total_mem_mb"],
             "written": res["written"], "skipped": res["skipped"], "output_sha256": digest}
 
 

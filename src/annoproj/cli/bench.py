@@ -140,7 +140,8 @@ def masakhaner(
     dev_fallback: bool = typer.Option(False, "--dev-fallback", help=(
         "Score on dev.txt for languages whose test.txt is withheld (else they are skipped).")),
     drop_partial: bool = typer.Option(False, "--drop-partial", help=(
-        "Leave out of training the sentences where a source entity was not projected.")),
+        "Leave out of training the sentences where a source entity was not projected "
+        "(rows are named METHOD+drop-partial).")),
     misc: str = typer.Option("drop", help=(
         "English MISC entities: drop, or loc (project them; target words known as a "
         "location elsewhere in the projected data become LOC; rows are named METHOD+misc-loc).")),
@@ -218,7 +219,7 @@ def masakhaner(
     if out is not None:
         write_results(out, "masakhaner", rows, config.to_dict())
     if docs is not None:
-        suffix = "" if config.misc == "drop" else f"-misc-{config.misc}"
+        suffix = config.variant.replace("+", "-")
         update_docs_section(docs, f"masakhaner-{config.split}{suffix}", table)
     if plot is not None:
         plot_results(rows, plot)
@@ -400,7 +401,8 @@ def speed(
 SPEED_COLUMNS = [
     ("stage", "stage"), ("backend", "backend"), ("workers", "workers"), ("sentences", "sentences"),
     ("seconds", "seconds"), ("sentences_per_s", "sent/s"), ("peak_mem_mb", "peak MB (driver)"),
-    ("workers_peak_mem_mb", "peak MB (one worker)"), ("output_sha256", "output sha256"),
+    ("largest_child_mem_mb", "peak MB (largest child)"), ("total_mem_mb", "peak MB (all processes)"),
+    ("output_sha256", "output sha256"),
 ]
 SOLVE_COLUMNS = [
     ("length", "target length"), ("entities", "entities"), ("candidates", "candidates"),
