@@ -17,6 +17,12 @@ $A bench europarl --method heuristic --runs 3 --docs $D --out $R/europarl-heuris
 # Issue 5: pivot refinement for both methods
 $A bench europarl --method heuristic --refine pivot --runs 3 --docs $D --out $R/europarl-heuristic-pivot.json
 $A bench europarl --refine pivot --runs 3 --docs $D --out $R/europarl-match-pivot.json
+$A bench europarl --refine pivot --combine weighted --combine-option direct_weight=0.5 --combine-option threshold=0.25 \
+    --runs 3 --out $R/europarl-match-pivot-dw05-t025.json
+$A bench europarl --refine pivot --combine weighted --combine-option threshold=0.01 --runs 3 --out $R/europarl-match-pivot-t001.json
+.venv/bin/python benchmarks/europarl_errors.py $R/europarl-heuristic.json $R/europarl-heuristic-pivot.json \
+    $R/europarl-match.json $R/europarl-match-pivot.json $R/europarl-match-pivot-dw05-t025.json \
+    $R/europarl-match-pivot-t001.json --docs $D
 # Issue 8: the spaCy labeller, and Europarl with spaCy source labels
 $A bench labeller --model spacy --docs $D --out $R/labeller-spacy.json
 $A bench europarl --source-labels spacy --docs $D --out $R/europarl-spacy-labels.json

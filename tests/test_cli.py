@@ -72,3 +72,8 @@ def test_bench_europarl_json(data_dir, tmp_path):
     assert row["f1"] > 0.85
     assert json.loads(out.read_text())["rows"][0]["tgt"] == "de"
     assert "| de |" in docs.read_text() or "de" in docs.read_text()
+
+
+def test_bench_europarl_combine_option_is_validated():
+    r = runner.invoke(app, ["bench", "europarl", "--refine", "pivot", "--combine-option", "threshold"])
+    assert r.exit_code == 2 and "KEY=NUMBER" in r.output

@@ -182,7 +182,7 @@ def test_combine_errors():
         combine_matrices(np.ones((1, 1)), [np.ones((2, 1))])
     with pytest.raises(ValueError, match="k must lie"):
         combine_matrices(np.ones((1, 1)), [np.ones((1, 1))], policy="vote", k=3)
-    with pytest.raises(ValueError, match="'confirm' policy"):
+    with pytest.raises(ValueError, match="policy 'vote' takes k; not sure"):
         combine_matrices(np.ones((1, 1)), [], policy="vote", sure=np.ones((1, 1)))
     with pytest.raises(ValueError, match="sure matrix"):
         combine_matrices(np.ones((1, 1)), [], policy="confirm", sure=np.ones((2, 1)))

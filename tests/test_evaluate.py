@@ -2,7 +2,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annoproj.data.model import Span
-from annoproj.evaluate import evaluate_spans, evaluate_tags
+from annoproj.evaluate import error_types, evaluate_spans, evaluate_tags
 
 TAG = st.one_of(st.just("O"), st.builds(lambda p, t: f"{p}-{t}", st.sampled_from("BIES"),
                                         st.sampled_from(["PER", "LOC", "ORG", "MISC"])))
@@ -48,3 +48,29 @@ def test_ignore_drops_labels_on_both_sides():
 def test_empty_is_zero_not_error():
     r = evaluate_spans([[]], [[]])
     assert r.micro.f1 == 0.0 and r.micro.support == 0
+
+
+def test_error_types_example():
+    gold = [[Span(0, 2, "PER"), Span(5, 6, "LOC"), Span(7, 8, "ORG"), Span(9, 10, "LOC")]]
+    pred = [[Span(0, 1, "PER"), Span(8, 9, "ORG"), Span(7, 8, "LOC"), Span(9, 10, "LOC")]]
+    assert error_types(gold, pred) == {"correct": 1, "label": 1, "boundary": 1, "missed": 1,
+                                       "spurious": 1}
+    assert error_types(gold, pred, ignore={"LOC"}) == {"correct": 0, "label": 0, "boundary": 1,
+                                                       "missed": 1, "spurious": 1}
+
+
+SPANS = st.lists(st.tuples(st.integers(0, 12), st.integers(1, 4), st.sampled_from("AB")), max_size=5)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.tuples(SPANS, SPANS), min_size=1, max_size=4))
+def test_error_types_account_for_every_entity(pairs):
+    gold = [[Span(a, a + n, lab) for a, n, lab in g] for g, _ in pairs]
+    pred = [[Span(a, a + n, lab) for a, n, lab in p] for _, p in pairs]
+    gold = [list(dict.fromkeys(g)) for g in gold]
+    pred = [list(dict.fromkeys(p)) for p in pred]
+    e = error_types(gold, pred)
+    report = evaluate_spans(gold, pred)
+    assert e["correct"] == report.micro.correct
+    assert e["correct"] + e["label"] + e["boundary"] + e["missed"] == report.micro.support
+    assert e["spurious"] <= report.micro.predicted - report.micro.correct

@@ -364,3 +364,11 @@ def test_scored_direct_links_get_scored_refinements():
     for o, d in zip(out, soft):
         strong = {p for p, sc in zip(d.pairs(), d.scores) if sc == 1.0}
         assert strong <= set(o.pairs())
+
+
+def test_refiner_rejects_options_its_policy_does_not_take():
+    from annoproj.align.refine import PivotRefiner
+
+    with pytest.raises(ValueError, match="takes weights, direct_weight, threshold; not treshold"):
+        PivotRefiner(pivots={"x": [["a"]]}, combine="weighted", combine_options={"treshold": 0.2})
+    PivotRefiner(pivots={"x": [["a"]]}, combine="weighted", combine_options={"threshold": 0.2})

@@ -41,6 +41,7 @@ __all__ = [
     "COMBINERS",
     "COMPOSE_SCORES",
     "MATRIX_OPTIONS",
+    "POLICY_OPTIONS",
     "combine",
     "combine_all",
     "combine_matrices",
@@ -333,6 +334,15 @@ COMBINERS: dict[str, Combiner] = {
     "confirm": _confirm,
 }
 
+#: The options each policy takes.
+POLICY_OPTIONS: dict[str, tuple[str, ...]] = {
+    "union": (),
+    "vote": ("k",),
+    "intersect-grow": ("k", "final"),
+    "weighted": ("weights", "direct_weight", "threshold"),
+    "confirm": ("k", "sure", "possible"),
+}
+
 #: Options that are matrices of the pair's shape (given as `Alignment`s to `combine`).
 MATRIX_OPTIONS = ("sure", "possible")
 
@@ -357,6 +367,11 @@ def combine_matrices(
         raise ValueError(
             f"unknown combination policy {policy!r}; choose one of {', '.join(COMBINERS)}"
         ) from None
+    given = {k for k, v in options.items() if v is not None}
+    unknown = sorted(given - set(POLICY_OPTIONS.get(policy, ())))
+    if unknown:
+        takes = ", ".join(POLICY_OPTIONS.get(policy, ())) or "no options"
+        raise ValueError(f"combination policy {policy!r} takes {takes}; not {', '.join(unknown)}")
     direct = np.asarray(direct, dtype=np.float32)
     if direct.ndim != 2:
         raise ValueError(f"the direct links must be a matrix, not of shape {direct.shape}")
@@ -367,8 +382,6 @@ def combine_matrices(
     for name in MATRIX_OPTIONS:
         if options.get(name) is None:
             continue
-        if policy != "confirm":
-            raise ValueError(f"{name!r} is an option of the 'confirm' policy, not of {policy!r}")
         m = np.asarray(options[name], dtype=np.float32)
         if m.shape != direct.shape:
             raise ValueError(f"the {name} matrix is {m.shape} but the direct one {direct.shape}")

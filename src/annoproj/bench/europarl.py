@@ -14,7 +14,7 @@ from annoproj.align.symmetrize import symmetrize
 from annoproj.bench.common import resolve_data_dir, timer
 from annoproj.data.io import read_conll
 from annoproj.data.model import Alignment, Sentence
-from annoproj.evaluate import evaluate_spans
+from annoproj.evaluate import error_types, evaluate_spans
 from annoproj.project.projectors import make_projector
 
 LANGUAGES = ("en", "de", "es", "it")
@@ -194,6 +194,7 @@ def evaluate_pair(
         out[f"recall{suffix}"] = report.micro.recall
         out[f"f1{suffix}"] = report.micro.f1
         if not suffix:
+            out["errors"] = error_types(_without(tgt, drop), pred)
             out["project_s"] = t[0]
             out["skipped"] = len(result.skipped)
             out["per_type"] = {k: v.f1 for k, v in report.per_type.items()}
@@ -267,6 +268,8 @@ def run_europarl(
         for key in ("precision", "recall", "f1", "precision_misc", "recall_misc", "f1_misc"):
             row[key] = round(statistics.mean(r[key] for r in runs), 4)
         row["f1_std"] = round(statistics.stdev(r["f1"] for r in runs), 4) if len(runs) > 1 else 0.0
+        row["errors"] = {k: round(statistics.mean(r["errors"][k] for r in runs), 1)
+                         for k in runs[0]["errors"]}  # MISC ignored; see error_types
         row["align_s"] = round(statistics.mean(r["align_s"] for r in runs), 3)
         if config.refine != "none":
             row["refine_s"] = round(statistics.mean(r["refine_s"] for r in runs), 3)

@@ -45,6 +45,9 @@ def europarl(
         "union, intersect-grow or weighted (docs/refinement.md).")),
     combine_k: Optional[int] = typer.Option(None, min=1, help=(
         "Votes a link needs (combine confirm, vote, intersect-grow).")),
+    combine_option: Optional[list[str]] = typer.Option(None, "--combine-option", help=(
+        "Another option of the combination policy as KEY=NUMBER, repeatable, e.g. "
+        "threshold=0.25, direct_weight=0.5 (weighted).")),
     aligner: str = typer.Option("eflomal", help=(
         "Word aligner: eflomal, or the neural simalign / awesome (need annoproj[neural]).")),
     aligner_model: str = typer.Option("bert-base-multilingual-cased", help=(
@@ -68,7 +71,7 @@ def europarl(
         seed=seed, runs=runs, refine=refine,
         pivots=[p.strip() for p in pivots.split(",") if p.strip()] if pivots else None,
         backtranslations=str(backtranslations) if backtranslations else None,
-        combine=combine, combine_options=None if combine_k is None else {"k": combine_k},
+        combine=combine, combine_options=_combine_options(combine_k, combine_option),
         aligner_name=aligner, source_labels=source_labels,
         neural_aligner={"model": aligner_model, "layer": aligner_layer, "device": device,
                         **({"method": aligner_method} if aligner == "simalign" else {})},
@@ -120,6 +123,20 @@ COLUMNS = [
     ("align_s", "align s"), ("project_s", "project s"),
 ]
 #: Extra columns of a run with --refine.
+def _combine_options(k: int | None, items: list[str] | None) -> dict | None:
+    """The combination options of `--combine-k` and `--combine-option KEY=NUMBER`."""
+    opts: dict = {} if k is None else {"k": k}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        try:
+            if not sep or not key.strip():
+                raise ValueError
+            opts[key.strip()] = float(value)
+        except ValueError:
+            raise fail(f"--combine-option {item!r}: use KEY=NUMBER, e.g. threshold=0.25", 2) from None
+    return opts or None
+
+
 REFINE_COLUMNS = [("refine", "refine"), ("combine", "combine"), ("pivots", "pivots")]
 
 

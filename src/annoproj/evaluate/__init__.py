@@ -1,5 +1,5 @@
 """Evaluation: entity-level scores of projected or predicted spans."""
 
-from annoproj.evaluate.metrics import PRF, Report, evaluate_spans, evaluate_tags
+from annoproj.evaluate.metrics import PRF, Report, error_types, evaluate_spans, evaluate_tags
 
-__all__ = ["PRF", "Report", "evaluate_spans", "evaluate_tags"]
+__all__ = ["PRF", "Report", "error_types", "evaluate_spans", "evaluate_tags"]

@@ -55,6 +55,44 @@ def _keyed(spans: Iterable[Sequence[Span]], ignore: set[str]) -> set[tuple[int, 
     }
 
 
+#: The kinds `error_types` counts, gold entities first, then predictions.
+ERROR_TYPES = ("correct", "label", "boundary", "missed", "spurious")
+
+
+def error_types(
+    gold: Sequence[Sequence[Span]],
+    pred: Sequence[Sequence[Span]],
+    *,
+    ignore: Iterable[str] = (),
+) -> dict[str, int]:
+    """How each gold entity fared, and how many predictions touch no gold entity.
+
+    Each gold entity is `correct` (predicted exactly), `label` (its exact span predicted
+    with another label), `boundary` (overlapped only by predictions of other extent) or
+    `missed` (no prediction overlaps it); `spurious` counts predictions that overlap no gold
+    entity. E.g. gold [(0, 2, PER), (5, 6, LOC)] against predictions [(0, 1, PER),
+    (8, 9, ORG)] gives boundary 1, missed 1, spurious 1.
+    """
+    if len(gold) != len(pred):
+        raise ValueError(f"{len(gold)} gold sentences but {len(pred)} predicted ones")
+    ignored = set(ignore)
+    out = dict.fromkeys(ERROR_TYPES, 0)
+    for g_sent, p_sent in zip(gold, pred):
+        g = [(int(s[0]), int(s[1]), s[2]) for s in g_sent if s[2] not in ignored]
+        p = [(int(s[0]), int(s[1]), s[2]) for s in p_sent if s[2] not in ignored]
+        exact = set(p)
+        extents = {(a, b) for a, b, _ in p}
+        for a, b, lab in g:
+            if (a, b, lab) in exact:
+                out["correct"] += 1
+            elif (a, b) in extents:
+                out["label"] += 1
+            elif any(c < b and a < d for c, d, _ in p):
+                out["boundary"] += 1
+            else:
+                out["missed"] += 1
+        out["spurious"] += sum(not any(a < d and c < b for a, b, _ in g) for c, d, _ in p)
+    return out
 
 
 def evaluate_spans(
