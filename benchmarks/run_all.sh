@@ -39,5 +39,11 @@ $A bench masakhaner --langs $L --method match,heuristic --baselines "" --split d
 $A bench masakhaner --langs $L --method match --misc loc --drop-partial --baselines "" --docs $D --out $R/masakhaner-misc-loc-drop-partial.json
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-misc-loc-drop-partial.json \
     --docs $D --key masakhaner-test-variants
+# the three languages whose test sets are withheld, on dev
+$A bench masakhaner --langs ibo,sna,zul --dev-fallback --method match,heuristic --out $R/masakhaner-ibo-sna-zul-dev.json
+$A bench masakhaner --langs ibo,sna,zul --dev-fallback --method match --misc loc --drop-partial --baselines "" \
+    --out $R/masakhaner-ibo-sna-zul-dev-misc-loc-drop-partial.json
+.venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner-ibo-sna-zul-dev.json \
+    $R/masakhaner-ibo-sna-zul-dev-misc-loc-drop-partial.json --docs $D --key masakhaner-dev-ibo-sna-zul
 # Issue 7: speed
 $A bench speed --pairs 1000000 --docs $D --out $R/speed.json
