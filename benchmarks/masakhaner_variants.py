@@ -5,7 +5,7 @@ files (e.g. with and without --drop-partial or --misc loc, scored on dev to choo
         --docs docs/benchmarks.md --key masakhaner-dev-variants
 
 Each file's projected rows are named by the variant its settings record (method, then
-+misc-loc, +drop-partial), whatever names the rows carry; baseline rows keep their names.
++misc-loc, +drop-partial, +complete), whatever names the rows carry; baseline rows keep their names.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ def variant_rows(path: str | Path) -> list[dict]:
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     s = data["settings"]
     suffix = (("" if s.get("misc", "drop") == "drop" else f"+misc-{s['misc']}")
-              + ("+drop-partial" if s.get("drop_partial") else ""))
+              + ("+drop-partial" if s.get("drop_partial") else "")
+              + ("+complete" if s.get("complete") else ""))
     rows = []
     for r in data["rows"]:
         if r["train"] not in ("tprojection", "gold"):

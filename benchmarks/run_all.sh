@@ -34,11 +34,16 @@ $A bench masakhaner --langs $L --method match,heuristic --baselines tprojection 
 $A bench masakhaner --langs $L --method match,heuristic --baselines "" --split dev --drop-partial --out $R/masakhaner-dev-drop-partial.json
 $A bench masakhaner --langs $L --method match,heuristic --baselines "" --split dev --misc loc --out $R/masakhaner-dev-misc-loc.json
 $A bench masakhaner --langs $L --method match,heuristic --baselines "" --split dev --misc loc --drop-partial --out $R/masakhaner-dev-misc-loc-drop-partial.json
+$A bench masakhaner --langs $L --method match,heuristic --baselines "" --split dev --complete --out $R/masakhaner-dev-complete.json
+$A bench masakhaner --langs $L --method match,heuristic --baselines "" --split dev --misc loc --drop-partial --complete \
+    --out $R/masakhaner-dev-misc-loc-drop-partial-complete.json
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner-dev.json $R/masakhaner-dev-drop-partial.json \
-    $R/masakhaner-dev-misc-loc.json $R/masakhaner-dev-misc-loc-drop-partial.json --docs $D
+    $R/masakhaner-dev-misc-loc.json $R/masakhaner-dev-misc-loc-drop-partial.json $R/masakhaner-dev-complete.json \
+    $R/masakhaner-dev-misc-loc-drop-partial-complete.json --docs $D
+$A bench masakhaner --langs $L --method match --complete --baselines "" --docs $D --out $R/masakhaner-complete.json
 $A bench masakhaner --langs $L --method match --misc loc --drop-partial --baselines "" --docs $D --out $R/masakhaner-misc-loc-drop-partial.json
-.venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-misc-loc-drop-partial.json \
-    --docs $D --key masakhaner-test-variants
+.venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-complete.json \
+    $R/masakhaner-misc-loc-drop-partial.json --docs $D --key masakhaner-test-variants
 # the three languages whose test sets are withheld, on dev
 $A bench masakhaner --langs ibo,sna,zul --dev-fallback --method match,heuristic --out $R/masakhaner-ibo-sna-zul-dev.json
 $A bench masakhaner --langs ibo,sna,zul --dev-fallback --method match --misc loc --drop-partial --baselines "" \

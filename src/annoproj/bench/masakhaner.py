@@ -51,6 +51,8 @@ class MasakhanerConfig:
         projected and turned into LOC where the target words are a known location ("loc",
         see `misc_to_loc`). Method rows carry the variant in their name: "match+misc-loc",
         "match+drop-partial", "match+misc-loc+drop-partial".
+    complete: label the mentions projection missed from the phrases the projected data
+        labels reliably (`entity_lexicon`); rows get "+complete".
     crf: `CRFTrainer` options (c1, c2, max_iterations, features, ...).
     """
 
@@ -68,6 +70,7 @@ class MasakhanerConfig:
     repair_tokens: bool = True
     name_keys: bool = True
     misc: str = "drop"
+    complete: bool = False
     crf: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -85,7 +88,8 @@ class MasakhanerConfig:
     def variant(self) -> str:
         """What tells this run's projected rows apart: "" or e.g. "+misc-loc+drop-partial"."""
         return (("" if self.misc == "drop" else f"+misc-{self.misc}")
-                + ("+drop-partial" if self.drop_partial else ""))
+                + ("+drop-partial" if self.drop_partial else "")
+                + ("+complete" if self.complete else ""))
 
     def projector_options(self, method: str) -> dict:
         if method == "match":
@@ -285,32 +289,40 @@ def _partial(projected: Sequence[ProjectedSpan], sources: set[int]) -> bool:
     return not sources <= {p.source for p in projected}
 
 
-def loc_lexicon(
-    sentences: Sequence[Sentence], misc: Sequence[Sequence[Span]] = (), *, min_count: int = 2,
-    min_share: float = 0.8, max_len: int = 4,
-) -> set[tuple[str, ...]]:
-    """Token sequences that are reliably locations in `sentences` (projected spans).
+def entity_lexicon(
+    sentences: Sequence[Sentence], ignore: Sequence[Sequence[Span]] = (), *, min_count: int = 2,
+    min_share: float = 0.8, max_len: int = 4, labels: Sequence[str] | None = None,
+    names_only: bool = False,
+) -> dict[tuple[str, ...], str]:
+    """Token sequences that are reliably one entity type in `sentences` (projected spans).
 
-    A phrase of up to `max_len` tokens is kept when it was projected as LOC at least
-    `min_count` times, in at least `min_share` of its PER/ORG/LOC spans, and at least as
-    often as it appears outside any span (spans in `misc` count as neither).
+    A phrase of up to `max_len` tokens gets label L when it was projected as L at least
+    `min_count` times, in at least `min_share` of its spans, and at least as often as it
+    appears outside any span (spans in `ignore` count as neither). `labels` limits L; with
+    `names_only`, phrases that start with a lower-case letter are left out (names do not,
+    in cased scripts).
     """
-    labels: dict[tuple[str, ...], dict[str, int]] = {}
+    counts: dict[tuple[str, ...], dict[str, int]] = {}
     for sent in sentences:
         for sp in sent.spans:
             if sp.end - sp.start <= max_len:
                 key = tuple(sent.tokens[sp.start:sp.end])
-                c = labels.setdefault(key, {})
+                c = counts.setdefault(key, {})
                 c[sp.label] = c.get(sp.label, 0) + 1
-    cands = {k: c for k, c in labels.items()
-             if c.get("LOC", 0) >= min_count and c["LOC"] >= min_share * sum(c.values())}
+    cands: dict[tuple[str, ...], tuple[str, int]] = {}
+    for k, c in counts.items():
+        label, n = max(c.items(), key=lambda kv: (kv[1], kv[0]))
+        if (labels is None or label in labels) and n >= min_count \
+                and n >= min_share * sum(c.values()) \
+                and not (names_only and k[0][:1].islower()):
+            cands[k] = (label, n)
     if not cands:
-        return set()
+        return {}
     lengths = sorted({len(k) for k in cands})
     outside = dict.fromkeys(cands, 0)
     for k, sent in enumerate(sentences):
         covered = bytearray(len(sent.tokens))
-        for sp in list(sent.spans) + list(misc[k] if k < len(misc) else ()):
+        for sp in list(sent.spans) + list(ignore[k] if k < len(ignore) else ()):
             covered[sp.start:sp.end] = b"\x01" * (sp.end - sp.start)
         toks = sent.tokens
         for n in lengths:
@@ -318,7 +330,41 @@ def loc_lexicon(
                 key = tuple(toks[i:i + n])
                 if key in outside and not any(covered[i:i + n]):
                     outside[key] += 1
-    return {k for k, c in cands.items() if c["LOC"] >= outside[k]}
+    return {k: label for k, (label, n) in cands.items() if n >= outside[k]}
+
+
+def loc_lexicon(
+    sentences: Sequence[Sentence], misc: Sequence[Sequence[Span]] = (), *, min_count: int = 2,
+    min_share: float = 0.8, max_len: int = 4,
+) -> set[tuple[str, ...]]:
+    """The phrases `entity_lexicon` knows as LOC (spans in `misc` count as neither)."""
+    return set(entity_lexicon(sentences, misc, min_count=min_count, min_share=min_share,
+                              max_len=max_len, labels=("LOC",)))
+
+
+def complete_spans(tokens: Sequence[str], spans: Sequence[Span],
+                   lexicon: dict[tuple[str, ...], str], *, max_len: int = 4) -> list[Span]:
+    """New spans for the lexicon phrases of `tokens` that no span in `spans` touches.
+
+    Projection misses some mentions (the source had no entity there, or its words were
+    not aligned); a phrase that the projected data reliably labels elsewhere is labelled
+    here too. Longest phrases win.
+    """
+    taken = bytearray(len(tokens))
+    for sp in spans:
+        taken[sp.start:sp.end] = b"\x01" * (sp.end - sp.start)
+    out: list[Span] = []
+    i = 0
+    while i < len(tokens):
+        for n in range(min(max_len, len(tokens) - i), 0, -1):
+            label = lexicon.get(tuple(tokens[i:i + n]))
+            if label is not None and not any(taken[i:i + n]):
+                out.append(Span(i, i + n, label))
+                i += n
+                break
+        else:
+            i += 1
+    return out
 
 
 def misc_to_loc(tokens: Sequence[str], misc: Sequence[Span], spans: Sequence[Span],
@@ -350,14 +396,16 @@ def misc_to_loc(tokens: Sequence[str], misc: Sequence[Span], spans: Sequence[Spa
 def projected_training_set(
     src: Sequence[Sentence], tgt: Sequence[Sentence], alignments: Sequence[Alignment], *,
     method: str, options: dict | None = None, drop_partial: bool = False,
-    misc: str = "drop",
+    misc: str = "drop", complete: bool = False,
 ) -> tuple[list[Sentence], dict]:
     """Target sentences with projected spans, for training; and counts of what was left out.
 
     Pairs the projector skips are left out; with `drop_partial`, so are the pairs where a
     source PER/ORG/LOC entity found no target span. Sentences without entities are kept.
     Source MISC entities are dropped (`misc="drop"`), or (`misc="loc"`) projected too and
-    their target words that `loc_lexicon` knows become LOC (see `misc_to_loc`).
+    their target words that `loc_lexicon` knows become LOC (see `misc_to_loc`). With
+    `complete`, mentions the projection missed are labelled from the phrases the kept
+    sentences label reliably (`entity_lexicon`, `complete_spans`).
     """
     from annoproj.project.projectors import make_projector
 
@@ -397,6 +445,14 @@ def projected_training_set(
             if drop_partial:
                 continue
         kept.append(Sentence(list(t_sent.tokens), main[i], t_sent.id))
+    completed = 0
+    if complete:
+        lexicon = entity_lexicon(kept, names_only=True)
+        for k, sent in enumerate(kept):
+            extra = complete_spans(sent.tokens, sent.spans, lexicon)
+            if extra:
+                completed += len(extra)
+                kept[k] = Sentence(sent.tokens, sorted(list(sent.spans) + extra), sent.id)
     stats = {
         "project_s": t[0],
         "skipped": len(skipped),
@@ -405,6 +461,7 @@ def projected_training_set(
         "source_entities": sum(sp.label != "MISC" for s in src_spans for sp in s),
         "projected_entities": sum(len(s.spans) for s in kept),
         "misc_to_loc": relabelled,
+        "completed": completed,
     }
     return kept, stats
 
@@ -479,10 +536,11 @@ def run_masakhaner(
                 train, stats = projected_training_set(
                     src, tgt, alignments[method], method=method,
                     options=config.projector_options(method), drop_partial=config.drop_partial,
-                    misc=config.misc)
+                    misc=config.misc, complete=config.complete)
                 res = train_and_score(train, test, config.crf)
                 emit({**base, "train": method + config.variant, "misc": config.misc,
-                      "drop_partial": config.drop_partial, **res, "sentences": len(train),
+                      "drop_partial": config.drop_partial, "complete": config.complete, **res,
+                      "sentences": len(train),
                       "pairs": len(src), "align_s": round(ta[0], 3),
                       "project_s": round(stats.pop("project_s"), 3), **stats})
         if "tprojection" in config.baselines:

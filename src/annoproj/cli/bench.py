@@ -159,6 +159,9 @@ def masakhaner(
     drop_partial: bool = typer.Option(False, "--drop-partial", help=(
         "Leave out of training the sentences where a source entity was not projected "
         "(rows are named METHOD+drop-partial).")),
+    complete: bool = typer.Option(False, "--complete", help=(
+        "Label the mentions projection missed from the phrases the projected data labels "
+        "reliably elsewhere (rows are named METHOD+complete).")),
     misc: str = typer.Option("drop", help=(
         "English MISC entities: drop, or loc (project them; target words known as a "
         "location elsewhere in the projected data become LOC; rows are named METHOD+misc-loc).")),
@@ -204,7 +207,7 @@ def masakhaner(
             langs=split_list(langs) or None, methods=split_list(method),
             baselines=split_list(baselines), scorers=split_list(scorers), solver=solver,
             seed=seed, limit=limit, split=split, dev_fallback=dev_fallback,
-            drop_partial=drop_partial, misc=misc, name_keys=name_keys,
+            drop_partial=drop_partial, misc=misc, complete=complete, name_keys=name_keys,
             repair_tokens=repair_tokens,
             crf={"c1": c1, "c2": c2, "max_iterations": max_iterations},
         )  # fmt: skip
