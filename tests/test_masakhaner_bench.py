@@ -10,8 +10,6 @@ from typer.testing import CliRunner
 from annoproj.bench.masakhaner import (
     MasakhanerConfig,
     available_languages,
-    complete_spans,
-    entity_lexicon,
     load_translations,
     loc_lexicon,
     merge_mark_tokens,
@@ -225,24 +223,3 @@ def test_real_slice(data_dir):
     assert [r["train"] for r in rows] == ["heuristic", "tprojection"]
     assert rows[0]["sentences"] >= 290 and rows[0]["test_sentences"] > 1000
     assert 0.1 < rows[0]["f1"] < 0.9
-
-
-def test_entity_lexicon_and_completion():
-    sents = [Sentence(["Musa", "ya", "je", "Kano"], [Span(0, 1, "PER"), Span(3, 4, "LOC")]),
-             Sentence(["Musa", "da", "Kano"], [Span(0, 1, "PER"), Span(2, 3, "LOC")]),
-             Sentence(["Musa", "yana", "Kano", "da", "kano"], [Span(2, 3, "LOC")]),
-             Sentence(["da", "ya"], [Span(0, 1, "ORG")]),
-             Sentence(["da", "ya", "da"], [Span(0, 1, "ORG")])]
-    lex = entity_lexicon(sents)
-    # "da" is ORG twice but untagged three times: out
-    assert lex == {("Musa",): "PER", ("Kano",): "LOC"}
-    assert entity_lexicon(sents, labels=("LOC",)) == {("Kano",): "LOC"}
-    assert loc_lexicon(sents) == {("Kano",)}
-    assert complete_spans(sents[2].tokens, sents[2].spans, lex) == [Span(0, 1, "PER")]
-    lower = [Sentence(["da"], [Span(0, 1, "ORG")])] * 3
-    assert entity_lexicon(lower) == {("da",): "ORG"}
-    assert entity_lexicon(lower, names_only=True) == {}
-    # longest phrase first, never over an existing span
-    lex2 = {("New", "York"): "LOC", ("York",): "ORG"}
-    assert complete_spans(["in", "New", "York", "York"], [Span(3, 4, "PER")], lex2) == [
-        Span(1, 3, "LOC")]

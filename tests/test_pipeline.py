@@ -107,3 +107,23 @@ def test_translate_test_with_spacy(tmp_path, data_dir):
     assert r.exit_code == 0, r.output
     out = json.loads(r.output.strip().splitlines()[-1])
     assert 0 < out["metrics"]["target"]["f1"] <= 1
+
+
+def test_translate_train_completion(tmp_path, data_dir):
+    from annoproj.data.io import read_jsonl
+
+    e = data_dir / "europarl"
+    args = ["translate-train", "--source", str(e / "en.test.conll"), "--translations",
+            str(e / "de.test.conll"), "--tgt-lang", "de", "--set", "source.limit=300",
+            "--method", "heuristic", "--json"]
+    r = runner.invoke(app, [*args, "-o", str(tmp_path / "plain")])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(app, [*args, "-o", str(tmp_path / "done"), "--set", "project.complete=true"])
+    assert r.exit_code == 0, r.output
+    plain = read_jsonl(tmp_path / "plain" / "de.projected.jsonl")
+    done = read_jsonl(tmp_path / "done" / "de.projected.jsonl")
+    added = [(k, sp) for k, (a, b) in enumerate(zip(plain, done)) for sp in b.spans if sp not in a.spans]
+    assert added, "nothing was completed"
+    assert all(set(a.spans) <= set(b.spans) for a, b in zip(plain, done))
+    for k, _ in added:
+        assert -1 in done[k].meta["sources"]

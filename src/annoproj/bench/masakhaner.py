@@ -20,6 +20,7 @@ from annoproj.bench.common import resolve_data_dir, timer
 from annoproj.data.io import read_conll
 from annoproj.data.labels import LabelMap
 from annoproj.data.model import Alignment, ProjectedSpan, Sentence, Span
+from annoproj.project.complete import complete_corpus, entity_lexicon
 
 #: Languages with T-Projection translations in the shared data.
 LANGUAGES = ("hau", "ibo", "nya", "sna", "swa", "xho", "yor", "zul")
@@ -52,7 +53,7 @@ class MasakhanerConfig:
         see `misc_to_loc`). Method rows carry the variant in their name: "match+misc-loc",
         "match+drop-partial", "match+misc-loc+drop-partial".
     complete: label the mentions projection missed from the phrases the projected data
-        labels reliably (`entity_lexicon`); rows get "+complete".
+        labels reliably (`annoproj.project.complete`); rows get "+complete".
     crf: `CRFTrainer` options (c1, c2, max_iterations, features, ...).
     """
 
@@ -289,82 +290,14 @@ def _partial(projected: Sequence[ProjectedSpan], sources: set[int]) -> bool:
     return not sources <= {p.source for p in projected}
 
 
-def entity_lexicon(
-    sentences: Sequence[Sentence], ignore: Sequence[Sequence[Span]] = (), *, min_count: int = 2,
-    min_share: float = 0.8, max_len: int = 4, labels: Sequence[str] | None = None,
-    names_only: bool = False,
-) -> dict[tuple[str, ...], str]:
-    """Token sequences that are reliably one entity type in `sentences` (projected spans).
-
-    A phrase of up to `max_len` tokens gets label L when it was projected as L at least
-    `min_count` times, in at least `min_share` of its spans, and at least as often as it
-    appears outside any span (spans in `ignore` count as neither). `labels` limits L; with
-    `names_only`, phrases that start with a lower-case letter are left out (names do not,
-    in cased scripts).
-    """
-    counts: dict[tuple[str, ...], dict[str, int]] = {}
-    for sent in sentences:
-        for sp in sent.spans:
-            if sp.end - sp.start <= max_len:
-                key = tuple(sent.tokens[sp.start:sp.end])
-                c = counts.setdefault(key, {})
-                c[sp.label] = c.get(sp.label, 0) + 1
-    cands: dict[tuple[str, ...], tuple[str, int]] = {}
-    for k, c in counts.items():
-        label, n = max(c.items(), key=lambda kv: (kv[1], kv[0]))
-        if (labels is None or label in labels) and n >= min_count \
-                and n >= min_share * sum(c.values()) \
-                and not (names_only and k[0][:1].islower()):
-            cands[k] = (label, n)
-    if not cands:
-        return {}
-    lengths = sorted({len(k) for k in cands})
-    outside = dict.fromkeys(cands, 0)
-    for k, sent in enumerate(sentences):
-        covered = bytearray(len(sent.tokens))
-        for sp in list(sent.spans) + list(ignore[k] if k < len(ignore) else ()):
-            covered[sp.start:sp.end] = b"\x01" * (sp.end - sp.start)
-        toks = sent.tokens
-        for n in lengths:
-            for i in range(len(toks) - n + 1):
-                key = tuple(toks[i:i + n])
-                if key in outside and not any(covered[i:i + n]):
-                    outside[key] += 1
-    return {k: label for k, (label, n) in cands.items() if n >= outside[k]}
-
-
 def loc_lexicon(
     sentences: Sequence[Sentence], misc: Sequence[Sequence[Span]] = (), *, min_count: int = 2,
     min_share: float = 0.8, max_len: int = 4,
 ) -> set[tuple[str, ...]]:
     """The phrases `entity_lexicon` knows as LOC (spans in `misc` count as neither)."""
-    return set(entity_lexicon(sentences, misc, min_count=min_count, min_share=min_share,
-                              max_len=max_len, labels=("LOC",)))
-
-
-def complete_spans(tokens: Sequence[str], spans: Sequence[Span],
-                   lexicon: dict[tuple[str, ...], str], *, max_len: int = 4) -> list[Span]:
-    """New spans for the lexicon phrases of `tokens` that no span in `spans` touches.
-
-    Projection misses some mentions (the source had no entity there, or its words were
-    not aligned); a phrase that the projected data reliably labels elsewhere is labelled
-    here too. Longest phrases win.
-    """
-    taken = bytearray(len(tokens))
-    for sp in spans:
-        taken[sp.start:sp.end] = b"\x01" * (sp.end - sp.start)
-    out: list[Span] = []
-    i = 0
-    while i < len(tokens):
-        for n in range(min(max_len, len(tokens) - i), 0, -1):
-            label = lexicon.get(tuple(tokens[i:i + n]))
-            if label is not None and not any(taken[i:i + n]):
-                out.append(Span(i, i + n, label))
-                i += n
-                break
-        else:
-            i += 1
-    return out
+    return set(entity_lexicon([s.tokens for s in sentences], [s.spans for s in sentences], misc,
+                              min_count=min_count, min_share=min_share, max_len=max_len,
+                              labels=("LOC",)))
 
 
 def misc_to_loc(tokens: Sequence[str], misc: Sequence[Span], spans: Sequence[Span],
@@ -405,7 +338,7 @@ def projected_training_set(
     Source MISC entities are dropped (`misc="drop"`), or (`misc="loc"`) projected too and
     their target words that `loc_lexicon` knows become LOC (see `misc_to_loc`). With
     `complete`, mentions the projection missed are labelled from the phrases the kept
-    sentences label reliably (`entity_lexicon`, `complete_spans`).
+    sentences label reliably (`annoproj.project.complete`).
     """
     from annoproj.project.projectors import make_projector
 
@@ -447,12 +380,12 @@ def projected_training_set(
         kept.append(Sentence(list(t_sent.tokens), main[i], t_sent.id))
     completed = 0
     if complete:
-        lexicon = entity_lexicon(kept, names_only=True)
-        for k, sent in enumerate(kept):
-            extra = complete_spans(sent.tokens, sent.spans, lexicon)
-            if extra:
-                completed += len(extra)
-                kept[k] = Sentence(sent.tokens, sorted(list(sent.spans) + extra), sent.id)
+        extra = complete_corpus([s.tokens for s in kept], [s.spans for s in kept])
+        for k, more in enumerate(extra):
+            if more:
+                completed += len(more)
+                kept[k] = Sentence(kept[k].tokens, sorted(list(kept[k].spans) + [m.span() for m in more]),
+                                   kept[k].id)
     stats = {
         "project_s": t[0],
         "skipped": len(skipped),

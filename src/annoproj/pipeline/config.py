@@ -113,6 +113,7 @@ class ProjectConfig:
     scorers: list = field(default_factory=lambda: list(defaults.SCORERS))
     solver: str = defaults.SOLVER
     min_confidence: float = 0.0
+    complete: bool = False
     options: dict = field(default_factory=dict)
 
     def projector_options(self) -> dict:

@@ -165,13 +165,23 @@ def _project(run: Run, src: list[Sentence], tgt: list[Sentence], alignments: lis
     from annoproj.pipeline.projection import ProjectionJob, project_sentences
 
     p = run.config.project
-    pkey = key_of("project", key, p.method, p.projector_options(), p.min_confidence)
+    pkey = key_of("project", key, p.method, p.projector_options(), p.min_confidence,
+                  *(["complete"] if p.complete else []))
     job = ProjectionJob(method=p.method, scorers=p.scorers, solver=p.solver,
                         min_confidence=p.min_confidence, options=dict(p.options))
 
     def compute():
         res = project_sentences(job, src, tgt, alignments)
         skipped = dict(res.skipped)
+        if p.complete:  # label the mentions projection missed (annoproj.project.complete)
+            from annoproj.project.complete import complete_corpus
+
+            kept = [i for i in range(len(tgt)) if i not in skipped]
+            extra = complete_corpus([tgt[i].tokens for i in kept],
+                                    [[x.span() for x in res.spans[i]] for i in kept])
+            for i, more in zip(kept, extra):
+                if more:
+                    res.spans[i] = sorted([*res.spans[i], *more])
         out = []
         for i, (t, spans) in enumerate(zip(tgt, res.spans)):
             meta = {"scores": [round(x.score, 4) for x in spans],
