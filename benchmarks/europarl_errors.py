@@ -11,11 +11,10 @@ entity (MISC ignored on both sides; see `annoproj.evaluate.error_types`).
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
-from annoproj.bench.common import markdown_table, update_docs_section
+from annoproj.bench.common import markdown_table, results_table_script
 from annoproj.evaluate.metrics import ERROR_TYPES
 
 
@@ -42,17 +41,6 @@ COLUMNS = [("method", "method"), ("refine", "refine"), ("combine", "combine"), (
            *[(k, k) for k in ERROR_TYPES], ("f1", "F1 avg")]
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("results", nargs="+", help="result JSON files of `annoproj bench europarl`")
-    ap.add_argument("--docs", help="Markdown file whose <!-- bench:KEY --> section gets the table")
-    ap.add_argument("--key", default="europarl-errors", help="docs section key")
-    args = ap.parse_args()
-    table = markdown_table([error_row(p) for p in args.results], COLUMNS)
-    print(table)
-    if args.docs:
-        update_docs_section(args.docs, args.key, table)
-
-
 if __name__ == "__main__":
-    main()
+    results_table_script(__doc__, bench="europarl", key="europarl-errors",
+                         make_table=lambda paths: markdown_table([error_row(p) for p in paths], COLUMNS))

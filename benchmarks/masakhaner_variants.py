@@ -10,11 +10,10 @@ Each file's projected rows are named by the variant its settings record (method,
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
-from annoproj.bench.common import update_docs_section
+from annoproj.bench.common import results_table_script
 from annoproj.bench.masakhaner import summary_table
 
 
@@ -33,25 +32,19 @@ def variant_rows(path: str | Path) -> list[dict]:
     return rows
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("results", nargs="+", help="result JSON files of `annoproj bench masakhaner`")
-    ap.add_argument("--docs", help="Markdown file whose <!-- bench:KEY --> section gets the table")
-    ap.add_argument("--key", default="masakhaner-dev-variants", help="docs section key")
-    args = ap.parse_args()
+def variants_table(paths: list[str]) -> str:
+    """One F1 table (language x training source) from several result files."""
     rows: list[dict] = []
     seen: set[tuple[str, str]] = set()
-    for path in args.results:
+    for path in paths:
         for r in variant_rows(path):
             if (r["lang"], r["train"]) not in seen:
                 seen.add((r["lang"], r["train"]))
                 rows.append(r)
     rows.sort(key=lambda r: r["lang"])
-    table = summary_table(rows)
-    print(table)
-    if args.docs:
-        update_docs_section(args.docs, args.key, table)
+    return summary_table(rows)
 
 
 if __name__ == "__main__":
-    main()
+    results_table_script(__doc__, bench="masakhaner", key="masakhaner-dev-variants",
+                         make_table=variants_table)

@@ -8,7 +8,7 @@ import platform
 import shlex
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -108,3 +108,20 @@ def update_docs_section(doc: str | Path, key: str, content: str, *, stamp: bool 
     tmp = doc.with_suffix(".tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, doc)
+
+
+def results_table_script(doc: str, *, bench: str, key: str,
+                         make_table: Callable[[list[str]], str]) -> None:
+    """Command-line entry of a script that tables several `annoproj bench BENCH --out` files:
+    prints the table and, with --docs, writes it into that file's `<!-- bench:KEY -->`."""
+    import argparse
+
+    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    ap.add_argument("results", nargs="+", help=f"result JSON files of `annoproj bench {bench}`")
+    ap.add_argument("--docs", help="Markdown file whose <!-- bench:KEY --> section gets the table")
+    ap.add_argument("--key", default=key, help="docs section key")
+    args = ap.parse_args()
+    table = make_table(args.results)
+    print(table)
+    if args.docs:
+        update_docs_section(args.docs, args.key, table)
