@@ -31,7 +31,7 @@ Everything works on dense per-sentence matrices with numpy; sentences are short
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -42,6 +42,7 @@ __all__ = [
     "COMPOSE_SCORES",
     "MATRIX_OPTIONS",
     "POLICY_OPTIONS",
+    "check_policy_options",
     "combine",
     "combine_all",
     "combine_matrices",
@@ -347,6 +348,15 @@ POLICY_OPTIONS: dict[str, tuple[str, ...]] = {
 MATRIX_OPTIONS = ("sure", "possible")
 
 
+def check_policy_options(policy: str, options: Mapping[str, object]) -> None:
+    """Raise ValueError naming the options (other than None) that `policy` does not take."""
+    takes = POLICY_OPTIONS[policy]
+    unknown = sorted(k for k, v in options.items() if v is not None and k not in takes)
+    if unknown:
+        raise ValueError(f"combination policy {policy!r} takes {', '.join(takes) or 'no options'}; "
+                         f"not {', '.join(unknown)}")
+
+
 def combine_matrices(
     direct: np.ndarray, paths: Sequence[np.ndarray], *, policy: str = "vote", **options: object
 ) -> np.ndarray:
@@ -367,11 +377,7 @@ def combine_matrices(
         raise ValueError(
             f"unknown combination policy {policy!r}; choose one of {', '.join(COMBINERS)}"
         ) from None
-    given = {k for k, v in options.items() if v is not None}
-    unknown = sorted(given - set(POLICY_OPTIONS.get(policy, ())))
-    if unknown:
-        takes = ", ".join(POLICY_OPTIONS.get(policy, ())) or "no options"
-        raise ValueError(f"combination policy {policy!r} takes {takes}; not {', '.join(unknown)}")
+    check_policy_options(policy, options)
     direct = np.asarray(direct, dtype=np.float32)
     if direct.ndim != 2:
         raise ValueError(f"the direct links must be a matrix, not of shape {direct.shape}")

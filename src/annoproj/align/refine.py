@@ -49,7 +49,7 @@ from annoproj.align.base import Aligner
 from annoproj.align.compose import (
     COMBINERS,
     COMPOSE_SCORES,
-    POLICY_OPTIONS,
+    check_policy_options,
     combine_matrices,
     compose_all,
     matrix_alignment,
@@ -303,11 +303,7 @@ class _ComposingRefiner:
             raise ValueError(f"unknown combination policy {combine!r}; choose auto or one of "
                              f"{', '.join(COMBINERS)}")
         if combine != AUTO and combine_options:
-            unknown = sorted(set(combine_options) - set(POLICY_OPTIONS[combine]))
-            if unknown:
-                raise ValueError(f"combination policy {combine!r} takes "
-                                 f"{', '.join(POLICY_OPTIONS[combine]) or 'no options'}; "
-                                 f"not {', '.join(unknown)}")
+            check_policy_options(combine, combine_options)
         if leg_symmetrize is not None and leg_symmetrize not in SYMMETRIZERS:
             raise ValueError(f"unknown symmetrisation {leg_symmetrize!r}; choose one of "
                              f"{', '.join(SYMMETRIZERS)}")

@@ -20,7 +20,7 @@ from annoproj.bench.common import resolve_data_dir, timer
 from annoproj.data.io import read_conll
 from annoproj.data.labels import LabelMap
 from annoproj.data.model import Alignment, ProjectedSpan, Sentence, Span
-from annoproj.project.complete import complete_corpus, entity_lexicon
+from annoproj.project.complete import complete_corpus, complete_spans, entity_lexicon
 
 #: Languages with T-Projection translations in the shared data.
 LANGUAGES = ("hau", "ibo", "nya", "sna", "swa", "xho", "yor", "zul")
@@ -308,21 +308,11 @@ def misc_to_loc(tokens: Sequence[str], misc: Sequence[Span], spans: Sequence[Spa
     them as the country name ("na Jamus", "Najeriya"), which MasakhaNER tags LOC.
     Longest phrases win; spans overlapping `spans` are left out.
     """
-    taken = bytearray(len(tokens))
-    for sp in spans:
-        taken[sp.start:sp.end] = b"\x01" * (sp.end - sp.start)
+    as_lexicon = {k: ("LOC", 1.0) for k in lexicon}
     out: list[Span] = []
     for m in misc:
-        i = m.start
-        while i < m.end:
-            for n in range(min(max_len, m.end - i), 0, -1):
-                if tuple(tokens[i:i + n]) in lexicon and not any(taken[i:i + n]):
-                    out.append(Span(i, i + n, "LOC"))
-                    taken[i:i + n] = b"\x01" * n
-                    i += n
-                    break
-            else:
-                i += 1
+        out += [x.span() for x in complete_spans(tokens, [*spans, *out], as_lexicon,
+                                                 max_len=max_len, window=(m.start, m.end))]
     return out
 
 

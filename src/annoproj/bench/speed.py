@@ -23,6 +23,7 @@ import numpy as np
 
 from annoproj import defaults
 from annoproj.bench.common import timer
+from annoproj.pipeline.cache import file_digest
 
 
 @dataclass
@@ -206,16 +207,6 @@ def _child_main(arg: str) -> None:
                       "total_mem_mb": round(mem.total_kb / 1024, 1)}))
 
 
-def _sha256(path: Path) -> str:
-    import hashlib
-
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()[:16]
-
-
 def _project_run(work: Path, config: SpeedConfig, backend: str, workers: int) -> dict:
     out = work / f"out-{backend}-{workers}.jsonl"
     arg = json.dumps({"work": str(work), "out": str(out), "method": config.method,
@@ -226,7 +217,7 @@ def _project_run(work: Path, config: SpeedConfig, backend: str, workers: int) ->
     if proc.returncode != 0:
         raise RuntimeError(f"projection run ({backend}, {workers}) failed:\n{proc.stderr[-2000:]}")
     res = json.loads(proc.stdout.strip().splitlines()[-1])
-    digest = _sha256(out)
+    digest = file_digest(out)[:16]
     out.unlink()
     return {"stage": "project", "backend": backend, "workers": workers, "method": config.method,
             "sentences": res["sentences"], "seconds": round(res["seconds"], 2),

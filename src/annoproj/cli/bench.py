@@ -122,7 +122,8 @@ COLUMNS = [
     ("f1", "F1 (no MISC)"), ("f1_std", "F1 sd"), ("f1_misc", "F1 (MISC)"),
     ("align_s", "align s"), ("project_s", "project s"),
 ]
-#: Extra columns of a run with --refine.
+
+
 def _combine_options(k: int | None, items: list[str] | None) -> dict | None:
     """The combination options of `--combine-k` and `--combine-option KEY=NUMBER`."""
     opts: dict = {} if k is None else {"k": k}
@@ -137,6 +138,7 @@ def _combine_options(k: int | None, items: list[str] | None) -> dict | None:
     return opts or None
 
 
+#: Extra columns of a run with --refine.
 REFINE_COLUMNS = [("refine", "refine"), ("combine", "combine"), ("pivots", "pivots")]
 
 

@@ -63,21 +63,21 @@ def entity_lexicon(
 
 
 def complete_spans(tokens: Sequence[str], spans: Sequence[Span], lexicon: Lexicon, *,
-                   max_len: int = 4) -> list[ProjectedSpan]:
+                   max_len: int = 4, window: tuple[int, int] | None = None) -> list[ProjectedSpan]:
     """New spans for the lexicon phrases of `tokens` that no span in `spans` touches.
 
     Projection misses some mentions (the source had no entity there, or its words were
     not aligned); a phrase that the projected data reliably labels elsewhere is labelled
     here too, with the phrase's share as its score and no source entity (-1). Longest
-    phrases win.
+    phrases win; with `window` (start, end), only phrases inside it are looked for.
     """
     taken = bytearray(len(tokens))
     for sp in spans:
         taken[sp[0]:sp[1]] = b"\x01" * (sp[1] - sp[0])
     out: list[ProjectedSpan] = []
-    i = 0
-    while i < len(tokens):
-        for n in range(min(max_len, len(tokens) - i), 0, -1):
+    i, end = window if window is not None else (0, len(tokens))
+    while i < end:
+        for n in range(min(max_len, end - i), 0, -1):
             hit = lexicon.get(tuple(tokens[i:i + n]))
             if hit is not None and not any(taken[i:i + n]):
                 out.append(ProjectedSpan(i, i + n, hit[0], round(hit[1], 4), -1))
