@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from annoproj import defaults
 from annoproj.bench.common import markdown_table, results_table_script
 from annoproj.evaluate.metrics import ERROR_TYPES
 
@@ -30,6 +31,8 @@ def error_row(path: str | Path) -> dict:
     if opts:
         combine += " (" + ", ".join(f"{k} {v:g}" for k, v in opts.items()) + ")"
     out = {"method": first["method"], "refine": first.get("refine", "none"), "combine": combine,
+           # files from before the key existed were all made with the default
+           "min_score": first.get("min_score", defaults.MIN_SCORE if first["method"] == "match" else None),
            "langs": ",".join(r["tgt"] for r in rows)}
     for k in ERROR_TYPES:  # means over seeds: one decimal
         out[k] = f"{sum(r['errors'][k] for r in rows):.1f}"
@@ -37,7 +40,8 @@ def error_row(path: str | Path) -> dict:
     return out
 
 
-COLUMNS = [("method", "method"), ("refine", "refine"), ("combine", "combine"), ("langs", "targets"),
+COLUMNS = [("method", "method"), ("refine", "refine"), ("combine", "combine"),
+           ("min_score", "min score"), ("langs", "targets"),
            *[(k, k) for k in ERROR_TYPES], ("f1", "F1 avg")]
 
 

@@ -17,12 +17,19 @@ $A bench europarl --method heuristic --runs 3 --docs $D --out $R/europarl-heuris
 # Issue 5: pivot refinement for both methods
 $A bench europarl --method heuristic --refine pivot --runs 3 --docs $D --out $R/europarl-heuristic-pivot.json
 $A bench europarl --refine pivot --runs 3 --docs $D --out $R/europarl-match-pivot.json
+$A bench europarl --refine pivot --min-score 0.5 --runs 3 --out $R/europarl-match-pivot-ms05.json
 $A bench europarl --refine pivot --combine weighted --combine-option direct_weight=0.5 --combine-option threshold=0.25 \
     --runs 3 --out $R/europarl-match-pivot-dw05-t025.json
 $A bench europarl --refine pivot --combine weighted --combine-option threshold=0.01 --runs 3 --out $R/europarl-match-pivot-t001.json
+# legs with three samplers like the direct pair (the default is one), and one pair refined alone
+$A bench europarl --refine pivot --leg-option n_samplers=3 --runs 3 --out $R/europarl-match-pivot-legs3.json
+$A bench europarl --method heuristic --refine pivot --leg-option n_samplers=3 --runs 3 --out $R/europarl-heuristic-pivot-legs3.json
+$A bench europarl --tgt de --refine pivot --runs 3 --out $R/europarl-match-pivot-de-alone.json
+$A bench europarl --tgt de --method heuristic --refine pivot --runs 3 --out $R/europarl-heuristic-pivot-de-alone.json
 .venv/bin/python benchmarks/europarl_errors.py $R/europarl-heuristic.json $R/europarl-heuristic-pivot.json \
-    $R/europarl-match.json $R/europarl-match-pivot.json $R/europarl-match-pivot-dw05-t025.json \
-    $R/europarl-match-pivot-t001.json --docs $D
+    $R/europarl-match.json $R/europarl-match-pivot-ms05.json $R/europarl-match-pivot.json \
+    $R/europarl-match-pivot-dw05-t025.json $R/europarl-match-pivot-t001.json --docs $D
+.venv/bin/python benchmarks/europarl_pivot_oracle.py --seeds 3 --docs $D
 # Issue 8: the spaCy labeller, and Europarl with spaCy source labels
 $A bench labeller --model spacy --docs $D --out $R/labeller-spacy.json
 $A bench europarl --source-labels spacy --docs $D --out $R/europarl-spacy-labels.json

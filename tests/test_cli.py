@@ -77,3 +77,8 @@ def test_bench_europarl_json(data_dir, tmp_path):
 def test_bench_europarl_combine_option_is_validated():
     r = runner.invoke(app, ["bench", "europarl", "--refine", "pivot", "--combine-option", "threshold"])
     assert r.exit_code == 2 and "KEY=NUMBER" in r.output
+
+
+def test_bench_europarl_leg_option_is_validated():
+    r = runner.invoke(app, ["bench", "europarl", "--refine", "pivot", "--leg-option", "n_samplers"])
+    assert r.exit_code == 2 and "--leg-option" in r.output and "KEY=NUMBER" in r.output

@@ -125,6 +125,26 @@ def test_pivot_refiner_reuses_legs_and_the_direct_run():
     assert r2.stats["eflomal_runs"] == 1  # it-es only
 
 
+def test_legs_run_with_leg_options_and_reuse_direct_settings_runs():
+    links, both = direct()
+    cache = AlignmentCache()
+    r = PivotRefiner(pivots={"es": ES}, cache=cache)
+    assert r.leg_aligner.n_samplers == 1 and r.aligner.n_samplers == 3  # LEG_OPTIONS
+    r.refine(EN, DE, links, directions=both)
+    assert r.stats["eflomal_runs"] == 2 and r.stats["leg_options"] == {"n_samplers": 1}
+    assert cache.get(r.leg_aligner, EN, ES) is not None and cache.get(r.aligner, EN, ES) is None
+    # a run with the direct settings serves as a leg
+    full = PivotRefiner(pivots={"es": ES}, cache=AlignmentCache(), leg_options={})
+    assert full.leg_aligner.n_samplers == 3
+    cache2 = AlignmentCache()
+    r2 = PivotRefiner(pivots={"es": ES}, cache=cache2)
+    cache2.put(r2.aligner, EN, ES, EflomalAligner(seed=0).align_both(EN, ES))
+    r2.refine(EN, DE, links, directions=both)
+    assert r2.stats["eflomal_runs"] == 1 and r2.stats["eflomal_reused"] == 1
+    with pytest.raises(ValueError, match="leg_options cannot set"):
+        PivotRefiner(pivots={"es": ES}, leg_options={"seed": 1})
+
+
 def test_union_refinement_contains_direct_and_vote_k1_is_union():
     links, _ = direct()
     cache = AlignmentCache()
@@ -372,3 +392,14 @@ def test_refiner_rejects_options_its_policy_does_not_take():
     with pytest.raises(ValueError, match="takes weights, direct_weight, threshold; not treshold"):
         PivotRefiner(pivots={"x": [["a"]]}, combine="weighted", combine_options={"treshold": 0.2})
     PivotRefiner(pivots={"x": [["a"]]}, combine="weighted", combine_options={"threshold": 0.2})
+
+
+def test_europarl_leg_options_reach_the_refiner(tiny_europarl):
+    from annoproj.bench.europarl import EuroparlConfig, run_europarl
+
+    cfg = EuroparlConfig(tgts=["de"], refine="pivot", leg_options={"n_samplers": 2})
+    rows = run_europarl(cfg, data_dir=tiny_europarl)
+    assert rows[0]["leg_options"] == {"n_samplers": 2}
+    assert rows[0]["min_score"] == 0.45  # defaults.REFINED_MIN_SCORE
+    rows = run_europarl(EuroparlConfig(tgts=["de"]), data_dir=tiny_europarl)
+    assert rows[0]["min_score"] == 0.5 and "leg_options" not in rows[0]

@@ -14,9 +14,20 @@ METHOD = "match"
 #: scorers fused for the matching method (weights: `MatchProjector`'s defaults).
 SCORERS: tuple[str, ...] = ("alignment", "lexical", "string")
 SOLVER = "exact"
+#: Smallest pair score the matching projection keeps (`MatchProjector`'s default) ...
+MIN_SCORE = 0.5
+#: ... and with pivot- or back-translation-refined links: the weighted combination keeps
+#: 0.6 of a link no path confirms, so pair scores run lower (Europarl, 3 seeds: 0.45 best
+#: with refined links, 0.5 without; docs/refinement.md).
+REFINED_MIN_SCORE = 0.45
 #: Best symmetrisation per method: the heuristic wants precise links, matching wants
 #: scored soft-union links (1.0 where both directions agree, 0.5 where one has the link).
 SYMMETRIZE_BY_METHOD: dict[str, str] = {"heuristic": "reverse", "match": "soft-union"}
+
+
+def min_score_for(refine: str | None = "none") -> float:
+    """The matching projection's smallest pair score for links refined by `refine`."""
+    return MIN_SCORE if refine in (None, "none") else REFINED_MIN_SCORE
 
 
 def symmetrize_for(method: str | None = None, requested: str | None = "auto") -> str:

@@ -61,10 +61,14 @@ class EuroparlConfig:
     #: `annoproj.align.compose.COMBINERS`; `combine_options` override its options.
     combine: str = "auto"
     combine_options: dict | None = None
+    #: eflomal options of the refinement legs (None: `annoproj.align.refine.LEG_OPTIONS`).
+    leg_options: dict | None = None
     #: Where the source entities come from: "gold", or a labeller spec for
     #: `annoproj.label.make_labeller` ("spacy", "spacy:<pipeline>", a HF model name or
     #: folder). Scores are always against the target gold.
     source_labels: str = "gold"
+    #: The matching projection's smallest pair score; None: `defaults.min_score_for(refine)`.
+    min_score: float | None = None
 
     def pivots_for(self, tgt: str) -> list[str]:
         """The pivot languages of the pair (src, tgt)."""
@@ -74,9 +78,14 @@ class EuroparlConfig:
                 raise ValueError(f"pivot {p!r} is no Europarl language ({', '.join(LANGUAGES)})")
         return [p for p in chosen if p not in (self.src, tgt)]
 
+    def effective_min_score(self) -> float:
+        """The matching projection's smallest pair score in this configuration."""
+        return defaults.min_score_for(self.refine) if self.min_score is None else self.min_score
+
     def projector_options(self) -> dict:
         if self.method == "match":
-            return {"scorers": list(self.scorers), "solver": self.solver}
+            return {"scorers": list(self.scorers), "solver": self.solver,
+                    "min_score": self.effective_min_score()}
         return {}
 
     def label(self) -> dict:
@@ -86,6 +95,7 @@ class EuroparlConfig:
             "method": self.method,
             "scorers": ",".join(self.scorers) if match else None,
             "solver": self.solver if match else None,
+            "min_score": self.effective_min_score() if match else None,
             "symmetrize": (defaults.symmetrize_for(self.method, self.aligner.get("symmetrize"))
                            if self.aligner_name == "eflomal" else None),
             **({"aligner": self.aligner_name} if self.aligner_name != "eflomal" else {}),
@@ -148,6 +158,7 @@ def _make_refiner(
     common = {
         "combine": config.combine, "combine_options": config.combine_options, "seed": seed,
         "cache": cache, "aligner": {k: v for k, v in config.aligner.items() if k != "symmetrize"},
+        "leg_options": config.leg_options,
     }  # fmt: skip
     if config.refine == "pivot":
         pivots = {}
@@ -244,7 +255,7 @@ def run_europarl(
                     both, align_s = _align(src, tgt, config.aligner, seed)
                 alignments = symmetrized(both, src, tgt, defaults.symmetrize_for(
                     config.method, config.aligner.get("symmetrize")))
-            refine_s, refine_runs, combine_used = 0.0, 0, None
+            refine_s, refine_runs, combine_used, legs = 0.0, 0, None, None
             refiner = _make_refiner(config, data_dir, tgt_lang, seed, caches.get(k), corpora)
             if refiner is not None:
                 src_tok, tgt_tok = [s.tokens for s in src], [s.tokens for s in tgt]
@@ -257,11 +268,13 @@ def run_europarl(
                 refine_s = t[0]
                 refine_runs = refiner.stats.get("eflomal_runs", 0)
                 combine_used = refiner.stats.get("combine", config.combine)
+                legs = refiner.stats.get("leg_options")
             res = evaluate_pair(config, labelled, tgt, alignments)
             res["align_s"] = align_s
             res["refine_s"] = refine_s
             res["refine_runs"] = refine_runs
             res["combine"] = combine_used
+            res["leg_options"] = legs
             res.update(_link_scores(src, tgt, alignments))
             runs.append(res)
         row = {"src": config.src, "tgt": tgt_lang, **config.label()}
@@ -276,6 +289,7 @@ def run_europarl(
             # extra eflomal runs, each as costly as the direct one: a load-free cost measure
             row["refine_runs"] = round(statistics.mean(r["refine_runs"] for r in runs), 2)
             row["combine"] = runs[0]["combine"]  # the policy "auto" chose
+            row["leg_options"] = runs[0]["leg_options"]
             if config.refine == "pivot":
                 row["pivots"] = ",".join(config.pivots_for(tgt_lang))
         for key in ("link_precision", "link_recall"):
@@ -329,7 +343,8 @@ def summary_rows(rows: list[dict]) -> list[dict]:
     out = list(rows)
     if len(rows) > 1:
         avg = {k: rows[0][k] for k in ("src", "method", "scorers", "solver", "symmetrize")}
-        avg.update({k: rows[0][k] for k in ("refine", "combine", "source_labels") if k in rows[0]})
+        avg.update({k: rows[0][k] for k in ("refine", "combine", "source_labels", "min_score")
+                    if k in rows[0]})
         avg["tgt"] = "avg"
         for key in ("precision", "recall", "f1", "f1_misc", "align_s", "project_s"):
             avg[key] = round(statistics.mean(r[key] for r in rows), 4)

@@ -20,6 +20,9 @@ def europarl(
     method: str = typer.Option(defaults.METHOD, help="heuristic or match."),
     scorers: str = typer.Option(",".join(defaults.SCORERS), help="Matching scorers (method match)."),
     solver: str = typer.Option(defaults.SOLVER, help="Matching solver: exact or greedy."),
+    min_score: Optional[float] = typer.Option(None, min=0.0, max=1.0, help=(
+        f"Smallest pair score matching keeps [default: {defaults.MIN_SCORE}, "
+        f"{defaults.REFINED_MIN_SCORE} with --refine].")),
     symmetrize: str = typer.Option(defaults.ALIGNER["symmetrize"], help="Symmetrisation of eflomal's links."),
     prefix_len: int = typer.Option(defaults.ALIGNER["prefix_len"], help="eflomal word prefix length (0: whole words)."),
     identical_words: bool = typer.Option(defaults.ALIGNER["identical_words"], help="Add shared words as one-word pairs."),
@@ -48,6 +51,9 @@ def europarl(
     combine_option: Optional[list[str]] = typer.Option(None, "--combine-option", help=(
         "Another option of the combination policy as KEY=NUMBER, repeatable, e.g. "
         "threshold=0.25, direct_weight=0.5 (weighted).")),
+    leg_option: Optional[list[str]] = typer.Option(None, "--leg-option", help=(
+        "eflomal option of the refinement legs as KEY=NUMBER, repeatable [default: "
+        "n_samplers=1; n_samplers=3 aligns legs like the direct pair].")),
     aligner: str = typer.Option("eflomal", help=(
         "Word aligner: eflomal, or the neural simalign / awesome (need annoproj[neural]).")),
     aligner_model: str = typer.Option("bert-base-multilingual-cased", help=(
@@ -72,7 +78,8 @@ def europarl(
         pivots=[p.strip() for p in pivots.split(",") if p.strip()] if pivots else None,
         backtranslations=str(backtranslations) if backtranslations else None,
         combine=combine, combine_options=_combine_options(combine_k, combine_option),
-        aligner_name=aligner, source_labels=source_labels,
+        leg_options=_number_options(leg_option, "--leg-option", "n_samplers=3"),
+        aligner_name=aligner, source_labels=source_labels, min_score=min_score,
         neural_aligner={"model": aligner_model, "layer": aligner_layer, "device": device,
                         **({"method": aligner_method} if aligner == "simalign" else {})},
     )  # fmt: skip
@@ -124,22 +131,31 @@ COLUMNS = [
 ]
 
 
-def _combine_options(k: int | None, items: list[str] | None) -> dict | None:
-    """The combination options of `--combine-k` and `--combine-option KEY=NUMBER`."""
-    opts: dict = {} if k is None else {"k": k}
+def _number_options(items: list[str] | None, flag: str, example: str) -> dict | None:
+    """Options given as repeated `FLAG KEY=NUMBER` (whole numbers become ints)."""
+    opts: dict = {}
     for item in items or []:
         key, sep, value = item.partition("=")
         try:
             if not sep or not key.strip():
                 raise ValueError
-            opts[key.strip()] = float(value)
+            number = float(value)
         except ValueError:
-            raise fail(f"--combine-option {item!r}: use KEY=NUMBER, e.g. threshold=0.25", 2) from None
+            raise fail(f"{flag} {item!r}: use KEY=NUMBER, e.g. {example}", 2) from None
+        opts[key.strip()] = int(number) if number.is_integer() and "." not in value else number
+    return opts or None
+
+
+def _combine_options(k: int | None, items: list[str] | None) -> dict | None:
+    """The combination options of `--combine-k` and `--combine-option KEY=NUMBER`."""
+    opts: dict = {} if k is None else {"k": k}
+    opts.update(_number_options(items, "--combine-option", "threshold=0.25") or {})
     return opts or None
 
 
 #: Extra columns of a run with --refine.
-REFINE_COLUMNS = [("refine", "refine"), ("combine", "combine"), ("pivots", "pivots")]
+REFINE_COLUMNS = [("refine", "refine"), ("combine", "combine"), ("pivots", "pivots"),
+                  ("min_score", "min score")]
 
 
 @bench_app.command("masakhaner")

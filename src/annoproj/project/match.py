@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from annoproj import defaults
 from annoproj.data.model import Alignment, ProjectedSpan, Span
 from annoproj.project import scorers as _scorers  # noqa: F401  (registers the scorers)
 from annoproj.project import solvers as _solvers  # noqa: F401  (registers the solvers)
@@ -27,7 +28,7 @@ from annoproj.project.scorers.fusion import FusionScorer
 #: the weight of each (a scorer not listed weighs 1), the smallest pair score kept, n-gram cap.
 DEFAULT_SCORERS: tuple[str, ...] = ("alignment", "lexical", "string")
 DEFAULT_WEIGHTS: dict[str, float] = {"alignment": 1.0, "lexical": 0.5, "string": 0.25}
-DEFAULT_MIN_SCORE = 0.5
+DEFAULT_MIN_SCORE = defaults.MIN_SCORE
 DEFAULT_MAX_LEN = 15
 
 
