@@ -165,6 +165,16 @@ def test_run_rows_and_skip_note(fake_data):
     assert table.splitlines()[0] == "| lang | heuristic | tprojection | gold |"
 
 
+def test_self_training_rows(fake_data):
+    cfg = MasakhanerConfig(langs=("xx",), methods=("heuristic",), baselines=("tprojection",),
+                           self_train=True, crf=CRF)
+    rows = run_masakhaner(cfg, data_dir=fake_data)
+    assert [r["train"] for r in rows] == ["heuristic+self-train", "tprojection+self-train"]
+    assert all(r["self_trained"] >= 0 and r["self_train_s"] > 0 for r in rows)
+    with pytest.raises(ValueError, match="self_train_confidence"):
+        MasakhanerConfig(self_train_confidence=1.5)
+
+
 def test_dev_fallback_and_pivot(fake_data):
     cfg = MasakhanerConfig(langs=("xx", "yy"), methods=(), baselines=("gold",), dev_fallback=True,
                            crf=CRF)

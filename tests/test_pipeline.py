@@ -127,3 +127,20 @@ def test_translate_train_completion(tmp_path, data_dir):
     assert all(set(a.spans) <= set(b.spans) for a, b in zip(plain, done))
     for k, _ in added:
         assert -1 in done[k].meta["sources"]
+
+
+def test_translate_train_self_training(europarl_run, tmp_path):
+    pytest.importorskip("sklearn_crfsuite")
+    r = runner.invoke(app, ["translate-train", str(europarl_run), "--json",
+                            "--set", "train.self_train=true"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output.strip().splitlines()[-1])
+    manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
+    assert manifest["counts"]["self_trained"] >= 0 and 0 < out["metrics"]["test"]["f1"] <= 1
+    with pytest.raises(ConfigError, match="self_train_confidence"):
+        config_from_dict({"source": {"path": "x"}, "translate": {"path": "y"},
+                          "train": {"trainer": "crf", "self_train": True,
+                                    "self_train_confidence": 2}})
+    with pytest.raises(ConfigError, match="needs a trainer"):
+        config_from_dict({"source": {"path": "x"}, "translate": {"path": "y"},
+                          "train": {"self_train": True}})

@@ -54,6 +54,10 @@ class MasakhanerConfig:
         "match+drop-partial", "match+misc-loc+drop-partial".
     complete: label the mentions projection missed from the phrases the projected data
         labels reliably (`annoproj.project.complete`); rows get "+complete".
+    self_train: before the final training, add the spans that CRFs trained on the other
+        `self_train_folds` folds predict with confidence >= `self_train_confidence`
+        (`annoproj.train.selftrain`); rows get "+self-train". It is a training recipe, so
+        the T-Projection baseline gets it too (row "tprojection+self-train").
     crf: `CRFTrainer` options (c1, c2, max_iterations, features, ...).
     """
 
@@ -72,6 +76,9 @@ class MasakhanerConfig:
     name_keys: bool = True
     misc: str = "drop"
     complete: bool = False
+    self_train: bool = False
+    self_train_confidence: float = 0.5
+    self_train_folds: int = 2
     crf: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -84,13 +91,18 @@ class MasakhanerConfig:
             raise ValueError(f"misc must be 'drop' or 'loc', not {self.misc!r}")
         if self.limit is not None and self.limit < 1:
             raise ValueError("limit must be >= 1")
+        if not 0.0 <= self.self_train_confidence <= 1.0:
+            raise ValueError("self_train_confidence must lie in [0, 1]")
+        if self.self_train_folds < 2:
+            raise ValueError("self_train_folds must be >= 2")
 
     @property
     def variant(self) -> str:
         """What tells this run's projected rows apart: "" or e.g. "+misc-loc+drop-partial"."""
         return (("" if self.misc == "drop" else f"+misc-{self.misc}")
                 + ("+drop-partial" if self.drop_partial else "")
-                + ("+complete" if self.complete else ""))
+                + ("+complete" if self.complete else "")
+                + ("+self-train" if self.self_train else ""))
 
     def projector_options(self, method: str) -> dict:
         if method == "match":
@@ -392,6 +404,21 @@ def projected_training_set(
 # ---------------------------------------------------------------- training and scoring
 
 
+def self_trained(train: Sequence[Sentence], config: MasakhanerConfig) -> tuple[list[Sentence], dict]:
+    """`train` completed by cross-fold self-training (`annoproj.train.selftrain`) when
+    `config.self_train`, and what it did: spans added and seconds."""
+    if not config.self_train:
+        return list(train), {}
+    from annoproj.train.crf import CRFTrainer
+    from annoproj.train.selftrain import self_train_corpus
+
+    with timer() as t:
+        out, added = self_train_corpus(train, CRFTrainer(**config.crf),
+                                       folds=config.self_train_folds,
+                                       min_confidence=config.self_train_confidence)
+    return out, {"self_trained": added, "self_train_s": round(t[0], 3)}
+
+
 def train_and_score(train: Sequence[Sentence], test: Sequence[Sentence], crf: dict) -> dict:
     """Train a CRF on `train`, score it on `test`: P, R, F1, per-type F1 and seconds."""
     from annoproj.evaluate import evaluate_spans
@@ -460,6 +487,8 @@ def run_masakhaner(
                     src, tgt, alignments[method], method=method,
                     options=config.projector_options(method), drop_partial=config.drop_partial,
                     misc=config.misc, complete=config.complete)
+                train, st_stats = self_trained(train, config)
+                stats.update(st_stats)
                 res = train_and_score(train, test, config.crf)
                 emit({**base, "train": method + config.variant, "misc": config.misc,
                       "drop_partial": config.drop_partial, "complete": config.complete, **res,
@@ -467,10 +496,12 @@ def run_masakhaner(
                       "pairs": len(src), "align_s": round(ta[0], 3),
                       "project_s": round(stats.pop("project_s"), 3), **stats})
         if "tprojection" in config.baselines:
-            res = train_and_score(tgt, test, config.crf)
-            emit({**base, "train": "tprojection", **res, "sentences": len(tgt),
-                  "pairs": len(src), "align_s": None, "project_s": None,
-                  "projected_entities": sum(len(s.spans) for s in tgt)})
+            tags, st_stats = self_trained(tgt, config)
+            res = train_and_score(tags, test, config.crf)
+            emit({**base, "train": "tprojection" + ("+self-train" if config.self_train else ""),
+                  **res, "sentences": len(tgt), "pairs": len(src), "align_s": None,
+                  "project_s": None, "projected_entities": sum(len(s.spans) for s in tgt),
+                  **st_stats})
         if "gold" in config.baselines:
             gold_path = d / "masakhaner2" / lang / "train.txt"
             if not gold_path.exists():

@@ -180,6 +180,12 @@ def masakhaner(
     complete: bool = typer.Option(False, "--complete", help=(
         "Label the mentions projection missed from the phrases the projected data labels "
         "reliably elsewhere (rows are named METHOD+complete).")),
+    self_train: bool = typer.Option(False, "--self-train", help=(
+        "Before the final training, add the spans that CRFs trained on the other folds "
+        "predict confidently (rows METHOD+self-train; the T-Projection baseline gets it too).")),
+    self_train_confidence: float = typer.Option(0.5, min=0.0, max=1.0, help=(
+        "Smallest confidence (least tag marginal) of a self-training span.")),
+    self_train_folds: int = typer.Option(2, min=2, help="Folds of self-training."),
     misc: str = typer.Option("drop", help=(
         "English MISC entities: drop, or loc (project them; target words known as a "
         "location elsewhere in the projected data become LOC; rows are named METHOD+misc-loc).")),
@@ -226,7 +232,8 @@ def masakhaner(
             baselines=split_list(baselines), scorers=split_list(scorers), solver=solver,
             seed=seed, limit=limit, split=split, dev_fallback=dev_fallback,
             drop_partial=drop_partial, misc=misc, complete=complete, name_keys=name_keys,
-            repair_tokens=repair_tokens,
+            repair_tokens=repair_tokens, self_train=self_train,
+            self_train_confidence=self_train_confidence, self_train_folds=self_train_folds,
             crf={"c1": c1, "c2": c2, "max_iterations": max_iterations},
         )  # fmt: skip
     except ValueError as exc:

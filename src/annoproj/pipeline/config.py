@@ -128,6 +128,11 @@ class TrainConfig:
 
     trainer: str | None = None
     options: dict = field(default_factory=dict)
+    #: Cross-fold self-training before the final fit (`annoproj.train.selftrain`): spans
+    #: that taggers trained on the other folds predict with this confidence are added.
+    self_train: bool = False
+    self_train_confidence: float = 0.5
+    self_train_folds: int = 2
 
 
 @dataclass
@@ -169,6 +174,12 @@ class PipelineConfig:
             raise ConfigError(f"[translate] translator = {self.translate.translator!r} needs a model")
         if self.project.min_confidence < 0 or self.project.min_confidence > 1:
             raise ConfigError("[project] min_confidence must lie in [0, 1]")
+        if not 0 <= self.train.self_train_confidence <= 1:
+            raise ConfigError("[train] self_train_confidence must lie in [0, 1]")
+        if self.train.self_train_folds < 2:
+            raise ConfigError("[train] self_train_folds must be >= 2")
+        if self.train.self_train and not self.train.trainer:
+            raise ConfigError("[train] self_train needs a trainer (e.g. trainer = \"crf\")")
         return self
 
     def to_dict(self) -> dict:

@@ -306,14 +306,24 @@ def _train_and_evaluate(run: Run, kept: list[Sentence], data_key: str) -> None:
     from annoproj.train.base import load_tagger, trainers
 
     cfg = run.config
-    key = key_of("train", data_key, cfg.train.trainer, cfg.train.options)
+    tc = cfg.train
+    st = (tc.self_train_confidence, tc.self_train_folds) if tc.self_train else None
+    key = key_of("train", data_key, tc.trainer, tc.options, *(["self-train", st] if st else []))
     model_dir = run.cache.root / f"train-{key}"
     t0 = time.perf_counter()
     cached = (model_dir / "config.json").exists()
     if cached:
         tagger = load_tagger(model_dir)
     else:
-        tagger = trainers.create(cfg.train.trainer, **cfg.train.options).fit(kept)
+        trainer = trainers.create(tc.trainer, **tc.options)
+        if tc.self_train:  # label what projection missed with taggers of the other folds
+            from annoproj.train.selftrain import self_train_corpus
+
+            kept, added = self_train_corpus(kept, trainer, folds=tc.self_train_folds,
+                                            min_confidence=tc.self_train_confidence)
+            run.counts["self_trained"] = added
+            run.log(f"self-training: {added} spans added")
+        tagger = trainer.fit(kept)
         part = model_dir.with_name(model_dir.name + ".part")
         shutil.rmtree(part, ignore_errors=True)
         tagger.save(part)

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from annoproj.data.model import Sentence
-from annoproj.data.tags import check_scheme, spans_to_tags
+from annoproj.data.model import Sentence, Span
+from annoproj.data.tags import check_scheme, spans_to_tags, tags_to_spans
 from annoproj.train.base import (
     CONFIG_FILE,
     FORMAT_VERSION,
@@ -81,6 +81,21 @@ class CRFTagger(TagsTagger):
         out: list[list[str]] = []
         for tokens in sentences:
             out.append(list(self._tagger.tag(self._extract.sentence(tokens))) if tokens else [])
+        return out
+
+    def predict_with_confidence(
+        self, sentences: Sequence[Sequence[str]]
+    ) -> list[list[tuple[Span, float]]]:
+        """Entity spans of each tokenised sentence, each with its confidence: the smallest
+        marginal probability of the predicted tags of its tokens."""
+        out: list[list[tuple[Span, float]]] = []
+        for tokens in sentences:
+            if not tokens:
+                out.append([])
+                continue
+            tags = self._tagger.tag(self._extract.sentence(tokens))  # sets the marginals
+            out.append([(sp, min(self._tagger.marginal(tags[i], i) for i in range(sp.start, sp.end)))
+                        for sp in tags_to_spans(tags)])
         return out
 
     def config(self) -> dict:
