@@ -5,7 +5,8 @@ files (e.g. with and without --drop-partial or --misc loc, scored on dev to choo
         --docs docs/benchmarks.md --key masakhaner-dev-variants
 
 Each file's projected rows are named by the variant its settings record (method, then
-+misc-loc, +drop-partial, +complete), whatever names the rows carry; baseline rows keep their names.
++misc-loc, +drop-partial, +complete, +self-train), whatever names the rows carry; baseline
+rows (tprojection, gold, tprojection+self-train) keep their names.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import json
 from pathlib import Path
 
 from annoproj.bench.common import results_table_script
-from annoproj.bench.masakhaner import summary_table
+from annoproj.bench.masakhaner import BASELINES, summary_table
 
 
 def variant_rows(path: str | Path) -> list[dict]:
@@ -23,10 +24,11 @@ def variant_rows(path: str | Path) -> list[dict]:
     s = data["settings"]
     suffix = (("" if s.get("misc", "drop") == "drop" else f"+misc-{s['misc']}")
               + ("+drop-partial" if s.get("drop_partial") else "")
-              + ("+complete" if s.get("complete") else ""))
+              + ("+complete" if s.get("complete") else "")
+              + ("+self-train" if s.get("self_train") else ""))
     rows = []
     for r in data["rows"]:
-        if r["train"] not in ("tprojection", "gold"):
+        if r["train"].split("+")[0] not in BASELINES:
             r = {**r, "train": r["train"].split("+")[0] + suffix}
         rows.append(r)
     return rows

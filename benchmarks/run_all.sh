@@ -51,6 +51,15 @@ $A bench masakhaner --langs $L --method match --complete --baselines "" --docs $
 $A bench masakhaner --langs $L --method match --misc loc --drop-partial --baselines "" --docs $D --out $R/masakhaner-misc-loc-drop-partial.json
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-complete.json \
     $R/masakhaner-misc-loc-drop-partial.json --docs $D --key masakhaner-test-variants
+# self-training, on the variant chosen on dev (the T-Projection baseline gets it too): dev, then test
+$A bench masakhaner --langs $L --method match --misc loc --drop-partial --self-train --baselines tprojection --split dev \
+    --out $R/masakhaner-dev-misc-loc-drop-partial-self-train.json
+$A bench masakhaner --langs $L --method match --misc loc --drop-partial --self-train --baselines tprojection \
+    --docs $D --out $R/masakhaner-misc-loc-drop-partial-self-train.json
+.venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner-dev.json $R/masakhaner-dev-misc-loc-drop-partial.json \
+    $R/masakhaner-dev-misc-loc-drop-partial-self-train.json --docs $D --key masakhaner-dev-self-train
+.venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-misc-loc-drop-partial.json \
+    $R/masakhaner-misc-loc-drop-partial-self-train.json --docs $D --key masakhaner-test-self-train
 # the three languages whose test sets are withheld, on dev
 $A bench masakhaner --langs ibo,sna,zul --dev-fallback --method match,heuristic --out $R/masakhaner-ibo-sna-zul-dev.json
 $A bench masakhaner --langs ibo,sna,zul --dev-fallback --method match --misc loc --drop-partial --baselines "" \
