@@ -82,3 +82,9 @@ def test_bench_europarl_combine_option_is_validated():
 def test_bench_europarl_leg_option_is_validated():
     r = runner.invoke(app, ["bench", "europarl", "--refine", "pivot", "--leg-option", "n_samplers"])
     assert r.exit_code == 2 and "--leg-option" in r.output and "KEY=NUMBER" in r.output
+
+
+def test_help_texts_are_not_read_as_markup():
+    r = runner.invoke(app, ["bench", "europarl", "--help"])
+    assert r.exit_code == 0
+    assert "annoproj[neural]" in r.output and "(default: ../shared/data)" in r.output

@@ -10,7 +10,8 @@ import typer
 from annoproj import defaults
 from annoproj.cli.common import EXIT_INPUT, EXIT_TARGET, emit_json, fail
 
-bench_app = typer.Typer(help="Benchmarks on the shared evaluation data.", no_args_is_help=True)
+bench_app = typer.Typer(help="Benchmarks on the shared evaluation data.", no_args_is_help=True,
+                        rich_markup_mode=None)
 
 
 @bench_app.command("europarl")
@@ -21,15 +22,15 @@ def europarl(
     scorers: str = typer.Option(",".join(defaults.SCORERS), help="Matching scorers (method match)."),
     solver: str = typer.Option(defaults.SOLVER, help="Matching solver: exact or greedy."),
     min_score: Optional[float] = typer.Option(None, min=0.0, max=1.0, help=(
-        f"Smallest pair score matching keeps [default: {defaults.MIN_SCORE}, "
-        f"{defaults.REFINED_MIN_SCORE} with --refine].")),
+        f"Smallest pair score matching keeps (default: {defaults.MIN_SCORE}, "
+        f"{defaults.REFINED_MIN_SCORE} with --refine).")),
     symmetrize: str = typer.Option(defaults.ALIGNER["symmetrize"], help="Symmetrisation of eflomal's links."),
     prefix_len: int = typer.Option(defaults.ALIGNER["prefix_len"], help="eflomal word prefix length (0: whole words)."),
     identical_words: bool = typer.Option(defaults.ALIGNER["identical_words"], help="Add shared words as one-word pairs."),
     seed: int = typer.Option(0, help="First seed of eflomal's sampler."),
     runs: int = typer.Option(1, min=1, help="Runs with seeds seed, seed+1, ...: rows give the mean, f1_std the spread."),
     data_dir: Optional[Path] = typer.Option(None, envvar="ANNOPROJ_DATA",
-                                            help="Shared data folder [default: ../shared/data]."),
+                                            help="Shared data folder (default: ../shared/data)."),
     out: Optional[Path] = typer.Option(None, help="Write the rows as a JSON result file here."),
     docs: Optional[Path] = typer.Option(None, help="Update the Europarl table of this Markdown file (docs/benchmarks.md)."),
     fail_under: float = typer.Option(0.0, help="Exit 5 if the average F1 (MISC ignored) is below this."),
@@ -38,7 +39,7 @@ def europarl(
         "Refine the alignments before projecting: none, pivot (the other Europarl languages) "
         "or backtranslation (needs --backtranslations).")),
     pivots: Optional[str] = typer.Option(None, help=(
-        "Pivot languages for --refine pivot, comma separated [default: those neither source nor target].")),
+        "Pivot languages for --refine pivot, comma separated (default: those neither source nor target).")),
     backtranslations: Optional[Path] = typer.Option(None, help=(
         "For --refine backtranslation: a folder of {tgt}-{src}.txt files (the targets translated "
         "into the source language, one tokenised sentence a line), or one file for one target.")),
@@ -52,8 +53,8 @@ def europarl(
         "Another option of the combination policy as KEY=NUMBER, repeatable, e.g. "
         "threshold=0.25, direct_weight=0.5 (weighted).")),
     leg_option: Optional[list[str]] = typer.Option(None, "--leg-option", help=(
-        "eflomal option of the refinement legs as KEY=NUMBER, repeatable [default: "
-        "n_samplers=1; n_samplers=3 aligns legs like the direct pair].")),
+        "eflomal option of the refinement legs as KEY=NUMBER, repeatable (default: "
+        "n_samplers=1; n_samplers=3 aligns legs like the direct pair).")),
     aligner: str = typer.Option("eflomal", help=(
         "Word aligner: eflomal, or the neural simalign / awesome (need annoproj[neural]).")),
     aligner_model: str = typer.Option("bert-base-multilingual-cased", help=(
@@ -161,7 +162,7 @@ REFINE_COLUMNS = [("refine", "refine"), ("combine", "combine"), ("pivots", "pivo
 @bench_app.command("masakhaner")
 def masakhaner(
     langs: Optional[str] = typer.Option(None, help=(
-        "Languages, comma separated (e.g. hau,nya) [default: all whose files are present].")),
+        "Languages, comma separated (e.g. hau,nya) (default: all whose files are present).")),
     method: str = typer.Option(defaults.METHOD, help=(
         "Projection methods to train on, comma separated (heuristic, match); '' for none.")),
     baselines: str = typer.Option("tprojection,gold", help=(
@@ -197,7 +198,7 @@ def masakhaner(
     c2: float = typer.Option(0.1, help="CRF L2 regularisation."),
     max_iterations: int = typer.Option(100, help="CRF L-BFGS iterations."),
     data_dir: Optional[Path] = typer.Option(None, envvar="ANNOPROJ_DATA",
-                                            help="Shared data folder [default: ../shared/data]."),
+                                            help="Shared data folder (default: ../shared/data)."),
     out: Optional[Path] = typer.Option(None, help="Write the rows as a JSON result file here."),
     docs: Optional[Path] = typer.Option(None, help="Update the MasakhaNER table of this Markdown file (docs/benchmarks.md)."),
     plot: Optional[Path] = typer.Option(None, help="Draw a bar chart of F1 to this PNG (needs matplotlib)."),
@@ -291,7 +292,7 @@ def ablation(
     solver: str = typer.Option(defaults.SOLVER, help="Matching solver: exact or greedy."),
     fusion: bool = typer.Option(True, help="Also run the fusion of all the scorers."),
     min_score: Optional[float] = typer.Option(None, help=(
-        "Lowest pair score the matching may choose [default: the projector's].")),
+        "Lowest pair score the matching may choose (default: the projector's).")),
     device: str = typer.Option("auto", help="Device of the models: auto, cpu or cuda."),
     batch_size: Optional[int] = typer.Option(None, min=1, help="Batch size of the neural scorers."),
     fp16: bool = typer.Option(True, help="Half precision on a GPU."),
@@ -301,7 +302,7 @@ def ablation(
     seed: int = typer.Option(0, help="Seed of eflomal's sampler."),
     limit: Optional[int] = typer.Option(None, min=1, help="Use only the first N sentences (quick runs)."),
     data_dir: Optional[Path] = typer.Option(None, envvar="ANNOPROJ_DATA",
-                                            help="Shared data folder [default: ../shared/data]."),
+                                            help="Shared data folder (default: ../shared/data)."),
     out: Optional[Path] = typer.Option(None, help="Write the rows as a JSON result file here."),
     json_out: bool = typer.Option(False, "--json", help="One JSON object per (scorer set, language) on stdout."),
 ) -> None:
@@ -353,12 +354,12 @@ def labeller(
         "Data sets, comma separated: europarl-en, conll2003-test, conll2003-valid.")),
     limit: Optional[int] = typer.Option(None, min=1, help="Use only the first N sentences of each."),
     label_map: Optional[str] = typer.Option(None, help=(
-        "Label map of the labeller, e.g. 'DATE=O' [default: ontonotes for spaCy, none for HF].")),
+        "Label map of the labeller, e.g. 'DATE=O' (default: ontonotes for spaCy, none for HF).")),
     aggregation: str = typer.Option("first", help="HF subword -> word aggregation: first, average or max."),
     batch_size: int = typer.Option(32, min=1, help="Sentences per batch."),
     device: str = typer.Option("auto", help="Device of a HF model: auto, cpu or cuda."),
     data_dir: Optional[Path] = typer.Option(None, envvar="ANNOPROJ_DATA",
-                                            help="Shared data folder [default: ../shared/data]."),
+                                            help="Shared data folder (default: ../shared/data)."),
     out: Optional[Path] = typer.Option(None, help="Write the rows as a JSON result file here."),
     docs: Optional[Path] = typer.Option(None, help="Update the labeller table of this Markdown file."),
     json_out: bool = typer.Option(False, "--json", help="One JSON object per data set on stdout."),
@@ -402,9 +403,9 @@ def speed(
     align_pairs: int = typer.Option(10_000, min=0, help="Pairs for the eflomal throughput row (0: skip)."),
     chunk_size: int = typer.Option(20_000, min=1, help="Sentence pairs per checkpointed chunk."),
     scaling: bool = typer.Option(True, help="Add the solver scaling rows (length x entities)."),
-    work_dir: Optional[Path] = typer.Option(None, help="Where to write the synthetic corpus [default: temp]."),
+    work_dir: Optional[Path] = typer.Option(None, help="Where to write the synthetic corpus (default: temp)."),
     data_dir: Optional[Path] = typer.Option(None, envvar="ANNOPROJ_DATA",
-                                            help="Shared data folder [default: ../shared/data]."),
+                                            help="Shared data folder (default: ../shared/data)."),
     out: Optional[Path] = typer.Option(None, help="Write the rows as a JSON result file here."),
     docs: Optional[Path] = typer.Option(None, help="Update the speed tables of this Markdown file."),
     json_out: bool = typer.Option(False, "--json", help="One JSON object per line."),

@@ -31,6 +31,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode=None,  # help texts are plain: "annoproj[neural]" must not read as markup
 )
 app.add_typer(bench_app, name="bench")
 
@@ -204,7 +205,7 @@ def project(
         "Matching: each entity gets at_most / exactly / at_least PER_ENTITY spans.")),
     per_entity: int = typer.Option(1, min=0, help="Matching: spans per source entity."),
     min_score: Optional[float] = typer.Option(None, help=(
-        "Matching: never choose a pair scoring below this [default: the projector's, 0.5].")),
+        "Matching: never choose a pair scoring below this (default: the projector's, 0.5).")),
     labels: Optional[str] = typer.Option(None, help="Label map applied to source spans, e.g. 'MISC=O,DATE=O'."),
     min_confidence: float = typer.Option(0.0, help=(
         "Drop target sentences whose least confident span scores below this, or that lost an entity.")),
@@ -462,7 +463,7 @@ def translate_cmd(
     output: Path = typer.Option(..., "--output", "-o", help=(
         "Translations: .conll / .jsonl (with projected entities under --markers), else tokenised text.")),
     backend: str = typer.Option("hf", help="hf (transformers) or ct2 (CTranslate2, faster)."),
-    tokenizer: Optional[str] = typer.Option(None, help="ct2: the original model for the tokenizer [default: the folder]."),
+    tokenizer: Optional[str] = typer.Option(None, help="ct2: the original model for the tokenizer (default: the folder)."),
     device: str = typer.Option("auto", help="auto, cpu or cuda."),
     batch_size: int = typer.Option(16, min=1, help="Sentences per batch."),
     num_beams: int = typer.Option(1, min=1, help="Beam size (1: greedy)."),
@@ -538,7 +539,7 @@ def label_cmd(
     input_file: Path = typer.Option(..., "--input", "-i", help="Sentences: CoNLL, JSONL or tokenised text."),
     output: Path = typer.Option(..., "--output", "-o", help="Labelled sentences: .jsonl, else CoNLL."),
     label_map: Optional[str] = typer.Option(None, help=(
-        "Rename/drop labels, e.g. 'DATE=O,MISC=O' [default: ontonotes for spaCy, none for HF].")),
+        "Rename/drop labels, e.g. 'DATE=O,MISC=O' (default: ontonotes for spaCy, none for HF).")),
     aggregation: str = typer.Option("first", help="HF subword -> word aggregation: first, average or max."),
     batch_size: int = typer.Option(32, min=1, help="Sentences per batch."),
     device: str = typer.Option("auto", help="auto, cpu or cuda."),
