@@ -15,17 +15,15 @@ import json
 from pathlib import Path
 
 from annoproj.bench.common import results_table_script
-from annoproj.bench.masakhaner import BASELINES, summary_table
+from annoproj.bench.masakhaner import BASELINES, summary_table, variant_suffix
 
 
 def variant_rows(path: str | Path) -> list[dict]:
     """The rows of one result file, projected ones named after the run's settings."""
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     s = data["settings"]
-    suffix = (("" if s.get("misc", "drop") == "drop" else f"+misc-{s['misc']}")
-              + ("+drop-partial" if s.get("drop_partial") else "")
-              + ("+complete" if s.get("complete") else "")
-              + ("+self-train" if s.get("self_train") else ""))
+    suffix = variant_suffix(misc=s.get("misc", "drop"), drop_partial=bool(s.get("drop_partial")),
+                            complete=bool(s.get("complete")), self_train=bool(s.get("self_train")))
     rows = []
     for r in data["rows"]:
         if r["train"].split("+")[0] not in BASELINES:

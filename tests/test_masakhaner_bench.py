@@ -233,3 +233,11 @@ def test_real_slice(data_dir):
     assert [r["train"] for r in rows] == ["heuristic", "tprojection"]
     assert rows[0]["sentences"] >= 290 and rows[0]["test_sentences"] > 1000
     assert 0.1 < rows[0]["f1"] < 0.9
+
+
+def test_module_doctests():
+    import doctest
+
+    import annoproj.bench.masakhaner as mod
+
+    assert doctest.testmod(mod).failed == 0

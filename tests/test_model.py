@@ -40,3 +40,14 @@ def test_registry_names_what_is_known():
     assert reg.create("a", x=1) == {"x": 1}
     with pytest.raises(RegistryError, match="unknown widget 'b'; known: a"):
         reg.get("b")
+
+
+def test_add_spans_sorts_counts_and_passes_untouched_sentences_through():
+    from annoproj.data.model import ProjectedSpan, Sentence, Span, add_spans
+
+    a = Sentence(["x", "y", "z"], [Span(2, 3, "LOC")], id="a", meta={"k": 1})
+    b = Sentence(["w"], [], id="b")
+    out, added = add_spans([a, b], [[ProjectedSpan(0, 1, "PER", 0.9, -1)], []])
+    assert added == 1 and out[1] is b
+    assert out[0].spans == [Span(0, 1, "PER"), Span(2, 3, "LOC")] and out[0].meta == {"k": 1}
+    assert a.spans == [Span(2, 3, "LOC")]  # the input is not changed

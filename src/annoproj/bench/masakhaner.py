@@ -19,7 +19,7 @@ from annoproj import defaults
 from annoproj.bench.common import resolve_data_dir, timer
 from annoproj.data.io import read_conll
 from annoproj.data.labels import LabelMap
-from annoproj.data.model import Alignment, ProjectedSpan, Sentence, Span
+from annoproj.data.model import Alignment, ProjectedSpan, Sentence, Span, add_spans
 from annoproj.project.complete import complete_corpus, complete_spans, entity_lexicon
 
 #: Languages with T-Projection translations in the shared data.
@@ -32,6 +32,19 @@ SOURCE_MAP = "MISC=O"
 TARGET_MAP = "DATE=O"
 #: Stands in for the tokens MasakhaNER lost (xho/train.txt has lines " O"); a warning counts them.
 EMPTY_TOKEN = "_"
+
+
+def variant_suffix(*, misc: str = "drop", drop_partial: bool = False, complete: bool = False,
+                   self_train: bool = False) -> str:
+    """The suffix that names a variant's projected rows: "" or e.g. "+misc-loc+drop-partial".
+
+    >>> variant_suffix(misc="loc", drop_partial=True, self_train=True)
+    '+misc-loc+drop-partial+self-train'
+    """
+    return (("" if misc == "drop" else f"+misc-{misc}")
+            + ("+drop-partial" if drop_partial else "")
+            + ("+complete" if complete else "")
+            + ("+self-train" if self_train else ""))
 
 
 @dataclass
@@ -99,10 +112,8 @@ class MasakhanerConfig:
     @property
     def variant(self) -> str:
         """What tells this run's projected rows apart: "" or e.g. "+misc-loc+drop-partial"."""
-        return (("" if self.misc == "drop" else f"+misc-{self.misc}")
-                + ("+drop-partial" if self.drop_partial else "")
-                + ("+complete" if self.complete else "")
-                + ("+self-train" if self.self_train else ""))
+        return variant_suffix(misc=self.misc, drop_partial=self.drop_partial,
+                              complete=self.complete, self_train=self.self_train)
 
     def projector_options(self, method: str) -> dict:
         if method == "match":
@@ -382,12 +393,8 @@ def projected_training_set(
         kept.append(Sentence(list(t_sent.tokens), main[i], t_sent.id))
     completed = 0
     if complete:
-        extra = complete_corpus([s.tokens for s in kept], [s.spans for s in kept])
-        for k, more in enumerate(extra):
-            if more:
-                completed += len(more)
-                kept[k] = Sentence(kept[k].tokens, sorted(list(kept[k].spans) + [m.span() for m in more]),
-                                   kept[k].id)
+        kept, completed = add_spans(kept, complete_corpus([s.tokens for s in kept],
+                                                          [s.spans for s in kept]))
     stats = {
         "project_s": t[0],
         "skipped": len(skipped),

@@ -144,6 +144,21 @@ class Alignment:
         return f"Alignment({body!r}{', scored' if self.scores is not None else ''})"
 
 
+def add_spans(
+    sentences: Sequence[Sentence], extra: Sequence[Sequence[Span | ProjectedSpan]]
+) -> tuple[list[Sentence], int]:
+    """`sentences` with the spans of `extra` (one list per sentence) added in order, and how
+    many were added; sentences that gain nothing are passed through as they are."""
+    out, added = [], 0
+    for s, more in zip(sentences, extra):
+        if more:
+            added += len(more)
+            spans = sorted([*s.spans, *(Span(m[0], m[1], m[2]) for m in more)])
+            s = Sentence(list(s.tokens), spans, s.id, dict(s.meta))
+        out.append(s)
+    return out, added
+
+
 def spans_to_array(spans: Sequence[Span] | Sequence[ProjectedSpan]) -> np.ndarray:
     """An int32 (n, 2) array of (start, end) of `spans`."""
     if not spans:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from annoproj.data.model import ProjectedSpan, Sentence, Span
+from annoproj.data.model import ProjectedSpan, Sentence, Span, add_spans
 
 __all__ = ["cross_fold_spans", "fold_bounds", "self_train_corpus"]
 
@@ -82,11 +82,4 @@ def self_train_corpus(
     """`sentences` with the spans of `cross_fold_spans` added, and how many were added."""
     extra = cross_fold_spans(sentences, trainer, folds=folds, min_confidence=min_confidence,
                              labels=labels)
-    out, added = [], 0
-    for s, more in zip(sentences, extra):
-        if more:
-            added += len(more)
-            s = Sentence(list(s.tokens), sorted([*s.spans, *(m.span() for m in more)]), s.id,
-                         dict(s.meta))
-        out.append(s)
-    return out, added
+    return add_spans(sentences, extra)
