@@ -5,13 +5,20 @@ files (e.g. with and without --drop-partial or --misc loc, scored on dev to choo
         --docs docs/benchmarks.md --key masakhaner-dev-variants
 
 Each file's projected rows are named by the variant its settings record (method, then
-+misc-loc, +drop-partial, +complete, +self-train), whatever names the rows carry; baseline
-rows (tprojection, gold, tprojection+self-train) keep their names.
++misc-loc, +extend, +drop-partial, +complete, +self-train), whatever names the rows carry;
+baseline rows (tprojection, gold, tprojection+self-train) keep their names. Rows of a run
+with another eflomal seed than 0 get " seed N" after their name; a variant run with several
+seeds also gets a column "VARIANT mean" (the mean over its seeds):
+
+    python benchmarks/masakhaner_variants.py benchmarks/results/masakhaner-misc-loc-drop-partial.json \
+        benchmarks/results/masakhaner-misc-loc-drop-partial-seed1.json \
+        benchmarks/results/masakhaner-misc-loc-drop-partial-seed2.json benchmarks/results/masakhaner.json
 """
 
 from __future__ import annotations
 
 import json
+import statistics
 from pathlib import Path
 
 from annoproj.bench.common import results_table_script
@@ -23,11 +30,15 @@ def variant_rows(path: str | Path) -> list[dict]:
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     s = data["settings"]
     suffix = variant_suffix(misc=s.get("misc", "drop"), drop_partial=bool(s.get("drop_partial")),
-                            complete=bool(s.get("complete")), self_train=bool(s.get("self_train")))
+                            complete=bool(s.get("complete")), self_train=bool(s.get("self_train")),
+                            extend=bool(s.get("extend")))
+    seed = int(s.get("seed") or 0)
     rows = []
     for r in data["rows"]:
         if r["train"].split("+")[0] not in BASELINES:
-            r = {**r, "train": r["train"].split("+")[0] + suffix}
+            name = r["train"].split("+")[0] + suffix
+            r = {**r, "train": name + (f" seed {seed}" if seed else ""), "variant": name,
+                 "seed": seed}
         rows.append(r)
     return rows
 
@@ -41,6 +52,14 @@ def variants_table(paths: list[str]) -> str:
             if (r["lang"], r["train"]) not in seen:
                 seen.add((r["lang"], r["train"]))
                 rows.append(r)
+    by_variant: dict[tuple[str, str], list[dict]] = {}
+    for r in rows:
+        if "variant" in r:
+            by_variant.setdefault((r["lang"], r["variant"]), []).append(r)
+    for (lang, variant), group in by_variant.items():
+        if len({r["seed"] for r in group}) > 1:
+            rows.append({"lang": lang, "train": f"{variant} mean",
+                         "f1": round(statistics.mean(r["f1"] for r in group), 4)})
     rows.sort(key=lambda r: r["lang"])
     return summary_table(rows)
 

@@ -30,6 +30,11 @@ $A bench europarl --tgt de --method heuristic --refine pivot --runs 3 --out $R/e
     $R/europarl-match.json $R/europarl-match-pivot-ms05.json $R/europarl-match-pivot.json \
     $R/europarl-match-pivot-dw05-t025.json $R/europarl-match-pivot-t001.json --docs $D
 .venv/bin/python benchmarks/europarl_pivot_oracle.py --seeds 3 --docs $D
+# widening short spans to whole names, both methods, without and with pivot refinement
+$A bench europarl --extend --runs 3 --docs $D --out $R/europarl-match-extend.json
+$A bench europarl --method heuristic --extend --runs 3 --docs $D --out $R/europarl-heuristic-extend.json
+$A bench europarl --extend --refine pivot --runs 3 --docs $D --out $R/europarl-match-pivot-extend.json
+$A bench europarl --method heuristic --extend --refine pivot --runs 3 --docs $D --out $R/europarl-heuristic-pivot-extend.json
 # Issue 8: the spaCy labeller, and Europarl with spaCy source labels
 $A bench labeller --model spacy --docs $D --out $R/labeller-spacy.json
 $A bench europarl --source-labels spacy --docs $D --out $R/europarl-spacy-labels.json
@@ -51,6 +56,19 @@ $A bench masakhaner --langs $L --method match --complete --baselines "" --docs $
 $A bench masakhaner --langs $L --method match --misc loc --drop-partial --baselines "" --docs $D --out $R/masakhaner-misc-loc-drop-partial.json
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-complete.json \
     $R/masakhaner-misc-loc-drop-partial.json --docs $D --key masakhaner-test-variants
+# widening short spans, added to the variant chosen on dev
+$A bench masakhaner --langs $L --method match --baselines "" --split dev --misc loc --extend --drop-partial \
+    --out $R/masakhaner-dev-misc-loc-extend-drop-partial.json
+.venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner-dev.json $R/masakhaner-dev-misc-loc-drop-partial.json \
+    $R/masakhaner-dev-misc-loc-extend-drop-partial.json --docs $D --key masakhaner-dev-extend
+# the chosen variant with eflomal seeds 1 and 2
+for s in 1 2; do
+    $A bench masakhaner --langs $L --method match --misc loc --drop-partial --baselines "" --seed $s \
+        --out $R/masakhaner-misc-loc-drop-partial-seed$s.json
+done
+.venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-misc-loc-drop-partial.json \
+    $R/masakhaner-misc-loc-drop-partial-seed1.json $R/masakhaner-misc-loc-drop-partial-seed2.json \
+    --docs $D --key masakhaner-test-seeds
 # self-training, on the variant chosen on dev (the T-Projection baseline gets it too): dev, then test
 $A bench masakhaner --langs $L --method match --misc loc --drop-partial --self-train --baselines tprojection --split dev \
     --out $R/masakhaner-dev-misc-loc-drop-partial-self-train.json

@@ -147,6 +147,18 @@ def test_projected_training_set_counts_and_drops():
     assert kept[0].spans == [Span(0, 1, "PER"), Span(1, 2, "LOC")] and stats["misc_to_loc"] == 3
 
 
+def test_projected_training_set_extends_short_spans():
+    # "United Nations" projects whole twice; "U.N." links to "Umoja" only
+    src = [Sentence(["United", "Nations", "said"], [Span(0, 2, "ORG")])] * 2 + [
+        Sentence(["U.N.", "said"], [Span(0, 1, "ORG")])]
+    tgt = [Sentence(["Umoja", "wa", "Mataifa", "ilisema"])] * 3
+    al = [Alignment.from_pairs([(0, 0), (1, 2), (2, 3)])] * 2 + [Alignment.from_pairs([(0, 0), (1, 3)])]
+    kept, stats = projected_training_set(src, tgt, al, method="heuristic")
+    assert kept[2].spans == [Span(0, 1, "ORG")] and stats["extended"] == 0
+    kept, stats = projected_training_set(src, tgt, al, method="heuristic", extend=True)
+    assert [k.spans for k in kept] == [[Span(0, 3, "ORG")]] * 3 and stats["extended"] == 1
+
+
 def test_run_rows_and_skip_note(fake_data):
     notes: list[str] = []
     cfg = MasakhanerConfig(methods=("heuristic",), crf=CRF)

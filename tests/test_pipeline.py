@@ -129,6 +129,27 @@ def test_translate_train_completion(tmp_path, data_dir):
         assert -1 in done[k].meta["sources"]
 
 
+def test_translate_train_extension(tmp_path, data_dir):
+    from annoproj.data.io import read_jsonl
+
+    e = data_dir / "europarl"
+    args = ["translate-train", "--source", str(e / "en.test.conll"), "--translations",
+            str(e / "it.test.conll"), "--tgt-lang", "it", "--set", "source.limit=300", "--json"]
+    r = runner.invoke(app, [*args, "-o", str(tmp_path / "plain")])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(app, [*args, "-o", str(tmp_path / "wide"), "--set", "project.extend=true"])
+    assert r.exit_code == 0, r.output
+    plain = read_jsonl(tmp_path / "plain" / "it.projected.jsonl")
+    wide = read_jsonl(tmp_path / "wide" / "it.projected.jsonl")
+    widened = 0
+    for a, b in zip(plain, wide):
+        assert len(a.spans) == len(b.spans)
+        for x, y in zip(a.spans, b.spans):  # spans only ever grow, keeping their label
+            assert y.start <= x.start and x.end <= y.end and x.label == y.label
+            widened += x != y
+    assert widened, "no span was widened"
+
+
 def test_translate_train_self_training(europarl_run, tmp_path):
     pytest.importorskip("sklearn_crfsuite")
     r = runner.invoke(app, ["translate-train", str(europarl_run), "--json",

@@ -15,6 +15,7 @@ from annoproj.bench.common import resolve_data_dir, timer
 from annoproj.data.io import read_conll
 from annoproj.data.model import Alignment, Sentence
 from annoproj.evaluate import error_types, evaluate_spans
+from annoproj.project.extend import extend_corpus
 from annoproj.project.projectors import make_projector
 
 LANGUAGES = ("en", "de", "es", "it")
@@ -69,6 +70,9 @@ class EuroparlConfig:
     source_labels: str = "gold"
     #: The matching projection's smallest pair score; None: `defaults.min_score_for(refine)`.
     min_score: float | None = None
+    #: Widen projected spans to the whole names the projected corpus knows
+    #: (`annoproj.project.extend`).
+    extend: bool = False
 
     def pivots_for(self, tgt: str) -> list[str]:
         """The pivot languages of the pair (src, tgt)."""
@@ -101,6 +105,7 @@ class EuroparlConfig:
             **({"aligner": self.aligner_name} if self.aligner_name != "eflomal" else {}),
             "refine": self.refine,
             "source_labels": self.source_labels,
+            "extend": self.extend,
             **({"combine": self.combine} if self.refine != "none" else {}),
         }
 
@@ -199,7 +204,9 @@ def evaluate_pair(
     for suffix, drop in (("", {"MISC"}), ("_misc", set())):
         with timer() as t:
             result = projector.project(src_tok, tgt_tok, _without(src, drop), alignments)
-        pred = [[p.span() for p in spans] for spans in result.spans]
+            pred = [[p.span() for p in spans] for spans in result.spans]
+            if config.extend:
+                pred, _ = extend_corpus(tgt_tok, pred)
         report = evaluate_spans(_without(tgt, drop), pred)
         out[f"precision{suffix}"] = report.micro.precision
         out[f"recall{suffix}"] = report.micro.recall
@@ -343,7 +350,7 @@ def summary_rows(rows: list[dict]) -> list[dict]:
     out = list(rows)
     if len(rows) > 1:
         avg = {k: rows[0][k] for k in ("src", "method", "scorers", "solver", "symmetrize")}
-        avg.update({k: rows[0][k] for k in ("refine", "combine", "source_labels", "min_score")
+        avg.update({k: rows[0][k] for k in ("refine", "combine", "source_labels", "min_score", "extend")
                     if k in rows[0]})
         avg["tgt"] = "avg"
         for key in ("precision", "recall", "f1", "f1_misc", "align_s", "project_s"):

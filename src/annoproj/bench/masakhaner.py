@@ -21,6 +21,7 @@ from annoproj.data.io import read_conll
 from annoproj.data.labels import LabelMap
 from annoproj.data.model import Alignment, ProjectedSpan, Sentence, Span, add_spans
 from annoproj.project.complete import complete_corpus, complete_spans, entity_lexicon
+from annoproj.project.extend import extend_corpus
 
 #: Languages with T-Projection translations in the shared data.
 LANGUAGES = ("hau", "ibo", "nya", "sna", "swa", "xho", "yor", "zul")
@@ -35,13 +36,16 @@ EMPTY_TOKEN = "_"
 
 
 def variant_suffix(*, misc: str = "drop", drop_partial: bool = False, complete: bool = False,
-                   self_train: bool = False) -> str:
+                   self_train: bool = False, extend: bool = False) -> str:
     """The suffix that names a variant's projected rows: "" or e.g. "+misc-loc+drop-partial".
 
     >>> variant_suffix(misc="loc", drop_partial=True, self_train=True)
     '+misc-loc+drop-partial+self-train'
+    >>> variant_suffix(misc="loc", extend=True, drop_partial=True)
+    '+misc-loc+extend+drop-partial'
     """
     return (("" if misc == "drop" else f"+misc-{misc}")
+            + ("+extend" if extend else "")
             + ("+drop-partial" if drop_partial else "")
             + ("+complete" if complete else "")
             + ("+self-train" if self_train else ""))
@@ -67,6 +71,8 @@ class MasakhanerConfig:
         "match+drop-partial", "match+misc-loc+drop-partial".
     complete: label the mentions projection missed from the phrases the projected data
         labels reliably (`annoproj.project.complete`); rows get "+complete".
+    extend: widen projected spans that stop short of a name to the whole phrase the
+        projected data labels elsewhere (`annoproj.project.extend`); rows get "+extend".
     self_train: before the final training, add the spans that CRFs trained on the other
         `self_train_folds` folds predict with confidence >= `self_train_confidence`
         (`annoproj.train.selftrain`); rows get "+self-train". It is a training recipe, so
@@ -89,6 +95,7 @@ class MasakhanerConfig:
     name_keys: bool = True
     misc: str = "drop"
     complete: bool = False
+    extend: bool = False
     self_train: bool = False
     self_train_confidence: float = 0.5
     self_train_folds: int = 2
@@ -113,7 +120,8 @@ class MasakhanerConfig:
     def variant(self) -> str:
         """What tells this run's projected rows apart: "" or e.g. "+misc-loc+drop-partial"."""
         return variant_suffix(misc=self.misc, drop_partial=self.drop_partial,
-                              complete=self.complete, self_train=self.self_train)
+                              complete=self.complete, self_train=self.self_train,
+                              extend=self.extend)
 
     def projector_options(self, method: str) -> dict:
         if method == "match":
@@ -342,7 +350,7 @@ def misc_to_loc(tokens: Sequence[str], misc: Sequence[Span], spans: Sequence[Spa
 def projected_training_set(
     src: Sequence[Sentence], tgt: Sequence[Sentence], alignments: Sequence[Alignment], *,
     method: str, options: dict | None = None, drop_partial: bool = False,
-    misc: str = "drop", complete: bool = False,
+    misc: str = "drop", complete: bool = False, extend: bool = False,
 ) -> tuple[list[Sentence], dict]:
     """Target sentences with projected spans, for training; and counts of what was left out.
 
@@ -351,7 +359,9 @@ def projected_training_set(
     Source MISC entities are dropped (`misc="drop"`), or (`misc="loc"`) projected too and
     their target words that `loc_lexicon` knows become LOC (see `misc_to_loc`). With
     `complete`, mentions the projection missed are labelled from the phrases the kept
-    sentences label reliably (`annoproj.project.complete`).
+    sentences label reliably (`annoproj.project.complete`). With `extend`, spans that stop
+    short of a name the projected data labels whole elsewhere are widened to it
+    (`annoproj.project.extend`), before MISC becomes LOC.
     """
     from annoproj.project.projectors import make_projector
 
@@ -369,9 +379,15 @@ def projected_training_set(
         for spans in result.spans:
             main.append([p.span() for p in spans if p.label != "MISC"])
             misc_spans.append([p.span() for p in spans if p.label == "MISC"])
+        ok = [i for i in range(len(tgt)) if i not in skipped]
+        extended = 0
+        if extend:
+            new, extended = extend_corpus([tgt[i].tokens for i in ok], [main[i] for i in ok],
+                                          taken=[misc_spans[i] for i in ok])
+            for i, spans in zip(ok, new):
+                main[i] = spans
         relabelled = 0
         if keep_misc:
-            ok = [i for i in range(len(tgt)) if i not in skipped]
             lexicon = loc_lexicon([Sentence(tgt[i].tokens, main[i]) for i in ok],
                                   [misc_spans[i] for i in ok])
             for i in ok:
@@ -403,6 +419,7 @@ def projected_training_set(
         "source_entities": sum(sp.label != "MISC" for s in src_spans for sp in s),
         "projected_entities": sum(len(s.spans) for s in kept),
         "misc_to_loc": relabelled,
+        "extended": extended,
         "completed": completed,
     }
     return kept, stats
@@ -493,12 +510,13 @@ def run_masakhaner(
                 train, stats = projected_training_set(
                     src, tgt, alignments[method], method=method,
                     options=config.projector_options(method), drop_partial=config.drop_partial,
-                    misc=config.misc, complete=config.complete)
+                    misc=config.misc, complete=config.complete, extend=config.extend)
                 train, st_stats = self_trained(train, config)
                 stats.update(st_stats)
                 res = train_and_score(train, test, config.crf)
                 emit({**base, "train": method + config.variant, "misc": config.misc,
-                      "drop_partial": config.drop_partial, "complete": config.complete, **res,
+                      "drop_partial": config.drop_partial, "complete": config.complete,
+                      "extend": config.extend, **res,
                       "sentences": len(train),
                       "pairs": len(src), "align_s": round(ta[0], 3),
                       "project_s": round(stats.pop("project_s"), 3), **stats})

@@ -24,6 +24,9 @@ def europarl(
     min_score: Optional[float] = typer.Option(None, min=0.0, max=1.0, help=(
         f"Smallest pair score matching keeps (default: {defaults.MIN_SCORE}, "
         f"{defaults.REFINED_MIN_SCORE} with --refine).")),
+    extend: bool = typer.Option(False, "--extend", help=(
+        "Widen projected spans to the whole names the projected corpus labels elsewhere "
+        "(EU -> Unione europea; docs/matching.md).")),
     symmetrize: str = typer.Option(defaults.ALIGNER["symmetrize"], help="Symmetrisation of eflomal's links."),
     prefix_len: int = typer.Option(defaults.ALIGNER["prefix_len"], help="eflomal word prefix length (0: whole words)."),
     identical_words: bool = typer.Option(defaults.ALIGNER["identical_words"], help="Add shared words as one-word pairs."),
@@ -80,7 +83,7 @@ def europarl(
         backtranslations=str(backtranslations) if backtranslations else None,
         combine=combine, combine_options=_combine_options(combine_k, combine_option),
         leg_options=_number_options(leg_option, "--leg-option", "n_samplers=3"),
-        aligner_name=aligner, source_labels=source_labels, min_score=min_score,
+        aligner_name=aligner, source_labels=source_labels, min_score=min_score, extend=extend,
         neural_aligner={"model": aligner_model, "layer": aligner_layer, "device": device,
                         **({"method": aligner_method} if aligner == "simalign" else {})},
     )  # fmt: skip
@@ -105,6 +108,8 @@ def europarl(
         columns = [("aligner", "aligner") if key == "symmetrize" else (key, head) for key, head in columns]
     if source_labels != "gold":
         columns = columns[:2] + [("source_labels", "source labels")] + columns[2:]
+    if extend:
+        columns = columns[:6] + [("extend", "extend")] + columns[6:]
     table = markdown_table(summary_rows(rows), columns)
     if not json_out:
         typer.echo(table)
@@ -114,6 +119,8 @@ def europarl(
         key = f"europarl-{config.src}-{config.method}"
         if refine != "none":
             key += f"-{refine}"
+        if extend:
+            key += "-extend"
         if aligner != "eflomal":
             key += f"-{aligner}"
         if source_labels != "gold":
@@ -181,6 +188,9 @@ def masakhaner(
     complete: bool = typer.Option(False, "--complete", help=(
         "Label the mentions projection missed from the phrases the projected data labels "
         "reliably elsewhere (rows are named METHOD+complete).")),
+    extend: bool = typer.Option(False, "--extend", help=(
+        "Widen projected spans that stop short of a name to the whole phrase the projected "
+        "data labels elsewhere, e.g. U.N. -> Umoja wa Mataifa (rows METHOD+extend).")),
     self_train: bool = typer.Option(False, "--self-train", help=(
         "Before the final training, add the spans that CRFs trained on the other folds "
         "predict confidently (rows METHOD+self-train; the T-Projection baseline gets it too).")),
@@ -232,7 +242,8 @@ def masakhaner(
             langs=split_list(langs) or None, methods=split_list(method),
             baselines=split_list(baselines), scorers=split_list(scorers), solver=solver,
             seed=seed, limit=limit, split=split, dev_fallback=dev_fallback,
-            drop_partial=drop_partial, misc=misc, complete=complete, name_keys=name_keys,
+            drop_partial=drop_partial, misc=misc, complete=complete, extend=extend,
+            name_keys=name_keys,
             repair_tokens=repair_tokens, self_train=self_train,
             self_train_confidence=self_train_confidence, self_train_folds=self_train_folds,
             crf={"c1": c1, "c2": c2, "max_iterations": max_iterations},

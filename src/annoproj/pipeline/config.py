@@ -113,6 +113,9 @@ class ProjectConfig:
     scorers: list = field(default_factory=lambda: list(defaults.SCORERS))
     solver: str = defaults.SOLVER
     min_confidence: float = 0.0
+    #: Widen spans that stop short of a name the projected data labels whole elsewhere
+    #: ("U.N." -> "Umoja wa Mataifa"; `annoproj.project.extend`).
+    extend: bool = False
     complete: bool = False
     options: dict = field(default_factory=dict)
 

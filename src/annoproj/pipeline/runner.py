@@ -166,17 +166,23 @@ def _project(run: Run, src: list[Sentence], tgt: list[Sentence], alignments: lis
 
     p = run.config.project
     pkey = key_of("project", key, p.method, p.projector_options(), p.min_confidence,
-                  *(["complete"] if p.complete else []))
+                  *(["complete"] if p.complete else []), *(["extend"] if p.extend else []))
     job = ProjectionJob(method=p.method, scorers=p.scorers, solver=p.solver,
                         min_confidence=p.min_confidence, options=dict(p.options))
 
     def compute():
         res = project_sentences(job, src, tgt, alignments)
         skipped = dict(res.skipped)
+        kept = [i for i in range(len(tgt)) if i not in skipped]
+        if p.extend:  # widen spans to the whole names (annoproj.project.extend)
+            from annoproj.project.extend import extend_corpus
+
+            wider, _ = extend_corpus([tgt[i].tokens for i in kept], [res.spans[i] for i in kept])
+            for i, spans in zip(kept, wider):
+                res.spans[i] = spans
         if p.complete:  # label the mentions projection missed (annoproj.project.complete)
             from annoproj.project.complete import complete_corpus
 
-            kept = [i for i in range(len(tgt)) if i not in skipped]
             extra = complete_corpus([tgt[i].tokens for i in kept],
                                     [[x.span() for x in res.spans[i]] for i in kept])
             for i, more in zip(kept, extra):
