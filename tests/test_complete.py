@@ -1,7 +1,7 @@
 """Completion of projected data from the corpus's own lexicon of reliably labelled phrases."""
 
 from hypothesis import given, settings
-from hypothesis import strategies as st
+from strategies import corpora
 
 from annoproj.data.model import ProjectedSpan, Span
 from annoproj.project.complete import complete_corpus, complete_spans, entity_lexicon
@@ -37,21 +37,10 @@ def test_completion_adds_missed_mentions():
     assert complete_corpus([], []) == []
 
 
-WORDS = st.sampled_from(["A", "B", "c", "D"])
-
-
 @settings(max_examples=200)
-@given(st.lists(st.lists(WORDS, max_size=8), min_size=1, max_size=6), st.data())
-def test_completion_never_overlaps_and_stays_in_bounds(tokens, data):
-    spans = []
-    for toks in tokens:
-        s, i = [], 0
-        while i < len(toks):
-            n = data.draw(st.integers(0, 2))
-            if n and i + n <= len(toks):
-                s.append(Span(i, i + n, data.draw(st.sampled_from(["PER", "LOC"]))))
-            i += max(n, 1)
-        spans.append(s)
+@given(corpora())
+def test_completion_never_overlaps_and_stays_in_bounds(corpus):
+    tokens, spans = corpus
     for toks, old, new in zip(tokens, spans, complete_corpus(tokens, spans)):
         taken = [0] * len(toks)
         for a, b, *_ in [*old, *new]:

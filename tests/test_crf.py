@@ -68,6 +68,10 @@ def test_word_shape_and_features():
     assert "punct" in feats[4] and "last" in feats[4]
     folded = FeatureExtractor(FeatureConfig(ascii_fold=True)).sentence(["Ọ̀ṣun"])[0]
     assert "a=osun" in folded
+    # tone marks that NFC cannot compose (O + dot below + grave) do not hide the case
+    yoruba = [set(f) for f in FeatureExtractor(FeatureConfig()).sentence(["ní", "Ọ̀yọ́", "Ẹ̀KỌ́"])]
+    assert {"title", "sh=Xx", "-1:w=ní"} <= yoruba[1] and "upper" not in yoruba[1]
+    assert {"upper", "sh=X", "-1:title"} <= yoruba[2]
     small = FeatureExtractor(FeatureConfig(affixes=0, window=1, bigrams=False, ascii_fold=False))
     f = small.sentence(["a", "b", "c"])[1]
     assert not any(x.startswith(("p1=", "s1=", "bg", "-2:", "+2:")) for x in f)

@@ -13,6 +13,7 @@ from annoproj.bench.masakhaner import (
     load_translations,
     loc_lexicon,
     merge_mark_tokens,
+    merge_rows,
     misc_to_loc,
     name_key,
     pivot_rows,
@@ -223,6 +224,38 @@ def test_cli(fake_data, tmp_path):
                                    str(fake_data), "--baselines", "gold", "--method", ""])
     assert res.exit_code == 3 and "no language" in res.output
     res = CliRunner().invoke(app, ["bench", "masakhaner", "--data-dir", str(tmp_path / "none")])
+    assert res.exit_code == 3
+
+
+def test_merge_rows_replaces_rerun_languages():
+    old = {"settings": {**MasakhanerConfig(methods=("match",)).to_dict(), "langs": ["aa", "bb"]},
+           "rows": [{"lang": "aa", "train": "match", "f1": 0.1},
+                    {"lang": "bb", "train": "match", "f1": 0.2}]}
+    del old["settings"]["extend"]  # a file from before the setting existed: its default
+    cfg = MasakhanerConfig(langs=("aa", "cc"), methods=("match",))
+    new = [{"lang": "aa", "train": "match", "f1": 0.3}, {"lang": "cc", "train": "match", "f1": 0.4}]
+    rows, settings = merge_rows(old, new, cfg, today="2026-11-26")
+    assert [(r["lang"], r["f1"]) for r in rows] == [("aa", 0.3), ("bb", 0.2), ("cc", 0.4)]
+    assert settings["langs"] == ["aa", "bb", "cc"]
+    assert settings["rerun"] == {"aa": "2026-11-26", "cc": "2026-11-26"}
+    with pytest.raises(ValueError, match="misc 'drop' there, 'loc' here"):
+        merge_rows(old, new, MasakhanerConfig(methods=("match",), misc="loc"), today="")
+
+
+def test_cli_replace_in(fake_data, tmp_path):
+    out = tmp_path / "res.json"
+    args = ["bench", "masakhaner", "--langs", "xx", "--data-dir", str(fake_data), "--method",
+            "heuristic", "--limit", "60", "--max-iterations", "20", "--baselines", "gold"]
+    assert CliRunner().invoke(app, [*args, "--out", str(out)]).exit_code == 0
+    before = json.loads(out.read_text())
+    res = CliRunner().invoke(app, [*args, "--replace-in", str(out), "--json"])
+    assert res.exit_code == 0, res.output
+    after = json.loads(out.read_text())
+    assert [r["lang"] for r in after["rows"]] == [r["lang"] for r in before["rows"]]
+    assert after["settings"]["rerun"] == {"xx": after["date"]}
+    res = CliRunner().invoke(app, [*args, "--seed", "3", "--replace-in", str(out)])
+    assert res.exit_code == 2 and "seed 0 there, 3 here" in res.output
+    res = CliRunner().invoke(app, [*args, "--replace-in", str(tmp_path / "none.json")])
     assert res.exit_code == 3
 
 

@@ -109,19 +109,23 @@ def test_translate_test_with_spacy(tmp_path, data_dir):
     assert 0 < out["metrics"]["target"]["f1"] <= 1
 
 
-def test_translate_train_completion(tmp_path, data_dir):
+def _with_and_without(tmp_path, data_dir, tgt: str, setting: str, *extra: str):
+    """The projected JSONL of a 300-sentence Europarl en->`tgt` run without and with `setting`."""
     from annoproj.data.io import read_jsonl
 
     e = data_dir / "europarl"
     args = ["translate-train", "--source", str(e / "en.test.conll"), "--translations",
-            str(e / "de.test.conll"), "--tgt-lang", "de", "--set", "source.limit=300",
-            "--method", "heuristic", "--json"]
-    r = runner.invoke(app, [*args, "-o", str(tmp_path / "plain")])
-    assert r.exit_code == 0, r.output
-    r = runner.invoke(app, [*args, "-o", str(tmp_path / "done"), "--set", "project.complete=true"])
-    assert r.exit_code == 0, r.output
-    plain = read_jsonl(tmp_path / "plain" / "de.projected.jsonl")
-    done = read_jsonl(tmp_path / "done" / "de.projected.jsonl")
+            str(e / f"{tgt}.test.conll"), "--tgt-lang", tgt, "--set", "source.limit=300",
+            "--json", *extra]
+    for name, more in (("plain", []), ("set", ["--set", setting])):
+        r = runner.invoke(app, [*args, "-o", str(tmp_path / name), *more])
+        assert r.exit_code == 0, r.output
+    return [read_jsonl(tmp_path / name / f"{tgt}.projected.jsonl") for name in ("plain", "set")]
+
+
+def test_translate_train_completion(tmp_path, data_dir):
+    plain, done = _with_and_without(tmp_path, data_dir, "de", "project.complete=true",
+                                     "--method", "heuristic")
     added = [(k, sp) for k, (a, b) in enumerate(zip(plain, done)) for sp in b.spans if sp not in a.spans]
     assert added, "nothing was completed"
     assert all(set(a.spans) <= set(b.spans) for a, b in zip(plain, done))
@@ -130,17 +134,7 @@ def test_translate_train_completion(tmp_path, data_dir):
 
 
 def test_translate_train_extension(tmp_path, data_dir):
-    from annoproj.data.io import read_jsonl
-
-    e = data_dir / "europarl"
-    args = ["translate-train", "--source", str(e / "en.test.conll"), "--translations",
-            str(e / "it.test.conll"), "--tgt-lang", "it", "--set", "source.limit=300", "--json"]
-    r = runner.invoke(app, [*args, "-o", str(tmp_path / "plain")])
-    assert r.exit_code == 0, r.output
-    r = runner.invoke(app, [*args, "-o", str(tmp_path / "wide"), "--set", "project.extend=true"])
-    assert r.exit_code == 0, r.output
-    plain = read_jsonl(tmp_path / "plain" / "it.projected.jsonl")
-    wide = read_jsonl(tmp_path / "wide" / "it.projected.jsonl")
+    plain, wide = _with_and_without(tmp_path, data_dir, "it", "project.extend=true")
     widened = 0
     for a, b in zip(plain, wide):
         assert len(a.spans) == len(b.spans)

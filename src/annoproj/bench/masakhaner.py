@@ -542,6 +542,35 @@ def run_masakhaner(
 # ---------------------------------------------------------------- reporting
 
 
+def merge_rows(old: dict, rows: Sequence[dict], config: MasakhanerConfig,
+               *, today: str) -> tuple[list[dict], dict]:
+    """The rows and settings of result file `old` (as loaded) with the languages of `rows`
+    replaced by `rows`: rerun some languages after a change that only they see.
+
+    ValueError when `old` was run with other settings than `config` (languages aside);
+    settings the file predates count as their defaults. The settings record each rerun
+    language with `today` under "rerun".
+    """
+    new = config.to_dict()
+    base = MasakhanerConfig().to_dict()
+    old_settings = dict(old.get("settings") or {})
+    differ = sorted(k for k in set(new) | set(old_settings)
+                    if k not in ("langs", "rerun") and old_settings.get(k, base.get(k)) != new.get(k))
+    if differ:
+        raise ValueError("the result file was run with other settings: "
+                         + ", ".join(f"{k} {old_settings.get(k, base.get(k))!r} there, "
+                                     f"{new.get(k)!r} here" for k in differ))
+    rerun = sorted({r["lang"] for r in rows})
+    kept = [r for r in old.get("rows", []) if r["lang"] not in rerun]
+    order = list(old_settings.get("langs") or dict.fromkeys(r["lang"] for r in kept))
+    order += [lang for lang in rerun if lang not in order]
+    merged = sorted([*kept, *rows], key=lambda r: order.index(r["lang"]))
+    settings = {**new, "langs": order,
+                "rerun": {**old_settings.get("rerun", {}), **dict.fromkeys(rerun, today)}}
+    return merged, settings
+
+
+
 def train_sources(rows: Sequence[dict]) -> list[str]:
     """The train sources of `rows` in first-seen order."""
     seen: list[str] = []

@@ -210,6 +210,9 @@ def masakhaner(
     data_dir: Optional[Path] = typer.Option(None, envvar="ANNOPROJ_DATA",
                                             help="Shared data folder (default: ../shared/data)."),
     out: Optional[Path] = typer.Option(None, help="Write the rows as a JSON result file here."),
+    replace_in: Optional[Path] = typer.Option(None, help=(
+        "Rerun only --langs of an earlier result file with the same settings: their rows "
+        "replace the file's, and table, --docs and --plot show all its languages.")),
     docs: Optional[Path] = typer.Option(None, help="Update the MasakhaNER table of this Markdown file (docs/benchmarks.md)."),
     plot: Optional[Path] = typer.Option(None, help="Draw a bar chart of F1 to this PNG (needs matplotlib)."),
     fail_under: float = typer.Option(0.0, help="Exit 5 if the first method's average F1 is below this."),
@@ -256,6 +259,20 @@ def masakhaner(
     def note(msg: str) -> None:
         typer.secho(msg, fg=typer.colors.YELLOW, err=True)
 
+    old: dict | None = None
+    if replace_in is not None:  # check the file before the long run
+        import json
+        from datetime import date
+
+        from annoproj.bench.masakhaner import merge_rows
+
+        try:
+            old = json.loads(replace_in.read_text(encoding="utf-8"))
+            merge_rows(old, [], config, today="")
+        except (OSError, json.JSONDecodeError) as exc:
+            raise fail(f"--replace-in {replace_in}: {exc}", EXIT_INPUT) from exc
+        except ValueError as exc:
+            raise fail(f"--replace-in {replace_in}: {exc}", 2) from exc
     try:
         rows = run_masakhaner(config, data_dir=data_dir, on_row=emit_json if json_out else None,
                               on_note=note)
@@ -267,6 +284,10 @@ def masakhaner(
         raise fail(str(exc), 2) from exc
     if not rows:
         raise fail("no language could be run (see the notes above)", EXIT_INPUT)
+    settings = config.to_dict()
+    if replace_in is not None and old is not None:
+        rows, settings = merge_rows(old, rows, config, today=date.today().isoformat())
+        write_results(replace_in, "masakhaner", rows, settings)
     table = summary_table(rows)
     if not json_out:
         typer.echo(f"MasakhaNER 2.0 {config.split} F1 (PER, ORG, LOC), CRF trained on:\n")
@@ -274,7 +295,7 @@ def masakhaner(
         typer.echo("")
         typer.echo(markdown_table(rows, DETAIL_COLUMNS))
     if out is not None:
-        write_results(out, "masakhaner", rows, config.to_dict())
+        write_results(out, "masakhaner", rows, settings)
     if docs is not None:
         suffix = config.variant.replace("+", "-")
         update_docs_section(docs, f"masakhaner-{config.split}{suffix}", table)

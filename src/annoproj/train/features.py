@@ -108,15 +108,17 @@ class FeatureExtractor:
         if cfg.normalize:
             word = unicodedata.normalize(cfg.normalize, word)
         low = word.lower()
-        shape = word_shape(word)
+        # case and shape read the word without combining marks: Yoruba "Ọ̀yọ́" is title case
+        bare = "".join(c for c in word if not unicodedata.combining(c)) or word
+        shape = word_shape(bare)
         own = ["b", "w=" + low, "sh=" + shape, "len=" + str(min(len(word), 8))]
         for k in range(1, cfg.affixes + 1):
             if len(low) > k:
                 own.append(f"p{k}={low[:k]}")
                 own.append(f"s{k}={low[-k:]}")
-        if word.istitle():
+        if bare.istitle():
             own.append("title")
-        if word.isupper():
+        if bare.isupper():
             own.append("upper")
         if word.isdigit():
             own.append("digit")
@@ -126,7 +128,7 @@ class FeatureExtractor:
             own.append("punct")
         if "-" in word:
             own.append("hyphen")
-        if any(c.isupper() for c in word[1:]) and any(c.islower() for c in word):
+        if any(c.isupper() for c in bare[1:]) and any(c.islower() for c in bare):
             own.append("mixed")
         if cfg.ascii_fold:
             folded = _fold(low)
@@ -136,7 +138,7 @@ class FeatureExtractor:
         for o in self._offsets:
             feats = [f"{o:+d}:w={low}", f"{o:+d}:sh={shape}"]
             if abs(o) == 1:
-                if word.istitle():
+                if bare.istitle():
                     feats.append(f"{o:+d}:title")
                 if cfg.context_affixes and len(low) > cfg.context_affixes:
                     feats.append(f"{o:+d}:s={low[-cfg.context_affixes:]}")
