@@ -64,6 +64,13 @@ $A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-complete.json \
     $R/masakhaner-misc-loc-drop-partial.json $R/masakhaner-misc-loc-extend-drop-partial.json --docs $D \
     --key masakhaner-test-variants
+for s in 1 2; do
+    $A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --baselines "" --seed $s \
+        --out $R/masakhaner-misc-loc-extend-drop-partial-seed$s.json
+done
+.venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-misc-loc-extend-drop-partial.json \
+    $R/masakhaner-misc-loc-extend-drop-partial-seed1.json $R/masakhaner-misc-loc-extend-drop-partial-seed2.json \
+    --docs $D --key masakhaner-test-extend-seeds
 # the chosen variant with eflomal seeds 1 and 2
 for s in 1 2; do
     $A bench masakhaner --langs $L --method match --misc loc --drop-partial --baselines "" --seed $s \
