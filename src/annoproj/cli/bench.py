@@ -285,7 +285,7 @@ def masakhaner(
     if not rows:
         raise fail("no language could be run (see the notes above)", EXIT_INPUT)
     settings = config.to_dict()
-    if replace_in is not None and old is not None:
+    if old is not None:  # --replace-in
         rows, settings = merge_rows(old, rows, config, today=date.today().isoformat())
         write_results(replace_in, "masakhaner", rows, settings)
     table = summary_table(rows)

@@ -12,10 +12,39 @@ from collections.abc import Sequence
 
 from annoproj.data.model import ProjectedSpan, Span
 
-__all__ = ["complete_corpus", "complete_spans", "entity_lexicon"]
+__all__ = ["complete_corpus", "complete_spans", "entity_lexicon", "phrase_lexicon"]
 
 #: phrase -> (label, share of the phrase's occurrences that carry a span)
 Lexicon = dict[tuple[str, ...], tuple[str, float]]
+#: phrase -> (label, how many times the corpus projects the phrase as a whole)
+PhraseLexicon = dict[tuple[str, ...], tuple[str, int]]
+
+
+def phrase_lexicon(
+    tokens: Sequence[Sequence[str]], spans: Sequence[Sequence[Span]], *, min_count: int = 2,
+    min_share: float = 0.8, max_len: int = 8,
+) -> PhraseLexicon:
+    """Phrases that the corpus projects as one whole span, with their label and count.
+
+    A phrase of up to `max_len` tokens enters when it is a whole span at least `min_count`
+    times, with one label in at least `min_share` of them.
+
+    >>> toks = [["Umoja", "wa", "Mataifa"], ["Umoja", "wa", "Mataifa", "na", "Iraq"]]
+    >>> phrase_lexicon(toks, [[Span(0, 3, "ORG")], [Span(0, 3, "ORG"), Span(4, 5, "LOC")]])
+    {('Umoja', 'wa', 'Mataifa'): ('ORG', 2)}
+    """
+    counts: dict[tuple[str, ...], dict[str, int]] = {}
+    for toks, sent_spans in zip(tokens, spans):
+        for sp in sent_spans:
+            if sp[1] - sp[0] <= max_len:
+                c = counts.setdefault(tuple(toks[sp[0]:sp[1]]), {})
+                c[sp[2]] = c.get(sp[2], 0) + 1
+    out: PhraseLexicon = {}
+    for phrase, c in counts.items():
+        label, n = max(c.items(), key=lambda kv: (kv[1], kv[0]))
+        if n >= min_count and n >= min_share * sum(c.values()):
+            out[phrase] = (label, n)
+    return out
 
 
 def entity_lexicon(
@@ -32,20 +61,9 @@ def entity_lexicon(
     `names_only`, phrases that start with a lower-case letter are left out (names do not,
     in cased scripts).
     """
-    counts: dict[tuple[str, ...], dict[str, int]] = {}
-    for toks, sent_spans in zip(tokens, spans):
-        for sp in sent_spans:
-            if sp[1] - sp[0] <= max_len:
-                key = tuple(toks[sp[0]:sp[1]])
-                c = counts.setdefault(key, {})
-                c[sp[2]] = c.get(sp[2], 0) + 1
-    cands: dict[tuple[str, ...], tuple[str, int]] = {}
-    for k, c in counts.items():
-        label, n = max(c.items(), key=lambda kv: (kv[1], kv[0]))
-        if (labels is None or label in labels) and n >= min_count \
-                and n >= min_share * sum(c.values()) \
-                and not (names_only and k[0][:1].islower()):
-            cands[k] = (label, n)
+    cands = {k: v for k, v in phrase_lexicon(tokens, spans, min_count=min_count,
+                                             min_share=min_share, max_len=max_len).items()
+             if (labels is None or v[0] in labels) and not (names_only and k[0][:1].islower())}
     if not cands:
         return {}
     lengths = sorted({len(k) for k in cands})

@@ -13,40 +13,11 @@ from collections.abc import Collection, Sequence
 from typing import TypeVar
 
 from annoproj.data.model import Span
+from annoproj.project.complete import PhraseLexicon, phrase_lexicon
 
 __all__ = ["extend_corpus", "extend_spans", "lowercase_name_words", "phrase_lexicon"]
 
 S = TypeVar("S", bound=tuple)
-
-#: phrase -> (label, how many times the corpus projects the phrase as a whole)
-PhraseLexicon = dict[tuple[str, ...], tuple[str, int]]
-
-
-def phrase_lexicon(
-    tokens: Sequence[Sequence[str]], spans: Sequence[Sequence[Span]], *, min_count: int = 2,
-    min_share: float = 0.8, max_len: int = 8,
-) -> PhraseLexicon:
-    """Phrases that the corpus projects as one whole span, with their label and count.
-
-    A phrase of up to `max_len` tokens enters when it is a whole span at least `min_count`
-    times, with one label in at least `min_share` of them.
-
-    >>> toks = [["Umoja", "wa", "Mataifa"], ["Umoja", "wa", "Mataifa", "na", "Iraq"]]
-    >>> phrase_lexicon(toks, [[Span(0, 3, "ORG")], [Span(0, 3, "ORG"), Span(4, 5, "LOC")]])
-    {('Umoja', 'wa', 'Mataifa'): ('ORG', 2)}
-    """
-    counts: dict[tuple[str, ...], dict[str, int]] = {}
-    for toks, sent_spans in zip(tokens, spans):
-        for sp in sent_spans:
-            if sp[1] - sp[0] <= max_len:
-                c = counts.setdefault(tuple(toks[sp[0]:sp[1]]), {})
-                c[sp[2]] = c.get(sp[2], 0) + 1
-    out: PhraseLexicon = {}
-    for phrase, c in counts.items():
-        label, n = max(c.items(), key=lambda kv: (kv[1], kv[0]))
-        if n >= min_count and n >= min_share * sum(c.values()):
-            out[phrase] = (label, n)
-    return out
 
 
 def lowercase_name_words(tokens: Sequence[Sequence[str]], spans: Sequence[Sequence[Span]], *,
