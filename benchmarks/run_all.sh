@@ -79,6 +79,8 @@ done
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-misc-loc-drop-partial.json \
     $R/masakhaner-misc-loc-drop-partial-seed1.json $R/masakhaner-misc-loc-drop-partial-seed2.json \
     --docs $D --key masakhaner-test-seeds
+# alignment and matching knobs added to the variant chosen on dev, scored on dev
+.venv/bin/python benchmarks/masakhaner_knobs.py --docs $D --out $R/masakhaner-dev-knobs.json
 # self-training, on the variant chosen on dev (the T-Projection baseline gets it too): dev, then test
 $A bench masakhaner --langs $L --method match --misc loc --drop-partial --self-train --baselines tprojection --split dev \
     --out $R/masakhaner-dev-misc-loc-drop-partial-self-train.json
