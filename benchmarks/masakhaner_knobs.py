@@ -22,9 +22,9 @@ import json
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from annoproj import defaults
 from annoproj.bench.common import resolve_data_dir, update_docs_section, write_results
 from annoproj.bench.masakhaner import (
+    MasakhanerConfig,
     align_pairs,
     eval_file,
     load_masakhaner,
@@ -42,26 +42,33 @@ KNOBS: dict[str, tuple[dict, dict]] = {
     "whole words": ({"prefix_len": 0}, {}),
     "9 samplers": ({"n_samplers": 9}, {}),
 }
-CRF = {"c1": 0.1, "c2": 0.1, "max_iterations": 100}
+
+
+def chosen(split: str, seed: int) -> MasakhanerConfig:
+    """The configuration of the variant chosen on dev, as `annoproj bench masakhaner` runs it."""
+    return MasakhanerConfig(methods=("match",), baselines=(), misc="loc", extend=True,
+                            drop_partial=True, split=split, seed=seed,
+                            crf={"c1": 0.1, "c2": 0.1, "max_iterations": 100})
 
 
 def run_language(lang: str, data_dir: str, split: str, seed: int) -> list[dict]:
     """One row per knob for `lang`."""
+    config = chosen(split, seed)
     d = resolve_data_dir(data_dir)
-    src, tgt = load_translations(d, lang)
+    src, tgt = load_translations(d, lang, repair_tokens=config.repair_tokens)
     test = load_masakhaner(eval_file(d, lang, split))
     links: dict[str, list] = {}
     rows = []
     for name, (aligner, matching) in KNOBS.items():
         key = json.dumps(aligner, sort_keys=True)
         if key not in links:
-            links[key] = align_pairs(src, tgt, aligner={**defaults.ALIGNER, **aligner},
-                                     seed=seed, methods=("match",))["match"]
-        options = {"scorers": list(defaults.SCORERS), "solver": defaults.SOLVER, **matching}
-        train, stats = projected_training_set(src, tgt, links[key], method="match",
-                                              options=options, drop_partial=True, misc="loc",
-                                              extend=True)
-        res = train_and_score(train, test, CRF)
+            links[key] = align_pairs(src, tgt, aligner={**config.aligner, **aligner}, seed=seed,
+                                     name_keys=config.name_keys, methods=("match",))["match"]
+        train, stats = projected_training_set(
+            src, tgt, links[key], method="match",
+            options={**config.projector_options("match"), **matching},
+            drop_partial=config.drop_partial, misc=config.misc, extend=config.extend)
+        res = train_and_score(train, test, config.crf)
         rows.append({"lang": lang, "train": name, "eval": split, **res,
                      "sentences": len(train), "partial": stats["partial"],
                      "projected_entities": stats["projected_entities"]})
@@ -88,9 +95,8 @@ def main() -> None:
     print(table)
     if args.out:
         write_results(Path(args.out), "masakhaner-knobs", rows,
-                      {"langs": langs, "split": args.split, "seed": args.seed,
-                       "knobs": {k: {"aligner": a, "matching": m} for k, (a, m) in KNOBS.items()},
-                       "crf": CRF})
+                      {**chosen(args.split, args.seed).to_dict(), "langs": langs,
+                       "knobs": {k: {"aligner": a, "matching": m} for k, (a, m) in KNOBS.items()}})
     if args.docs:
         update_docs_section(args.docs, args.key, table)
 

@@ -570,7 +570,6 @@ def merge_rows(old: dict, rows: Sequence[dict], config: MasakhanerConfig,
     return merged, settings
 
 
-
 def train_sources(rows: Sequence[dict]) -> list[str]:
     """The train sources of `rows` in first-seen order."""
     seen: list[str] = []
