@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from annoproj.bench.common import resolve_data_dir, update_docs_section, write_results
 from annoproj.bench.masakhaner import (
@@ -75,8 +77,9 @@ def run_language(lang: str, data_dir: str, split: str, seed: int) -> list[dict]:
     return rows
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def script_parser(doc: str, key: str) -> argparse.ArgumentParser:
+    """The options of a script that reruns the chosen variant language by language."""
+    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     ap.add_argument("--langs", default=",".join(LANGS))
     ap.add_argument("--split", default="dev", choices=("dev", "test"))
     ap.add_argument("--seed", type=int, default=0, help="eflomal seed")
@@ -84,21 +87,34 @@ def main() -> None:
     ap.add_argument("--data-dir", default=None, help="shared data (default ../shared/data or $ANNOPROJ_DATA)")
     ap.add_argument("--out", help="write the rows as a JSON result file here")
     ap.add_argument("--docs", help="Markdown file whose <!-- bench:KEY --> section gets the table")
-    ap.add_argument("--key", default="masakhaner-dev-knobs", help="docs section key")
-    args = ap.parse_args()
+    ap.add_argument("--key", default=key, help="docs section key")
+    return ap
+
+
+def run_and_report(args: argparse.Namespace, run_language: Callable[..., list[dict]], *extra: Any,
+                   bench: str, settings: dict) -> list[dict]:
+    """`run_language(lang, data_dir, split, seed, *extra)` for each language of `args`, in
+    `args.jobs` processes; prints the table and writes --out and --docs."""
     langs = [x for x in args.langs.split(",") if x]
     with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        futures = [pool.submit(run_language, lang, args.data_dir, args.split, args.seed)
+        futures = [pool.submit(run_language, lang, args.data_dir, args.split, args.seed, *extra)
                    for lang in langs]
         rows = [r for f in futures for r in f.result()]
     table = summary_table(rows)
     print(table)
     if args.out:
-        write_results(Path(args.out), "masakhaner-knobs", rows,
-                      {**chosen(args.split, args.seed).to_dict(), "langs": langs,
-                       "knobs": {k: {"aligner": a, "matching": m} for k, (a, m) in KNOBS.items()}})
+        write_results(Path(args.out), bench, rows,
+                      {**chosen(args.split, args.seed).to_dict(), "langs": langs, **settings})
     if args.docs:
         update_docs_section(args.docs, args.key, table)
+    return rows
+
+
+def main() -> None:
+    args = script_parser(__doc__, "masakhaner-dev-knobs").parse_args()
+    run_and_report(args, run_language, bench="masakhaner-knobs",
+                   settings={"knobs": {k: {"aligner": a, "matching": m}
+                                       for k, (a, m) in KNOBS.items()}})
 
 
 if __name__ == "__main__":

@@ -90,6 +90,19 @@ $A bench masakhaner --langs $L --method match --misc loc --drop-partial --self-t
     $R/masakhaner-dev-misc-loc-drop-partial-self-train.json --docs $D --key masakhaner-dev-self-train
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-misc-loc-drop-partial.json \
     $R/masakhaner-misc-loc-drop-partial-self-train.json --docs $D --key masakhaner-test-self-train
+# decoding with O down-weighted (every train source alike): weights on dev, the dev-chosen one on test, 3 seeds
+.venv/bin/python benchmarks/masakhaner_o_weight.py --weights 1,0.5,0.35,0.25,0.15 --docs $D \
+    --out $R/masakhaner-dev-o-weight.json
+$A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --baselines tprojection,gold \
+    --o-weight 0.35 --out $R/masakhaner-misc-loc-extend-drop-partial-o-weight-0.35.json
+for s in 1 2; do
+    $A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --baselines "" \
+        --o-weight 0.35 --seed $s --out $R/masakhaner-misc-loc-extend-drop-partial-o-weight-0.35-seed$s.json
+done
+.venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-misc-loc-extend-drop-partial.json \
+    $R/masakhaner-misc-loc-extend-drop-partial-o-weight-0.35.json \
+    $R/masakhaner-misc-loc-extend-drop-partial-o-weight-0.35-seed1.json \
+    $R/masakhaner-misc-loc-extend-drop-partial-o-weight-0.35-seed2.json --docs $D --key masakhaner-test-o-weight
 # the three languages whose test sets are withheld, on dev
 $A bench masakhaner --langs ibo,sna,zul --dev-fallback --method match,heuristic --out $R/masakhaner-ibo-sna-zul-dev.json
 $A bench masakhaner --langs ibo,sna,zul --dev-fallback --method match --misc loc --drop-partial --baselines "" \

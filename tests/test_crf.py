@@ -4,6 +4,7 @@ import json
 import random
 import sys
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -187,3 +188,39 @@ def test_cli_exit_codes(tmp_path):
     res = runner.invoke(app, ["tag", "--model", str(tmp_path / "none"), "--input", str(train),
                               "--output", str(tmp_path / "o.conll")])
     assert res.exit_code == 4 and "no such model folder" in res.output
+
+
+def test_o_weight_finds_more_entities_and_round_trips(tagger, tmp_path):
+    data = [s.tokens for s in synthetic(30, seed=5)] + [["Wani", "mutum", "ya", "zo", "."]]
+    plain = tagger.predict(data)
+    marg = tagger.tag_marginals(data)
+    assert [m.shape for m in marg] == [(len(t), len(tagger.marginal_labels)) for t in data]
+    assert all(np.allclose(m.sum(axis=1), 1.0) for m in marg)
+    eager = CRFTrainer(max_iterations=60, o_weight=1e-6).fit(synthetic(120))
+    assert eager.o_weight == 1e-6
+    many = eager.predict(data)
+    assert sum(map(len, many)) > sum(map(len, plain))
+    assert all(len(eager.predict_with_confidence([t])[0]) == len(p) for t, p in zip(data, many))
+    back = load_tagger(eager.save(tmp_path / "eager"))
+    assert back.o_weight == 1e-6 and back.predict(data) == many
+    back.o_weight = 1.0
+    assert back.predict(data) == plain  # same training, crfsuite's Viterbi again
+    with pytest.raises(ValueError, match="o_weight"):
+        CRFTrainer(o_weight=0)
+
+
+def test_cli_o_weight(tmp_path):
+    train = tmp_path / "t.conll"
+    write_conll(train, synthetic(60))
+    model = tmp_path / "m"
+    res = runner.invoke(app, ["train", "--train", str(train), "--out", str(model),
+                              "--max-iterations", "30", "--o-weight", "0.5"])
+    assert res.exit_code == 0, res.output
+    assert json.loads((model / "config.json").read_text())["decoding"] == {"o_weight": 0.5}
+    text = tmp_path / "in.txt"
+    text.write_text("Wani mutum ya zo .\n", encoding="utf-8")
+    for flag, code in ((["--o-weight", "1e-9"], 0), (["--o-weight", "0"], 2)):
+        res = runner.invoke(app, ["tag", "-m", str(model), "-i", str(text),
+                                  "-o", str(tmp_path / "o.conll"), *flag])
+        assert res.exit_code == code, res.output
+    assert read_conll(tmp_path / "o.conll")[0].spans  # everything is a name at 1e-9

@@ -188,6 +188,21 @@ def test_self_training_rows(fake_data):
         MasakhanerConfig(self_train_confidence=1.5)
 
 
+def test_o_weight_rows(fake_data):
+    cfg = MasakhanerConfig(langs=("xx",), methods=("heuristic",), crf={**CRF, "o_weight": 0.3})
+    rows = run_masakhaner(cfg, data_dir=fake_data)
+    assert [r["train"] for r in rows] == [
+        "heuristic+o-weight-0.3", "tprojection+o-weight-0.3", "gold+o-weight-0.3"]
+    with pytest.raises(ValueError, match="o_weight"):
+        MasakhanerConfig(crf={"o_weight": 0.0})
+    res = CliRunner().invoke(app, [
+        "bench", "masakhaner", "--langs", "xx", "--data-dir", str(fake_data), "--method", "",
+        "--baselines", "gold", "--limit", "40", "--max-iterations", "10", "--o-weight", "0.5",
+        "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout.splitlines()[-1])["train"] == "gold+o-weight-0.5"
+
+
 def test_dev_fallback_and_pivot(fake_data):
     cfg = MasakhanerConfig(langs=("xx", "yy"), methods=(), baselines=("gold",), dev_fallback=True,
                            crf=CRF)

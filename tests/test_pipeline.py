@@ -159,3 +159,13 @@ def test_translate_train_self_training(europarl_run, tmp_path):
     with pytest.raises(ConfigError, match="needs a trainer"):
         config_from_dict({"source": {"path": "x"}, "translate": {"path": "y"},
                           "train": {"self_train": True}})
+
+
+def test_translate_train_o_weight_reaches_the_saved_model(europarl_run, tmp_path):
+    pytest.importorskip("sklearn_crfsuite")
+    r = runner.invoke(app, ["translate-train", str(europarl_run), "--json",
+                            "--set", 'train.options={"max_iterations": 20, "o_weight": 0.4}'])
+    assert r.exit_code == 0, r.output
+    configs = list((tmp_path / "run").rglob("config.json"))
+    assert configs and all(json.loads(c.read_text())["decoding"] == {"o_weight": 0.4}
+                           for c in configs)

@@ -36,19 +36,31 @@ EMPTY_TOKEN = "_"
 
 
 def variant_suffix(*, misc: str = "drop", drop_partial: bool = False, complete: bool = False,
-                   self_train: bool = False, extend: bool = False) -> str:
+                   self_train: bool = False, extend: bool = False, o_weight: float = 1.0) -> str:
     """The suffix that names a variant's projected rows: "" or e.g. "+misc-loc+drop-partial".
 
     >>> variant_suffix(misc="loc", drop_partial=True, self_train=True)
     '+misc-loc+drop-partial+self-train'
     >>> variant_suffix(misc="loc", extend=True, drop_partial=True)
     '+misc-loc+extend+drop-partial'
+    >>> variant_suffix(drop_partial=True, o_weight=0.35)
+    '+drop-partial+o-weight-0.35'
     """
     return (("" if misc == "drop" else f"+misc-{misc}")
             + ("+extend" if extend else "")
             + ("+drop-partial" if drop_partial else "")
             + ("+complete" if complete else "")
-            + ("+self-train" if self_train else ""))
+            + trainer_suffix(self_train=self_train, o_weight=o_weight))
+
+
+def trainer_suffix(*, self_train: bool = False, o_weight: float = 1.0) -> str:
+    """The suffix of the training recipe, which every train source's row gets alike.
+
+    >>> trainer_suffix(self_train=True, o_weight=0.5)
+    '+self-train+o-weight-0.5'
+    """
+    return ("+self-train" if self_train else "") + (
+        f"+o-weight-{o_weight:g}" if o_weight != 1.0 else "")
 
 
 @dataclass
@@ -77,7 +89,9 @@ class MasakhanerConfig:
         `self_train_folds` folds predict with confidence >= `self_train_confidence`
         (`annoproj.train.selftrain`); rows get "+self-train". It is a training recipe, so
         the T-Projection baseline gets it too (row "tprojection+self-train").
-    crf: `CRFTrainer` options (c1, c2, max_iterations, features, ...).
+    crf: `CRFTrainer` options (c1, c2, max_iterations, features, o_weight, ...). An
+        `o_weight` other than 1 (decoding with O down-weighted) is part of the training
+        recipe too: every row, baselines included, gets "+o-weight-W".
     """
 
     langs: Sequence[str] | None = None
@@ -115,13 +129,25 @@ class MasakhanerConfig:
             raise ValueError("self_train_confidence must lie in [0, 1]")
         if self.self_train_folds < 2:
             raise ValueError("self_train_folds must be >= 2")
+        if not self.o_weight > 0:
+            raise ValueError(f"the CRF's o_weight must be > 0, got {self.o_weight}")
 
     @property
     def variant(self) -> str:
         """What tells this run's projected rows apart: "" or e.g. "+misc-loc+drop-partial"."""
         return variant_suffix(misc=self.misc, drop_partial=self.drop_partial,
                               complete=self.complete, self_train=self.self_train,
-                              extend=self.extend)
+                              extend=self.extend, o_weight=self.o_weight)
+
+    @property
+    def o_weight(self) -> float:
+        """The CRF's weight of O when decoding (1: plain Viterbi)."""
+        return float(self.crf.get("o_weight", 1.0))
+
+    @property
+    def recipe(self) -> str:
+        """The suffix of the training recipe, which the baseline rows get too."""
+        return trainer_suffix(self_train=self.self_train, o_weight=self.o_weight)
 
     def projector_options(self, method: str) -> dict:
         if method == "match":
@@ -523,7 +549,7 @@ def run_masakhaner(
         if "tprojection" in config.baselines:
             tags, st_stats = self_trained(tgt, config)
             res = train_and_score(tags, test, config.crf)
-            emit({**base, "train": "tprojection" + ("+self-train" if config.self_train else ""),
+            emit({**base, "train": "tprojection" + config.recipe,
                   **res, "sentences": len(tgt), "pairs": len(src), "align_s": None,
                   "project_s": None, "projected_entities": sum(len(s.spans) for s in tgt),
                   **st_stats})
@@ -534,7 +560,8 @@ def run_masakhaner(
             else:
                 gold = load_masakhaner(gold_path, limit=config.limit)
                 res = train_and_score(gold, test, config.crf)
-                emit({**base, "train": "gold", **res, "sentences": len(gold),
+                emit({**base, "train": "gold" + trainer_suffix(o_weight=config.o_weight), **res,
+                      "sentences": len(gold),
                       "align_s": None, "project_s": None})
     return rows
 

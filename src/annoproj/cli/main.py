@@ -344,6 +344,9 @@ def train(
     c2: float = typer.Option(0.1, help="CRF L2 regularisation."),
     max_iterations: int = typer.Option(100, help="CRF L-BFGS iterations."),
     scheme: str = typer.Option("IOB2", help="Tag scheme the CRF learns: IOB2 or BIOES."),
+    o_weight: float = typer.Option(1.0, help=(
+        "CRF: decode with the probability of O times this (saved with the model); below 1 "
+        "finds more entities, for taggers trained on projected data that miss names.")),
     fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary."),
     option: Optional[list[str]] = typer.Option(None, "--option", help=(
@@ -357,7 +360,8 @@ def train(
     from annoproj.registry import RegistryError
     from annoproj.train import MissingDependencyError, trainers
 
-    options = ({"c1": c1, "c2": c2, "max_iterations": max_iterations, "scheme": scheme}
+    options = ({"c1": c1, "c2": c2, "max_iterations": max_iterations, "scheme": scheme,
+                "o_weight": o_weight}
                if trainer == "crf" else {"scheme": scheme})
     try:
         options.update(_trainer_options(option))
@@ -406,12 +410,15 @@ def tag(
     model: Path = typer.Option(..., "--model", "-m", help="Model folder written by `annoproj train`."),
     input_file: Path = typer.Option(..., "--input", "-i", help="Sentences to tag: CoNLL, JSONL or tokenised text."),
     output: Path = typer.Option(..., "--output", "-o", help="Where to write: .jsonl (spans) or CoNLL (anything else)."),
+    o_weight: Optional[float] = typer.Option(None, help=(
+        "CRF: decode with the probability of O times this instead of the weight saved "
+        "with the model; below 1 finds more entities.")),
     fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary."),
 ) -> None:
     """Tag sentences with a trained model (existing tags in the input are replaced)."""
     from annoproj.bench.common import timer
-    from annoproj.cli.common import EXIT_DEPENDENCY
+    from annoproj.cli.common import EXIT_DEPENDENCY, EXIT_USAGE
     from annoproj.data.io import write_conll, write_jsonl
     from annoproj.train import MissingDependencyError, ModelError, load_tagger
 
@@ -419,6 +426,13 @@ def tag(
         tagger = load_tagger(model)
     except (ModelError, MissingDependencyError) as exc:
         raise fail(str(exc), EXIT_DEPENDENCY) from exc
+    if o_weight is not None:
+        if not hasattr(tagger, "o_weight"):
+            raise fail(f"--o-weight applies to CRF models; {model} is a "
+                       f"{getattr(tagger, 'name', type(tagger).__name__)!r} model", EXIT_USAGE)
+        if not o_weight > 0:
+            raise fail(f"--o-weight must be > 0, got {o_weight}", EXIT_USAGE)
+        tagger.o_weight = float(o_weight)
     sents = _load(input_file, fmt)
     with timer() as tm:
         spans = tagger.predict([s.tokens for s in sents])
