@@ -103,6 +103,12 @@ done
     $R/masakhaner-misc-loc-extend-drop-partial-o-weight-0.35.json \
     $R/masakhaner-misc-loc-extend-drop-partial-o-weight-0.35-seed1.json \
     $R/masakhaner-misc-loc-extend-drop-partial-o-weight-0.35-seed2.json --docs $D --key masakhaner-test-o-weight
+# ... added to self-training, on dev
+$A bench masakhaner --langs $L --method match --misc loc --drop-partial --self-train --o-weight 0.35 --baselines tprojection \
+    --split dev --out $R/masakhaner-dev-misc-loc-drop-partial-self-train-o-weight-0.35.json
+.venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner-dev-misc-loc-drop-partial.json \
+    $R/masakhaner-dev-misc-loc-drop-partial-self-train.json \
+    $R/masakhaner-dev-misc-loc-drop-partial-self-train-o-weight-0.35.json --docs $D --key masakhaner-dev-self-train-o-weight
 # the three languages whose test sets are withheld, on dev
 $A bench masakhaner --langs ibo,sna,zul --dev-fallback --method match,heuristic --out $R/masakhaner-ibo-sna-zul-dev.json
 $A bench masakhaner --langs ibo,sna,zul --dev-fallback --method match --misc loc --drop-partial --baselines "" \
