@@ -129,8 +129,12 @@ class MasakhanerConfig:
             raise ValueError("self_train_confidence must lie in [0, 1]")
         if self.self_train_folds < 2:
             raise ValueError("self_train_folds must be >= 2")
-        if not self.o_weight > 0:
-            raise ValueError(f"the CRF's o_weight must be > 0, got {self.o_weight}")
+        from annoproj.train.crf import CRFTrainer
+
+        try:  # the CRF options are checked now, not after the first alignment
+            CRFTrainer(**self.crf)
+        except TypeError as exc:
+            raise ValueError(f"bad CRF option: {exc}") from None
 
     @property
     def variant(self) -> str:

@@ -430,9 +430,10 @@ def tag(
         if not hasattr(tagger, "o_weight"):
             raise fail(f"--o-weight applies to CRF models; {model} is a "
                        f"{getattr(tagger, 'name', type(tagger).__name__)!r} model", EXIT_USAGE)
-        if not o_weight > 0:
-            raise fail(f"--o-weight must be > 0, got {o_weight}", EXIT_USAGE)
-        tagger.o_weight = float(o_weight)
+        try:
+            tagger.o_weight = o_weight
+        except ValueError as exc:
+            raise fail(f"--o-weight: {exc}", EXIT_USAGE) from exc
     sents = _load(input_file, fmt)
     with timer() as tm:
         spans = tagger.predict([s.tokens for s in sents])

@@ -76,7 +76,7 @@ class CRFTagger(TagsTagger):
                  params: dict, info: dict | None = None, o_weight: float = 1.0) -> None:
         import pycrfsuite  # installed with sklearn-crfsuite
 
-        self.o_weight = _check_o_weight(o_weight)
+        self.o_weight = o_weight
         self.model = model
         self.features = features
         self.scheme = scheme
@@ -87,6 +87,15 @@ class CRFTagger(TagsTagger):
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open_inmemory(model)
         self.marginal_labels = list(self._tagger.labels())
+
+    @property
+    def o_weight(self) -> float:
+        """The weight of O's marginal when decoding (1: crfsuite's Viterbi); settable, > 0."""
+        return self._o_weight
+
+    @o_weight.setter
+    def o_weight(self, value: float) -> None:
+        self._o_weight = _check_o_weight(value)
 
     def _tag(self, tokens: Sequence[str]) -> list[str]:
         """Tags of one non-empty sentence; leaves its marginals in the crfsuite tagger."""
@@ -101,16 +110,6 @@ class CRFTagger(TagsTagger):
         """(n, labels) marginals of the sentence last set in the crfsuite tagger."""
         marginal = self._tagger.marginal
         return np.array([[marginal(y, i) for y in self.marginal_labels] for i in range(n)])
-
-    def tag_marginals(self, sentences: Sequence[Sequence[str]]) -> list[np.ndarray]:
-        """(n_tokens, n_labels) tag marginals of each sentence, columns as in `marginal_labels`."""
-        out = []
-        for tokens in sentences:
-            if tokens:
-                self._tagger.set(self._extract.sentence(tokens))
-            out.append(self._marginals(len(tokens)) if tokens
-                       else np.zeros((0, len(self.marginal_labels))))
-        return out
 
     def predict_tags(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
         """Tags (in the model's scheme) of each tokenised sentence; with `o_weight` < 1,

@@ -11,8 +11,11 @@ of most probable tags that is valid.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
+
+from annoproj.data.tags import split_tag
 
 __all__ = ["constrained_decode", "transition_rules"]
 
@@ -20,7 +23,8 @@ _NEG = -1e9
 
 
 def transition_rules(labels: Sequence[str], scheme: str = "IOB2") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(start_ok (L,), allowed (L, L) previous -> next, end_ok (L,)) for IOB2 or BIOES tags.
+    """(start_ok (L,), allowed (L, L) previous -> next, end_ok (L,)) for IOB2 or BIOES tags;
+    read-only arrays, computed once per tag set.
 
     >>> start, allowed, end = transition_rules(["B-PER", "I-PER", "O"])
     >>> start.tolist(), allowed[2].tolist(), end.tolist()
@@ -28,8 +32,12 @@ def transition_rules(labels: Sequence[str], scheme: str = "IOB2") -> tuple[np.nd
     """
     if scheme not in ("IOB2", "BIOES"):
         raise ValueError(f"constrained decoding knows IOB2 and BIOES, not {scheme!r}")
-    parts = [(t[0], t[2:]) if t != "O" and len(t) > 2 and t[1] in "-_" else ("O", "")
-             for t in labels]
+    return _rules(tuple(labels), scheme)
+
+
+@lru_cache(maxsize=32)
+def _rules(labels: tuple[str, ...], scheme: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    parts = [split_tag(t) for t in labels]
     # a tag that continues an entity, and a tag after which the entity must go on
     inside = {"I", "E"} if scheme == "BIOES" else {"I"}
     open_ = {"B", "I"} if scheme == "BIOES" else set()
@@ -42,6 +50,8 @@ def transition_rules(labels: Sequence[str], scheme: str = "IOB2") -> tuple[np.nd
                 allowed[i, j] = pp in ("B", "I") and pt == nt
             elif pp in open_:  # the previous entity must go on
                 allowed[i, j] = False
+    for a in (start, allowed, end):
+        a.flags.writeable = False
     return start, allowed, end
 
 
