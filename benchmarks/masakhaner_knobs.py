@@ -53,6 +53,23 @@ def chosen(split: str, seed: int) -> MasakhanerConfig:
                             crf={"c1": 0.1, "c2": 0.1, "max_iterations": 100})
 
 
+def chosen_and_tprojection(lang: str, data_dir: str | None, split: str, seed: int
+                           ) -> tuple[MasakhanerConfig, list, list, list]:
+    """For `lang`: the chosen configuration, its projected training set, T-Projection's
+    tagged translations and the MasakhaNER `split` to score on."""
+    config = chosen(split, seed)
+    d = resolve_data_dir(data_dir)
+    src, tgt = load_translations(d, lang, repair_tokens=config.repair_tokens)
+    test = load_masakhaner(eval_file(d, lang, split))
+    links = align_pairs(src, tgt, aligner=config.aligner, seed=seed, name_keys=config.name_keys,
+                        methods=("match",))["match"]
+    ours, _ = projected_training_set(src, tgt, links, method="match",
+                                     options=config.projector_options("match"),
+                                     drop_partial=config.drop_partial, misc=config.misc,
+                                     extend=config.extend)
+    return config, ours, tgt, test
+
+
 def run_language(lang: str, data_dir: str, split: str, seed: int) -> list[dict]:
     """One row per knob for `lang`."""
     config = chosen(split, seed)

@@ -14,16 +14,9 @@ Viterbi, as every other table decodes.
 
 from __future__ import annotations
 
-from masakhaner_knobs import chosen, run_and_report, script_parser
+from masakhaner_knobs import chosen_and_tprojection, run_and_report, script_parser
 
-from annoproj.bench.common import resolve_data_dir, timer
-from annoproj.bench.masakhaner import (
-    align_pairs,
-    eval_file,
-    load_masakhaner,
-    load_translations,
-    projected_training_set,
-)
+from annoproj.bench.common import timer
 
 
 def run_language(lang: str, data_dir: str | None, split: str, seed: int,
@@ -32,16 +25,7 @@ def run_language(lang: str, data_dir: str | None, split: str, seed: int,
     from annoproj.evaluate import evaluate_spans
     from annoproj.train.crf import CRFTrainer
 
-    config = chosen(split, seed)
-    d = resolve_data_dir(data_dir)
-    src, tgt = load_translations(d, lang, repair_tokens=config.repair_tokens)
-    test = load_masakhaner(eval_file(d, lang, split))
-    links = align_pairs(src, tgt, aligner=config.aligner, seed=seed, name_keys=config.name_keys,
-                        methods=("match",))["match"]
-    ours, _ = projected_training_set(src, tgt, links, method="match",
-                                     options=config.projector_options("match"),
-                                     drop_partial=config.drop_partial, misc=config.misc,
-                                     extend=config.extend)
+    config, ours, tgt, test = chosen_and_tprojection(lang, data_dir, split, seed)
     tokens = [s.tokens for s in test]
     gold = [s.spans for s in test]
     rows = []

@@ -109,6 +109,11 @@ $A bench masakhaner --langs $L --method match --misc loc --drop-partial --self-t
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner-dev-misc-loc-drop-partial.json \
     $R/masakhaner-dev-misc-loc-drop-partial-self-train.json \
     $R/masakhaner-dev-misc-loc-drop-partial-self-train-o-weight-0.35.json --docs $D --key masakhaner-dev-self-train-o-weight
+# CRF regularisation on dev (ours and T-Projection's tags); T-Projection's dev-best setting on test
+.venv/bin/python benchmarks/masakhaner_crf.py --docs $D --out $R/masakhaner-dev-crf.json
+$A bench masakhaner --langs $L --method "" --baselines tprojection --c1 0.5 --out $R/masakhaner-c1-0.5.json
+.venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-misc-loc-extend-drop-partial.json \
+    $R/masakhaner-c1-0.5.json --docs $D --key masakhaner-test-crf
 # the three languages whose test sets are withheld, on dev
 $A bench masakhaner --langs ibo,sna,zul --dev-fallback --method match,heuristic --out $R/masakhaner-ibo-sna-zul-dev.json
 $A bench masakhaner --langs ibo,sna,zul --dev-fallback --method match --misc loc --drop-partial --baselines "" \

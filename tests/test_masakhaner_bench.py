@@ -203,6 +203,16 @@ def test_o_weight_rows(fake_data):
     assert json.loads(res.stdout.splitlines()[-1])["train"] == "gold+o-weight-0.5"
 
 
+def test_regularisation_names_the_recipe(fake_data):
+    res = CliRunner().invoke(app, [
+        "bench", "masakhaner", "--langs", "xx", "--data-dir", str(fake_data), "--method", "",
+        "--baselines", "tprojection,gold", "--limit", "40", "--max-iterations", "10",
+        "--c1", "0.5", "--c2", "0.1", "--json"])
+    assert res.exit_code == 0, res.output
+    rows = [json.loads(line) for line in res.stdout.splitlines() if line.startswith("{")]
+    assert [r["train"] for r in rows] == ["tprojection+c1-0.5", "gold+c1-0.5"]
+
+
 def test_dev_fallback_and_pivot(fake_data):
     cfg = MasakhanerConfig(langs=("xx", "yy"), methods=(), baselines=("gold",), dev_fallback=True,
                            crf=CRF)

@@ -36,31 +36,45 @@ EMPTY_TOKEN = "_"
 
 
 def variant_suffix(*, misc: str = "drop", drop_partial: bool = False, complete: bool = False,
-                   self_train: bool = False, extend: bool = False, o_weight: float = 1.0) -> str:
+                   self_train: bool = False, extend: bool = False, crf: dict | None = None) -> str:
     """The suffix that names a variant's projected rows: "" or e.g. "+misc-loc+drop-partial".
 
     >>> variant_suffix(misc="loc", drop_partial=True, self_train=True)
     '+misc-loc+drop-partial+self-train'
     >>> variant_suffix(misc="loc", extend=True, drop_partial=True)
     '+misc-loc+extend+drop-partial'
-    >>> variant_suffix(drop_partial=True, o_weight=0.35)
+    >>> variant_suffix(drop_partial=True, crf={"o_weight": 0.35})
     '+drop-partial+o-weight-0.35'
     """
     return (("" if misc == "drop" else f"+misc-{misc}")
             + ("+extend" if extend else "")
             + ("+drop-partial" if drop_partial else "")
             + ("+complete" if complete else "")
-            + trainer_suffix(self_train=self_train, o_weight=o_weight))
+            + trainer_suffix(self_train=self_train, crf=crf))
 
 
-def trainer_suffix(*, self_train: bool = False, o_weight: float = 1.0) -> str:
-    """The suffix of the training recipe, which every train source's row gets alike.
+#: CRF options that name a training recipe when they differ from `CRFTrainer`'s defaults.
+_RECIPE_OPTIONS = ("c1", "c2")
 
-    >>> trainer_suffix(self_train=True, o_weight=0.5)
+
+def trainer_suffix(*, self_train: bool = False, crf: dict | None = None) -> str:
+    """The suffix of the training recipe, which every train source's row gets alike:
+    self-training, CRF regularisation other than the default, O's decoding weight.
+
+    >>> trainer_suffix(self_train=True, crf={"c1": 0.1, "o_weight": 0.5})
     '+self-train+o-weight-0.5'
+    >>> trainer_suffix(crf={"c1": 0.5, "c2": 0.1, "max_iterations": 200})
+    '+c1-0.5'
     """
-    return ("+self-train" if self_train else "") + (
-        f"+o-weight-{o_weight:g}" if o_weight != 1.0 else "")
+    from annoproj.train.crf import CRFTrainer
+
+    crf = crf or {}
+    defaults = CRFTrainer().params()
+    tuned = "".join(f"+{key}-{float(crf[key]):g}" for key in _RECIPE_OPTIONS
+                    if key in crf and float(crf[key]) != defaults[key])
+    o_weight = float(crf.get("o_weight", 1.0))
+    return (("+self-train" if self_train else "") + tuned
+            + (f"+o-weight-{o_weight:g}" if o_weight != 1.0 else ""))
 
 
 @dataclass
@@ -141,7 +155,7 @@ class MasakhanerConfig:
         """What tells this run's projected rows apart: "" or e.g. "+misc-loc+drop-partial"."""
         return variant_suffix(misc=self.misc, drop_partial=self.drop_partial,
                               complete=self.complete, self_train=self.self_train,
-                              extend=self.extend, o_weight=self.o_weight)
+                              extend=self.extend, crf=self.crf)
 
     @property
     def o_weight(self) -> float:
@@ -151,7 +165,7 @@ class MasakhanerConfig:
     @property
     def recipe(self) -> str:
         """The suffix of the training recipe, which the baseline rows get too."""
-        return trainer_suffix(self_train=self.self_train, o_weight=self.o_weight)
+        return trainer_suffix(self_train=self.self_train, crf=self.crf)
 
     def projector_options(self, method: str) -> dict:
         if method == "match":
@@ -564,7 +578,7 @@ def run_masakhaner(
             else:
                 gold = load_masakhaner(gold_path, limit=config.limit)
                 res = train_and_score(gold, test, config.crf)
-                emit({**base, "train": "gold" + trainer_suffix(o_weight=config.o_weight), **res,
+                emit({**base, "train": "gold" + trainer_suffix(crf=config.crf), **res,
                       "sentences": len(gold),
                       "align_s": None, "project_s": None})
     return rows
