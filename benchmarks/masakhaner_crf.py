@@ -8,7 +8,8 @@ noisy. This trains one CRF per language, train source (the variant chosen on dev
 `match+misc-loc+extend+drop-partial` with eflomal seed 0, and T-Projection's tags) and
 setting in `--grid`, and scores it (Viterbi) on the MasakhaNER split (`--split`, dev by
 default: the setting is chosen without looking at test). Rows are named
-"SOURCE c1=X c2=Y" (with "it=N" when the iterations differ from 100).
+"SOURCE c1=X c2=Y" (with "it=N" when the setting gives the iterations; else those of
+the chosen configuration, 100).
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ def parse_grid(text: str) -> list[dict]:
         parts = item.split(":")
         if len(parts) not in (2, 3):
             raise SystemExit(f"--grid: {item!r} is not c1:c2 or c1:c2:iterations")
-        opts = {"c1": float(parts[0]), "c2": float(parts[1]),
-                "max_iterations": int(parts[2]) if len(parts) == 3 else 100}
+        opts = {"c1": float(parts[0]), "c2": float(parts[1])}
+        if len(parts) == 3:
+            opts["max_iterations"] = int(parts[2])
         out.append(opts)
     return out
 
@@ -36,7 +38,7 @@ def parse_grid(text: str) -> list[dict]:
 def setting_name(opts: dict) -> str:
     """Row suffix of one grid setting."""
     name = f"c1={opts['c1']:g} c2={opts['c2']:g}"
-    return name if opts["max_iterations"] == 100 else f"{name} it={opts['max_iterations']}"
+    return f"{name} it={opts['max_iterations']}" if "max_iterations" in opts else name
 
 
 def run_language(lang: str, data_dir: str | None, split: str, seed: int,

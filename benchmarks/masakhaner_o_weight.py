@@ -17,27 +17,23 @@ from __future__ import annotations
 from masakhaner_knobs import chosen_and_tprojection, run_and_report, script_parser
 
 from annoproj.bench.common import timer
+from annoproj.bench.masakhaner import score_tagger
 
 
 def run_language(lang: str, data_dir: str | None, split: str, seed: int,
                  weights: list[float]) -> list[dict]:
     """One row per (train source, weight) for `lang`."""
-    from annoproj.evaluate import evaluate_spans
     from annoproj.train.crf import CRFTrainer
 
     config, ours, tgt, test = chosen_and_tprojection(lang, data_dir, split, seed)
-    tokens = [s.tokens for s in test]
-    gold = [s.spans for s in test]
     rows = []
     for source, train in (("chosen", ours), ("tprojection", tgt)):
         with timer() as t:
             tagger = CRFTrainer(**config.crf).fit(train)
         for w in weights:
             tagger.o_weight = w
-            m = evaluate_spans(gold, tagger.predict(tokens)).micro
             rows.append({"lang": lang, "train": f"{source} o={w:g}", "eval": split,
-                         "o_weight": w, "precision": round(m.precision, 4),
-                         "recall": round(m.recall, 4), "f1": round(m.f1, 4),
+                         "o_weight": w, **score_tagger(tagger, test),
                          "train_s": round(t[0], 3), "sentences": len(train)})
     return rows
 

@@ -31,8 +31,7 @@ def variant_rows(path: str | Path) -> list[dict]:
     s = data["settings"]
     suffix = variant_suffix(misc=s.get("misc", "drop"), drop_partial=bool(s.get("drop_partial")),
                             complete=bool(s.get("complete")), self_train=bool(s.get("self_train")),
-                            extend=bool(s.get("extend")),
-                            crf=s.get("crf"))
+                            extend=bool(s.get("extend")), crf=s.get("crf"))
     seed = int(s.get("seed") or 0)
     rows = []
     for r in data["rows"]:

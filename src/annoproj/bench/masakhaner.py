@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annoproj import defaults
 from annoproj.bench.common import resolve_data_dir, timer
@@ -22,6 +23,9 @@ from annoproj.data.labels import LabelMap
 from annoproj.data.model import Alignment, ProjectedSpan, Sentence, Span, add_spans
 from annoproj.project.complete import complete_corpus, complete_spans, entity_lexicon
 from annoproj.project.extend import extend_corpus
+
+if TYPE_CHECKING:
+    from annoproj.train.base import Tagger
 
 #: Languages with T-Projection translations in the shared data.
 LANGUAGES = ("hau", "ibo", "nya", "sna", "swa", "xho", "yor", "zul")
@@ -156,11 +160,6 @@ class MasakhanerConfig:
         return variant_suffix(misc=self.misc, drop_partial=self.drop_partial,
                               complete=self.complete, self_train=self.self_train,
                               extend=self.extend, crf=self.crf)
-
-    @property
-    def o_weight(self) -> float:
-        """The CRF's weight of O when decoding (1: plain Viterbi)."""
-        return float(self.crf.get("o_weight", 1.0))
 
     @property
     def recipe(self) -> str:
@@ -487,19 +486,23 @@ def self_trained(train: Sequence[Sentence], config: MasakhanerConfig) -> tuple[l
     return out, {"self_trained": added, "self_train_s": round(t[0], 3)}
 
 
+def score_tagger(tagger: Tagger, test: Sequence[Sentence]) -> dict:
+    """A trained tagger's P, R, F1 and per-type F1 on `test`."""
+    from annoproj.evaluate import evaluate_spans
+
+    report = evaluate_spans([s.spans for s in test], tagger.predict([s.tokens for s in test]))
+    m = report.micro
+    return {"precision": round(m.precision, 4), "recall": round(m.recall, 4),
+            "f1": round(m.f1, 4), "per_type": {k: round(v.f1, 4) for k, v in report.per_type.items()}}
+
+
 def train_and_score(train: Sequence[Sentence], test: Sequence[Sentence], crf: dict) -> dict:
     """Train a CRF on `train`, score it on `test`: P, R, F1, per-type F1 and seconds."""
-    from annoproj.evaluate import evaluate_spans
     from annoproj.train.crf import CRFTrainer
 
     with timer() as t:
         tagger = CRFTrainer(**crf).fit(train)
-    pred = tagger.predict([s.tokens for s in test])
-    report = evaluate_spans([s.spans for s in test], pred)
-    m = report.micro
-    return {"precision": round(m.precision, 4), "recall": round(m.recall, 4),
-            "f1": round(m.f1, 4), "per_type": {k: round(v.f1, 4) for k, v in report.per_type.items()},
-            "train_s": round(t[0], 3)}
+    return {**score_tagger(tagger, test), "train_s": round(t[0], 3)}
 
 
 def run_masakhaner(
