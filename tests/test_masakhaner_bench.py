@@ -16,6 +16,7 @@ from annoproj.bench.masakhaner import (
     merge_rows,
     misc_to_loc,
     name_key,
+    pivot_corpora,
     pivot_rows,
     projected_training_set,
     run_masakhaner,
@@ -76,6 +77,10 @@ def fake_data(tmp_path_factory) -> Path:
         write_conll(m / "dev.txt", _gold(rng, 20), sep=" ")
         if lang == "xx":
             write_conll(m / "test.txt", _gold(rng, 30), sep=" ")
+    # zz: translations only (a pivot, never a target), lacking English sentence 5
+    zz = [i for i in ids if i != 5]
+    write_conll(d / "tprojection" / "zz.train.conll", [pairs[i][1] for i in zz], sep=" ")
+    (d / "tprojection" / "zz.src_ids").write_text("".join(f"{i}\n" for i in zz))
     return d
 
 
@@ -221,6 +226,44 @@ def test_dev_fallback_and_pivot(fake_data):
     piv = pivot_rows(rows)
     assert piv[-1]["lang"] == "avg"
     assert piv[-1]["gold"] == pytest.approx((rows[0]["f1"] + rows[1]["f1"]) / 2, abs=1e-4)
+
+
+def test_pivot_corpora_follow_the_target(fake_data):
+    src, tgt = load_translations(fake_data, "xx")
+    piv = pivot_corpora(fake_data, "xx")
+    assert list(piv) == ["yy", "zz"]
+    assert piv["yy"] == [t.tokens for t in tgt]
+    gap = [k for k, toks in enumerate(piv["zz"]) if not toks]
+    assert len(gap) == 1 and src[gap[0]] is not None and len(piv["zz"]) == len(tgt)
+    assert list(pivot_corpora(fake_data, "xx", ["zz"], limit=3)["zz"]) == [t.tokens for t in tgt[:3]]
+    with pytest.raises(FileNotFoundError, match="pivot qq"):
+        pivot_corpora(fake_data, "xx", ["qq"])
+
+
+def test_pivot_refinement_rows(fake_data):
+    cfg = MasakhanerConfig(langs=("xx",), methods=("match", "heuristic"), baselines=("tprojection",),
+                           refine="pivot", pivots=("zz",), crf=CRF)
+    rows = run_masakhaner(cfg, data_dir=fake_data)
+    assert [r["train"] for r in rows] == ["match+pivot", "heuristic+pivot", "tprojection"]
+    for r in rows[:2]:
+        assert r["refine"] == "pivot" and r["pivots"] == "zz" and r["refine_s"] > 0
+        assert r["f1"] > 0.6 and r["sentences"] == 119
+    for bad in ({"refine": "nope"}, {"pivots": ("yy",)}):
+        with pytest.raises(ValueError):
+            MasakhanerConfig(**bad)
+    with pytest.raises(ValueError, match="no pivot language"):
+        run_masakhaner(MasakhanerConfig(langs=("xx",), baselines=(), refine="pivot",
+                                        pivots=("xx",), crf=CRF), data_dir=fake_data)
+    res = CliRunner().invoke(app, [
+        "bench", "masakhaner", "--langs", "xx", "--data-dir", str(fake_data), "--method",
+        "heuristic", "--baselines", "", "--limit", "40", "--max-iterations", "10",
+        "--refine", "pivot", "--pivots", "yy,zz", "--json"])
+    assert res.exit_code == 0, res.output
+    row = json.loads(res.stdout.splitlines()[-1])
+    assert row["train"] == "heuristic+pivot" and row["pivots"] == "yy,zz"
+    res = CliRunner().invoke(app, ["bench", "masakhaner", "--data-dir", str(fake_data),
+                                   "--pivots", "yy"])
+    assert res.exit_code == 2 and "refine" in res.output
 
 
 def test_unknown_method_is_an_error(fake_data):

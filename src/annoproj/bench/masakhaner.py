@@ -5,13 +5,17 @@ translations (the token side of the T-Projection release), the gold English enti
 dropped) are projected with annoproj, and a CRF trained on the projected sentences is scored
 on MasakhaNER 2.0 (DATE mapped to O). The same CRF trained on the T-Projection tags of the
 same translations, and on the MasakhaNER gold train set, gives the baseline and upper bound.
+
+The translations of the eight languages come from the same English sentences, so the
+benchmark can refine the English-target alignment through the other languages' translations
+as pivots (``refine="pivot"``, `annoproj.align.refine.PivotRefiner`).
 """
 
 from __future__ import annotations
 
 import statistics
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,6 +33,8 @@ if TYPE_CHECKING:
 
 #: Languages with T-Projection translations in the shared data.
 LANGUAGES = ("hau", "ibo", "nya", "sna", "swa", "xho", "yor", "zul")
+#: Alignment refinements the benchmark runs ("pivot": the other languages' translations).
+REFINEMENTS = ("none", "pivot")
 #: Train sources that are not projection methods.
 BASELINES = ("tprojection", "gold")
 #: Labels dropped from the T-Projection tags (its release has none left; kept for safety).
@@ -40,7 +46,8 @@ EMPTY_TOKEN = "_"
 
 
 def variant_suffix(*, misc: str = "drop", drop_partial: bool = False, complete: bool = False,
-                   self_train: bool = False, extend: bool = False, crf: dict | None = None) -> str:
+                   self_train: bool = False, extend: bool = False, crf: dict | None = None,
+                   refine: str = "none") -> str:
     """The suffix that names a variant's projected rows: "" or e.g. "+misc-loc+drop-partial".
 
     >>> variant_suffix(misc="loc", drop_partial=True, self_train=True)
@@ -49,8 +56,11 @@ def variant_suffix(*, misc: str = "drop", drop_partial: bool = False, complete: 
     '+misc-loc+extend+drop-partial'
     >>> variant_suffix(drop_partial=True, crf={"o_weight": 0.35})
     '+drop-partial+o-weight-0.35'
+    >>> variant_suffix(refine="pivot", misc="loc")
+    '+pivot+misc-loc'
     """
-    return (("" if misc == "drop" else f"+misc-{misc}")
+    return (("" if refine == "none" else f"+{refine}")
+            + ("" if misc == "drop" else f"+misc-{misc}")
             + ("+extend" if extend else "")
             + ("+drop-partial" if drop_partial else "")
             + ("+complete" if complete else "")
@@ -107,6 +117,11 @@ class MasakhanerConfig:
         `self_train_folds` folds predict with confidence >= `self_train_confidence`
         (`annoproj.train.selftrain`); rows get "+self-train". It is a training recipe, so
         the T-Projection baseline gets it too (row "tprojection+self-train").
+    refine: "none", or "pivot": refine the English-target links through the translations
+        of `pivots` (`annoproj.align.refine.PivotRefiner`; eflomal legs, name keys as for
+        the direct links); the matching projection then keeps pairs scoring >=
+        `defaults.REFINED_MIN_SCORE`. Rows get "+pivot".
+    pivots: pivot languages (None: every other language with translations in the data).
     crf: `CRFTrainer` options (c1, c2, max_iterations, features, o_weight, ...). An
         `o_weight` other than 1 (decoding with O down-weighted) is part of the training
         recipe too: every row, baselines included, gets "+o-weight-W".
@@ -131,6 +146,8 @@ class MasakhanerConfig:
     self_train: bool = False
     self_train_confidence: float = 0.5
     self_train_folds: int = 2
+    refine: str = "none"
+    pivots: Sequence[str] | None = None
     crf: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -141,6 +158,10 @@ class MasakhanerConfig:
             raise ValueError(f"unknown baselines {unknown}; known: {', '.join(BASELINES)}")
         if self.misc not in ("drop", "loc"):
             raise ValueError(f"misc must be 'drop' or 'loc', not {self.misc!r}")
+        if self.refine not in REFINEMENTS:
+            raise ValueError(f"refine must be one of {', '.join(REFINEMENTS)}, not {self.refine!r}")
+        if self.pivots is not None and self.refine != "pivot":
+            raise ValueError("pivots are given but refine is not 'pivot'")
         if self.limit is not None and self.limit < 1:
             raise ValueError("limit must be >= 1")
         if not 0.0 <= self.self_train_confidence <= 1.0:
@@ -159,7 +180,7 @@ class MasakhanerConfig:
         """What tells this run's projected rows apart: "" or e.g. "+misc-loc+drop-partial"."""
         return variant_suffix(misc=self.misc, drop_partial=self.drop_partial,
                               complete=self.complete, self_train=self.self_train,
-                              extend=self.extend, crf=self.crf)
+                              extend=self.extend, crf=self.crf, refine=self.refine)
 
     @property
     def recipe(self) -> str:
@@ -168,13 +189,16 @@ class MasakhanerConfig:
 
     def projector_options(self, method: str) -> dict:
         if method == "match":
-            return {"scorers": list(self.scorers), "solver": self.solver}
+            opts: dict = {"scorers": list(self.scorers), "solver": self.solver}
+            if self.refine != "none":
+                opts["min_score"] = defaults.min_score_for(self.refine)
+            return opts
         return {}
 
     def to_dict(self) -> dict:
         """The configuration as plain data for result files."""
         d = asdict(self)
-        for key in ("langs", "methods", "baselines", "scorers"):
+        for key in ("langs", "methods", "baselines", "scorers", "pivots"):
             d[key] = None if d[key] is None else list(d[key])
         return d
 
@@ -198,6 +222,13 @@ def eval_file(data_dir: Path, lang: str, split: str, *, dev_fallback: bool = Fal
         dev = path.with_name("dev.txt")
         return dev if dev.exists() else None
     return None
+
+
+def translated_languages(data_dir: str | Path | None = None) -> list[str]:
+    """Languages with translations and their source ids (pivot candidates)."""
+    d = resolve_data_dir(data_dir)
+    found = sorted(p.name.split(".")[0] for p in (d / "tprojection").glob("*.train.conll"))
+    return [lang for lang in found if (d / "tprojection" / f"{lang}.src_ids").exists()]
 
 
 def available_languages(data_dir: str | Path | None = None) -> list[str]:
@@ -289,6 +320,38 @@ def load_translations(
     return src, _map(tgt, SOURCE_MAP)
 
 
+def pivot_corpora(
+    data_dir: str | Path | None, lang: str, pivots: Sequence[str] | None = None, *,
+    limit: int | None = None, repair_tokens: bool = True,
+) -> dict[str, list[list[str]]]:
+    """The translations of `pivots` parallel to `lang`'s (as `load_translations` pairs them):
+    one token list per `lang` sentence, empty where a pivot lacks that English sentence.
+
+    `pivots` None: every other language of `translated_languages`. A named pivot without
+    translations is a FileNotFoundError.
+    """
+    d = resolve_data_dir(data_dir)
+    ids = read_src_ids(d / "tprojection" / f"{lang}.src_ids")
+    if limit is not None:
+        ids = ids[:limit]
+    names = [p for p in (translated_languages(d) if pivots is None else pivots) if p != lang]
+    out: dict[str, list[list[str]]] = {}
+    for p in names:
+        conll, ids_file = (d / "tprojection" / f"{p}.train.conll",
+                           d / "tprojection" / f"{p}.src_ids")
+        missing = [str(f) for f in (conll, ids_file) if not f.exists()]
+        if missing:
+            raise FileNotFoundError(f"pivot {p}: missing {', '.join(missing)}")
+        sents = read_conll(conll)
+        p_ids = read_src_ids(ids_file)
+        if len(p_ids) != len(sents):
+            raise ValueError(f"{ids_file} has {len(p_ids)} ids but {conll} has {len(sents)} sentences")
+        by_id = {i: (merge_mark_tokens(s) if repair_tokens else s).tokens
+                 for i, s in zip(p_ids, sents)}
+        out[p] = [list(by_id.get(i, [])) for i in ids]
+    return out
+
+
 def load_masakhaner(path: str | Path, *, limit: int | None = None) -> list[Sentence]:
     """A MasakhaNER 2.0 split with DATE mapped to O."""
     sents = read_conll(path, empty_token=EMPTY_TOKEN)
@@ -324,10 +387,17 @@ def name_key(word: str) -> str:
 
 def align_pairs(src: Sequence[Sentence], tgt: Sequence[Sentence], *, aligner: dict,
                 seed: int, name_keys: bool = True,
-                methods: Sequence[str] = (defaults.METHOD,)) -> dict[str, list[Alignment]]:
+                methods: Sequence[str] = (defaults.METHOD,),
+                pivots: Mapping[str, Sequence[Sequence[str]]] | None = None,
+                stats: dict | None = None) -> dict[str, list[Alignment]]:
     """Symmetrised eflomal links of each pair for each projection method (each gets its
     best symmetrisation unless `aligner` names one; eflomal runs once); with `name_keys`,
-    words are aligned by their `name_key` (the tokens themselves are unchanged)."""
+    words are aligned by their `name_key` (the tokens themselves are unchanged).
+
+    With `pivots` (see `pivot_corpora`), the links are refined through them by a
+    `PivotRefiner` with the same eflomal settings and seed. `stats`, if given, receives
+    "align_s" and "refine_s" (seconds of the direct alignment and of the refinement).
+    """
     from annoproj.align.eflomal import EflomalAligner
     from annoproj.align.symmetrize import symmetrize
 
@@ -348,15 +418,31 @@ def align_pairs(src: Sequence[Sentence], tgt: Sequence[Sentence], *, aligner: di
 
         s_tok = [keys(t) for t in s_tok]
         t_tok = [keys(t) for t in t_tok]
-    both = EflomalAligner(seed=seed, **opts).align_both(s_tok, t_tok)
+        if pivots:
+            pivots = {name: [keys(list(t)) for t in corpus] for name, corpus in pivots.items()}
     out: dict[str, list[Alignment]] = {}
     by_sym: dict[str, list[Alignment]] = {}
-    for method in methods:
-        sym = defaults.symmetrize_for(method, aligner.get("symmetrize", "auto"))
-        if sym not in by_sym:
-            by_sym[sym] = [symmetrize(f, r, len(a), len(b), method=sym) for f, r, a, b
-                           in zip(both.forward, both.reverse, s_tok, t_tok)]
-        out[method] = by_sym[sym]
+    with timer() as ta:
+        both = EflomalAligner(seed=seed, **opts).align_both(s_tok, t_tok)
+        for method in methods:
+            sym = defaults.symmetrize_for(method, aligner.get("symmetrize", "auto"))
+            if sym not in by_sym:
+                by_sym[sym] = [symmetrize(f, r, len(a), len(b), method=sym) for f, r, a, b
+                               in zip(both.forward, both.reverse, s_tok, t_tok)]
+            out[method] = by_sym[sym]
+    refine_s = 0.0
+    if pivots:
+        from annoproj.align.refine import PivotRefiner
+
+        with timer() as tr:
+            refiner = PivotRefiner(pivots=pivots, aligner=opts, seed=seed)
+            refined = {sym: refiner.refine(s_tok, t_tok, links, directions=both)
+                       for sym, links in by_sym.items()}
+        refine_s = tr[0]
+        for method in methods:
+            out[method] = refined[defaults.symmetrize_for(method, aligner.get("symmetrize", "auto"))]
+    if stats is not None:
+        stats.update(align_s=round(ta[0], 3), refine_s=round(refine_s, 3))
     return out
 
 
@@ -550,9 +636,20 @@ def run_masakhaner(
         src, tgt = load_translations(d, lang, limit=config.limit, english=english,
                                      repair_tokens=config.repair_tokens)
         if config.methods:
-            with timer() as ta:
-                alignments = align_pairs(src, tgt, aligner=config.aligner, seed=config.seed,
-                                         name_keys=config.name_keys, methods=config.methods)
+            pivots = None
+            if config.refine == "pivot":
+                pivots = pivot_corpora(d, lang, config.pivots, limit=config.limit,
+                                       repair_tokens=config.repair_tokens)
+                if not pivots:
+                    raise ValueError(f"{lang}: no pivot language: --pivots must name a "
+                                     "language other than the target, with translations")
+            timings: dict = {}
+            alignments = align_pairs(src, tgt, aligner=config.aligner, seed=config.seed,
+                                     name_keys=config.name_keys, methods=config.methods,
+                                     pivots=pivots, stats=timings)
+            refined = {"refine": config.refine}
+            if pivots:
+                refined.update(pivots=",".join(pivots), refine_s=timings["refine_s"])
             for method in config.methods:
                 train, stats = projected_training_set(
                     src, tgt, alignments[method], method=method,
@@ -563,9 +660,9 @@ def run_masakhaner(
                 res = train_and_score(train, test, config.crf)
                 emit({**base, "train": method + config.variant, "misc": config.misc,
                       "drop_partial": config.drop_partial, "complete": config.complete,
-                      "extend": config.extend, **res,
+                      "extend": config.extend, **refined, **res,
                       "sentences": len(train),
-                      "pairs": len(src), "align_s": round(ta[0], 3),
+                      "pairs": len(src), "align_s": timings["align_s"],
                       "project_s": round(stats.pop("project_s"), 3), **stats})
         if "tprojection" in config.baselines:
             tags, st_stats = self_trained(tgt, config)
@@ -654,7 +751,8 @@ def summary_table(rows: Sequence[dict], key: str = "f1") -> str:
 DETAIL_COLUMNS = [
     ("lang", "lang"), ("train", "train"), ("precision", "P"), ("recall", "R"), ("f1", "F1"),
     ("sentences", "sentences"), ("skipped", "skipped"), ("dropped", "dropped"),
-    ("align_s", "align s"), ("project_s", "project s"), ("train_s", "train s"),
+    ("align_s", "align s"), ("refine_s", "refine s"), ("project_s", "project s"),
+    ("train_s", "train s"),
 ]
 
 

@@ -202,6 +202,12 @@ def masakhaner(
         "location elsewhere in the projected data become LOC; rows are named METHOD+misc-loc).")),
     name_keys: bool = typer.Option(True, help=(
         "Align names without the prefixes glued to them (laseParis -> Paris).")),
+    refine: str = typer.Option("none", help=(
+        "Alignment refinement: none, or pivot (through the other languages' translations "
+        "of the same English sentences; rows METHOD+pivot).")),
+    pivots: Optional[str] = typer.Option(None, help=(
+        "Pivot languages for --refine pivot, comma separated (default: every other "
+        "language with translations).")),
     repair_tokens: bool = typer.Option(True, help=(
         "Glue split combining accents back onto their word in the translations.")),
     c1: float = typer.Option(0.1, help="CRF L1 regularisation."),
@@ -249,7 +255,8 @@ def masakhaner(
             baselines=split_list(baselines), scorers=split_list(scorers), solver=solver,
             seed=seed, limit=limit, split=split, dev_fallback=dev_fallback,
             drop_partial=drop_partial, misc=misc, complete=complete, extend=extend,
-            name_keys=name_keys,
+            name_keys=name_keys, refine=refine,
+            pivots=split_list(pivots) if pivots is not None else None,
             repair_tokens=repair_tokens, self_train=self_train,
             self_train_confidence=self_train_confidence, self_train_folds=self_train_folds,
             crf={"c1": c1, "c2": c2, "max_iterations": max_iterations,
