@@ -1,11 +1,12 @@
 """MasakhaNER variants side by side: one F1 table from several `annoproj bench masakhaner --out`
-files (e.g. with and without --drop-partial or --misc loc, scored on dev to choose a variant).
+files (e.g. with and without --drop-partial, --misc loc or --refine pivot, scored on dev to
+choose a variant).
 
     python benchmarks/masakhaner_variants.py benchmarks/results/masakhaner-dev-*.json \
         --docs docs/benchmarks.md --key masakhaner-dev-variants
 
 Each file's projected rows are named by the variant its settings record (method, then
-+misc-loc, +extend, +drop-partial, +complete, +self-train, +o-weight-W), whatever names the
++pivot, +misc-loc, +extend, +drop-partial, +complete, +self-train, +o-weight-W), whatever names the
 rows carry; baseline rows (tprojection, gold, tprojection+self-train, ...) keep their names. Rows of a run
 with another eflomal seed than 0 get " seed N" after their name; a variant run with several
 seeds also gets a column "VARIANT mean" (the mean over its seeds):
@@ -31,7 +32,8 @@ def variant_rows(path: str | Path) -> list[dict]:
     s = data["settings"]
     suffix = variant_suffix(misc=s.get("misc", "drop"), drop_partial=bool(s.get("drop_partial")),
                             complete=bool(s.get("complete")), self_train=bool(s.get("self_train")),
-                            extend=bool(s.get("extend")), crf=s.get("crf"))
+                            extend=bool(s.get("extend")), crf=s.get("crf"),
+                            refine=s.get("refine", "none"))
     seed = int(s.get("seed") or 0)
     rows = []
     for r in data["rows"]:

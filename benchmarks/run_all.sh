@@ -114,6 +114,15 @@ $A bench masakhaner --langs $L --method match --misc loc --drop-partial --self-t
 $A bench masakhaner --langs $L --method "" --baselines tprojection --c1 0.5 --out $R/masakhaner-c1-0.5.json
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-misc-loc-extend-drop-partial.json \
     $R/masakhaner-c1-0.5.json --docs $D --key masakhaner-test-crf
+# refinement through the other languages' translations as pivots, added to the chosen variant: dev, then test
+$A bench masakhaner --langs $L --method match --split dev --misc loc --extend --drop-partial --refine pivot \
+    --baselines "" --out $R/masakhaner-dev-pivot-misc-loc-extend-drop-partial.json
+.venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner-dev.json $R/masakhaner-dev-misc-loc-extend-drop-partial.json \
+    $R/masakhaner-dev-pivot-misc-loc-extend-drop-partial.json --docs $D --key masakhaner-dev-pivot
+$A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --refine pivot --baselines "" \
+    --out $R/masakhaner-pivot-misc-loc-extend-drop-partial.json
+.venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-misc-loc-extend-drop-partial.json \
+    $R/masakhaner-pivot-misc-loc-extend-drop-partial.json --docs $D --key masakhaner-test-pivot
 # the three languages whose test sets are withheld, on dev
 $A bench masakhaner --langs ibo,sna,zul --dev-fallback --method match,heuristic --out $R/masakhaner-ibo-sna-zul-dev.json
 $A bench masakhaner --langs ibo,sna,zul --dev-fallback --method match --misc loc --drop-partial --baselines "" \
