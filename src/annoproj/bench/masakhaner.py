@@ -234,8 +234,7 @@ def translated_languages(data_dir: str | Path | None = None) -> list[str]:
 def available_languages(data_dir: str | Path | None = None) -> list[str]:
     """Languages with translations, their source ids and a MasakhaNER folder."""
     d = resolve_data_dir(data_dir)
-    found = sorted(p.name.split(".")[0] for p in (d / "tprojection").glob("*.train.conll"))
-    return [lang for lang in found
+    return [lang for lang in translated_languages(d)
             if all(p.exists() for p in translation_files(d, lang))
             and (d / "masakhaner2" / lang).is_dir()]
 
