@@ -121,8 +121,14 @@ $A bench masakhaner --langs $L --method match --split dev --misc loc --extend --
     $R/masakhaner-dev-pivot-misc-loc-extend-drop-partial.json --docs $D --key masakhaner-dev-pivot
 $A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --refine pivot --baselines "" \
     --out $R/masakhaner-pivot-misc-loc-extend-drop-partial.json
+for s in 1 2; do
+    $A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --refine pivot --baselines "" \
+        --seed $s --out $R/masakhaner-pivot-misc-loc-extend-drop-partial-seed$s.json
+done
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-misc-loc-extend-drop-partial.json \
-    $R/masakhaner-pivot-misc-loc-extend-drop-partial.json --docs $D --key masakhaner-test-pivot
+    $R/masakhaner-misc-loc-extend-drop-partial-seed1.json $R/masakhaner-misc-loc-extend-drop-partial-seed2.json \
+    $R/masakhaner-pivot-misc-loc-extend-drop-partial.json $R/masakhaner-pivot-misc-loc-extend-drop-partial-seed1.json \
+    $R/masakhaner-pivot-misc-loc-extend-drop-partial-seed2.json --docs $D --key masakhaner-test-pivot
 # the three languages whose test sets are withheld, on dev
 $A bench masakhaner --langs ibo,sna,zul --dev-fallback --method match,heuristic --out $R/masakhaner-ibo-sna-zul-dev.json
 $A bench masakhaner --langs ibo,sna,zul --dev-fallback --method match --misc loc --drop-partial --baselines "" \
