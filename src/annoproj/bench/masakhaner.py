@@ -288,6 +288,17 @@ def read_src_ids(path: str | Path) -> list[int]:
     return ids
 
 
+def read_translated(data_dir: Path, lang: str) -> tuple[list[Sentence], list[int]]:
+    """`lang`'s translations as released, and the English sentence index of each."""
+    conll, ids_file = (data_dir / "tprojection" / f"{lang}.train.conll",
+                       data_dir / "tprojection" / f"{lang}.src_ids")
+    sents = read_conll(conll)
+    ids = read_src_ids(ids_file)
+    if len(ids) != len(sents):
+        raise ValueError(f"{ids_file} has {len(ids)} ids but {conll} has {len(sents)} sentences")
+    return sents, ids
+
+
 def load_translations(
     data_dir: str | Path | None, lang: str, *, limit: int | None = None,
     english: Sequence[Sentence] | None = None, repair_tokens: bool = True,
@@ -301,11 +312,8 @@ def load_translations(
     missing = [str(p) for p in translation_files(d, lang) if not p.exists()]
     if missing:
         raise FileNotFoundError(f"{lang}: missing {', '.join(missing)}")
-    conll, ids_file, en_file = translation_files(d, lang)
-    tgt = read_conll(conll)
-    ids = read_src_ids(ids_file)
-    if len(ids) != len(tgt):
-        raise ValueError(f"{ids_file} has {len(ids)} ids but {conll} has {len(tgt)} sentences")
+    _, ids_file, en_file = translation_files(d, lang)
+    tgt, ids = read_translated(d, lang)
     if english is None:
         english = read_conll(en_file)
     bad = [i for i in ids if not 0 <= i < len(english)]
@@ -336,15 +344,10 @@ def pivot_corpora(
     names = [p for p in (translated_languages(d) if pivots is None else pivots) if p != lang]
     out: dict[str, list[list[str]]] = {}
     for p in names:
-        conll, ids_file = (d / "tprojection" / f"{p}.train.conll",
-                           d / "tprojection" / f"{p}.src_ids")
-        missing = [str(f) for f in (conll, ids_file) if not f.exists()]
+        missing = [str(f) for f in translation_files(d, p)[:2] if not f.exists()]
         if missing:
             raise FileNotFoundError(f"pivot {p}: missing {', '.join(missing)}")
-        sents = read_conll(conll)
-        p_ids = read_src_ids(ids_file)
-        if len(p_ids) != len(sents):
-            raise ValueError(f"{ids_file} has {len(p_ids)} ids but {conll} has {len(sents)} sentences")
+        sents, p_ids = read_translated(d, p)
         by_id = {i: (merge_mark_tokens(s) if repair_tokens else s).tokens
                  for i, s in zip(p_ids, sents)}
         out[p] = [list(by_id.get(i, [])) for i in ids]
@@ -419,30 +422,24 @@ def align_pairs(src: Sequence[Sentence], tgt: Sequence[Sentence], *, aligner: di
         t_tok = [keys(t) for t in t_tok]
         if pivots:
             pivots = {name: [keys(list(t)) for t in corpus] for name, corpus in pivots.items()}
-    out: dict[str, list[Alignment]] = {}
-    by_sym: dict[str, list[Alignment]] = {}
+    sym_of = {m: defaults.symmetrize_for(m, aligner.get("symmetrize", "auto")) for m in methods}
     with timer() as ta:
         both = EflomalAligner(seed=seed, **opts).align_both(s_tok, t_tok)
-        for method in methods:
-            sym = defaults.symmetrize_for(method, aligner.get("symmetrize", "auto"))
-            if sym not in by_sym:
-                by_sym[sym] = [symmetrize(f, r, len(a), len(b), method=sym) for f, r, a, b
-                               in zip(both.forward, both.reverse, s_tok, t_tok)]
-            out[method] = by_sym[sym]
+        by_sym = {sym: [symmetrize(f, r, len(a), len(b), method=sym) for f, r, a, b
+                        in zip(both.forward, both.reverse, s_tok, t_tok)]
+                  for sym in dict.fromkeys(sym_of.values())}
     refine_s = 0.0
     if pivots:
         from annoproj.align.refine import PivotRefiner
 
         with timer() as tr:
             refiner = PivotRefiner(pivots=pivots, aligner=opts, seed=seed)
-            refined = {sym: refiner.refine(s_tok, t_tok, links, directions=both)
-                       for sym, links in by_sym.items()}
+            by_sym = {sym: refiner.refine(s_tok, t_tok, links, directions=both)
+                      for sym, links in by_sym.items()}
         refine_s = tr[0]
-        for method in methods:
-            out[method] = refined[defaults.symmetrize_for(method, aligner.get("symmetrize", "auto"))]
     if stats is not None:
         stats.update(align_s=round(ta[0], 3), refine_s=round(refine_s, 3))
-    return out
+    return {m: by_sym[sym] for m, sym in sym_of.items()}
 
 
 def _partial(projected: Sequence[ProjectedSpan], sources: set[int]) -> bool:
