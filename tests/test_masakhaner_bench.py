@@ -238,6 +238,11 @@ def test_pivot_corpora_follow_the_target(fake_data):
     assert list(pivot_corpora(fake_data, "xx", ["zz"], limit=3)["zz"]) == [t.tokens for t in tgt[:3]]
     with pytest.raises(FileNotFoundError, match="pivot qq"):
         pivot_corpora(fake_data, "xx", ["qq"])
+    # A run over several targets reads each pivot once: later calls take it from the cache.
+    cache: dict = {}
+    assert pivot_corpora(fake_data, "xx", ["zz"], cache=cache) == {"zz": piv["zz"]}
+    cache["zz"] = {i: ["cached"] for i in cache["zz"]}
+    assert set(map(tuple, pivot_corpora(fake_data, "yy", ["zz"], cache=cache)["zz"])) <= {("cached",), ()}
 
 
 def test_pivot_refinement_rows(fake_data):

@@ -330,12 +330,15 @@ def load_translations(
 def pivot_corpora(
     data_dir: str | Path | None, lang: str, pivots: Sequence[str] | None = None, *,
     limit: int | None = None, repair_tokens: bool = True,
+    cache: dict[str, dict[int, list[str]]] | None = None,
 ) -> dict[str, list[list[str]]]:
     """The translations of `pivots` parallel to `lang`'s (as `load_translations` pairs them):
     one token list per `lang` sentence, empty where a pivot lacks that English sentence.
 
     `pivots` None: every other language of `translated_languages`. A named pivot without
-    translations is a FileNotFoundError.
+    translations is a FileNotFoundError. `cache`, shared by the calls of one run (with the
+    same `repair_tokens`), keeps each pivot's sentences by English index so that a run over
+    several targets reads every pivot file once.
     """
     d = resolve_data_dir(data_dir)
     ids = read_src_ids(d / "tprojection" / f"{lang}.src_ids")
@@ -347,9 +350,13 @@ def pivot_corpora(
         missing = [str(f) for f in translation_files(d, p)[:2] if not f.exists()]
         if missing:
             raise FileNotFoundError(f"pivot {p}: missing {', '.join(missing)}")
-        sents, p_ids = read_translated(d, p)
-        by_id = {i: (merge_mark_tokens(s) if repair_tokens else s).tokens
-                 for i, s in zip(p_ids, sents)}
+        by_id = None if cache is None else cache.get(p)
+        if by_id is None:
+            sents, p_ids = read_translated(d, p)
+            by_id = {i: (merge_mark_tokens(s) if repair_tokens else s).tokens
+                     for i, s in zip(p_ids, sents)}
+            if cache is not None:
+                cache[p] = by_id
         out[p] = [list(by_id.get(i, [])) for i in ids]
     return out
 
@@ -608,6 +615,7 @@ def run_masakhaner(
             raise ValueError(f"unknown projection method(s) {', '.join(unknown)}; "
                              f"known: {', '.join(projectors.names())}")
     english: list[Sentence] | None = None
+    pivot_cache: dict[str, dict[int, list[str]]] = {}
     rows: list[dict] = []
 
     def emit(row: dict) -> None:
@@ -635,7 +643,7 @@ def run_masakhaner(
             pivots = None
             if config.refine == "pivot":
                 pivots = pivot_corpora(d, lang, config.pivots, limit=config.limit,
-                                       repair_tokens=config.repair_tokens)
+                                       repair_tokens=config.repair_tokens, cache=pivot_cache)
                 if not pivots:
                     raise ValueError(f"{lang}: no pivot language: --pivots must name a "
                                      "language other than the target, with translations")
