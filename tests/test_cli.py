@@ -58,6 +58,24 @@ def test_input_errors_have_exit_code_3(tmp_path):
     assert r.exit_code == 3
 
 
+def test_unknown_projection_settings_are_usage_errors(tmp_path):
+    """Named before anything runs (no alignment, no output), with what is known."""
+    (tmp_path / "en.conll").write_text("EU\tB-ORG\nrejects\tO\n\n")
+    (tmp_path / "de.txt").write_text("Die EU lehnt ab\n")
+    for flags, message in [(["--method", "mach"], "unknown projection method 'mach'; known: heuristic"),
+                           (["--scorers", "alignment,sting"], "unknown scorer 'sting'"),
+                           (["--solver", "fast"], "unknown solver 'fast'"),
+                           (["--constraint", "all"], "constraint must be")]:
+        r = runner.invoke(app, ["project", str(tmp_path / "en.conll"), str(tmp_path / "de.txt"),
+                                "-o", str(tmp_path / "out.conll"), *flags])
+        assert r.exit_code == 2 and message in r.output, (flags, r.output)
+    assert not (tmp_path / "out.conll.links").exists()
+    for bench in ("europarl", "masakhaner"):  # before any data is read
+        r = runner.invoke(app, ["bench", bench, "--scorers", "alignment,sting",
+                                "--data-dir", str(tmp_path / "nowhere")])
+        assert r.exit_code == 2 and "unknown scorer 'sting'" in r.output, r.output
+
+
 def test_bench_europarl_json(data_dir, tmp_path):
     out = tmp_path / "res.json"
     docs = tmp_path / "bench.md"

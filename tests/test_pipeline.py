@@ -20,6 +20,20 @@ def test_config_errors_name_the_key(tmp_path):
         config_from_dict({"source": {"path": "x", "limit": "ten"}, "translate": {"path": "y"}})
     with pytest.raises(ConfigError, match="needs \\[source\\] path"):
         config_from_dict({"translate": {"path": "y"}})
+    # Unknown component names fail validation, before any stage runs.
+    base = {"source": {"path": "x"}, "translate": {"path": "y"}}
+    for table, value, message in [
+            ("project", {"method": "mach"}, "\\[project\\] unknown projection method 'mach'; known: heuristic"),
+            ("project", {"scorers": ["alignment", "sting"]}, "\\[project\\] unknown scorer 'sting'"),
+            ("project", {"solver": "fast"}, "\\[project\\] unknown solver 'fast'"),
+            ("project", {"options": {"constraint": "all"}}, "\\[project\\] constraint must be"),
+            ("align", {"aligner": "giza"}, "\\[align\\] unknown aligner 'giza'"),
+            ("train", {"trainer": "svm"}, "\\[train\\] unknown trainer 'svm'; known: crf, hf"),
+            ("translate", {"translator": "deepl", "model": "m"}, "\\[translate\\] unknown translator")]:
+        with pytest.raises(ConfigError, match=message):
+            config_from_dict({**base, table: value})
+    # the heuristic takes no scorers or solver, so theirs are not checked
+    config_from_dict({**base, "project": {"method": "heuristic", "solver": "fast"}})
     bad = tmp_path / "c.toml"
     bad.write_text("kind = 'translate-train'\n[source\n")
     with pytest.raises(ConfigError, match="c.toml"):

@@ -74,6 +74,15 @@ class EuroparlConfig:
     #: (`annoproj.project.extend`).
     extend: bool = False
 
+    def __post_init__(self) -> None:
+        from annoproj.project.projectors import check_projection
+        from annoproj.registry import RegistryError
+
+        try:  # names are checked now, not after the first alignment
+            check_projection(self.method, scorers=self.scorers, solver=self.solver)
+        except RegistryError as exc:
+            raise ValueError(str(exc)) from None
+
     def pivots_for(self, tgt: str) -> list[str]:
         """The pivot languages of the pair (src, tgt)."""
         chosen = LANGUAGES if self.pivots is None else tuple(self.pivots)

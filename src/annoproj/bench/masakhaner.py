@@ -168,9 +168,20 @@ class MasakhanerConfig:
             raise ValueError("self_train_confidence must lie in [0, 1]")
         if self.self_train_folds < 2:
             raise ValueError("self_train_folds must be >= 2")
+        from annoproj.project.projectors import check_projection, projectors
+        from annoproj.registry import RegistryError
         from annoproj.train.crf import CRFTrainer
 
-        try:  # the CRF options are checked now, not after the first alignment
+        unknown = [m for m in self.methods if m not in projectors]
+        if unknown:
+            raise ValueError(f"unknown projection method(s) {', '.join(unknown)}; "
+                             f"known: {', '.join(projectors.names())}")
+        try:  # names and CRF options are checked now, not after the first alignment
+            for method in self.methods:
+                check_projection(method, scorers=self.scorers, solver=self.solver)
+        except RegistryError as exc:
+            raise ValueError(str(exc)) from None
+        try:
             CRFTrainer(**self.crf)
         except TypeError as exc:
             raise ValueError(f"bad CRF option: {exc}") from None
@@ -607,13 +618,6 @@ def run_masakhaner(
     langs = list(config.langs) if config.langs else available_languages(d)
     if not langs:
         raise FileNotFoundError(f"{d}: no language has tprojection and masakhaner2 files")
-    if config.methods:
-        from annoproj.project.projectors import projectors
-
-        unknown = [m for m in config.methods if m not in projectors]
-        if unknown:
-            raise ValueError(f"unknown projection method(s) {', '.join(unknown)}; "
-                             f"known: {', '.join(projectors.names())}")
     english: list[Sentence] | None = None
     pivot_cache: dict[str, dict[int, list[str]]] = {}
     rows: list[dict] = []

@@ -73,20 +73,23 @@ def europarl(
     from annoproj.bench.common import markdown_table, update_docs_section, write_results
     from annoproj.bench.europarl import EuroparlConfig, config_dict, run_europarl, summary_rows
 
-    config = EuroparlConfig(
-        src=src, tgts=[t.strip() for t in tgt.split(",") if t.strip()], method=method,
-        scorers=[s.strip() for s in scorers.split(",") if s.strip()], solver=solver,
-        aligner={"symmetrize": symmetrize, "prefix_len": prefix_len,
-                 "identical_words": identical_words},
-        seed=seed, runs=runs, refine=refine,
-        pivots=[p.strip() for p in pivots.split(",") if p.strip()] if pivots else None,
-        backtranslations=str(backtranslations) if backtranslations else None,
-        combine=combine, combine_options=_combine_options(combine_k, combine_option),
-        leg_options=_number_options(leg_option, "--leg-option", "n_samplers=3"),
-        aligner_name=aligner, source_labels=source_labels, min_score=min_score, extend=extend,
-        neural_aligner={"model": aligner_model, "layer": aligner_layer, "device": device,
-                        **({"method": aligner_method} if aligner == "simalign" else {})},
-    )  # fmt: skip
+    try:
+        config = EuroparlConfig(
+            src=src, tgts=[t.strip() for t in tgt.split(",") if t.strip()], method=method,
+            scorers=[s.strip() for s in scorers.split(",") if s.strip()], solver=solver,
+            aligner={"symmetrize": symmetrize, "prefix_len": prefix_len,
+                     "identical_words": identical_words},
+            seed=seed, runs=runs, refine=refine,
+            pivots=[p.strip() for p in pivots.split(",") if p.strip()] if pivots else None,
+            backtranslations=str(backtranslations) if backtranslations else None,
+            combine=combine, combine_options=_combine_options(combine_k, combine_option),
+            leg_options=_number_options(leg_option, "--leg-option", "n_samplers=3"),
+            aligner_name=aligner, source_labels=source_labels, min_score=min_score, extend=extend,
+            neural_aligner={"model": aligner_model, "layer": aligner_layer, "device": device,
+                            **({"method": aligner_method} if aligner == "simalign" else {})},
+        )  # fmt: skip
+    except ValueError as exc:
+        raise fail(str(exc), 2) from exc
     if aligner not in ("eflomal", "simalign", "awesome"):
         raise fail(f"unknown --aligner {aligner!r}: use eflomal, simalign or awesome", 2)
     if refine not in ("none", "pivot", "backtranslation"):

@@ -14,6 +14,7 @@ from annoproj.cli.report import report as _report
 from annoproj.cli.common import (
     EXIT_DEPENDENCY,
     EXIT_INPUT,
+    EXIT_USAGE,
     GPUS_HELP,
     POOL_HELP,
     RAY_ADDRESS_HELP,
@@ -224,6 +225,8 @@ def project(
     from annoproj.bench.common import timer
     from annoproj.pipeline.projection import ProjectionJob
     from annoproj.pipeline.stream import InputMismatchError, project_files
+    from annoproj.project.projectors import check_projection
+    from annoproj.registry import RegistryError
 
     options: dict = {}
     if method == "match":
@@ -231,6 +234,10 @@ def project(
         if min_score is not None:
             options["min_score"] = min_score
     job = ProjectionJob(method=method, scorers=_split(scorers), solver=solver, options=options)
+    try:  # before the alignment, which may take long
+        check_projection(method, scorers=job.scorers, solver=solver, options=options)
+    except (RegistryError, ValueError) as exc:
+        raise fail(str(exc), EXIT_USAGE) from exc
     align_s = 0.0
     if alignments is None:
         from annoproj.align.eflomal import EflomalAligner

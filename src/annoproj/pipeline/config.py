@@ -183,7 +183,41 @@ class PipelineConfig:
             raise ConfigError("[train] self_train_folds must be >= 2")
         if self.train.self_train and not self.train.trainer:
             raise ConfigError("[train] self_train needs a trainer (e.g. trainer = \"crf\")")
+        self._check_names()
         return self
+
+    def _check_names(self) -> None:
+        """Unknown component names are errors before any stage runs (not after the
+        alignment of the whole corpus)."""
+        from annoproj.project.projectors import check_projection
+        from annoproj.registry import Registry, RegistryError
+
+        def known(table: str, registry: Registry, name: str) -> None:
+            try:
+                registry.get(name)
+            except RegistryError as exc:
+                raise ConfigError(f"[{table}] {exc}") from None
+
+        if self.translate.translator != "precomputed":
+            from annoproj.translate.base import translators
+            try:
+                import annoproj.translate  # noqa: F401  (registers the model-backed translators)
+            except ImportError:  # pragma: no cover - the translator is reported missing below
+                pass
+            known("translate", translators, self.translate.translator)
+        import annoproj.align.eflomal  # noqa: F401  (each module registers its aligners)
+        import annoproj.align.monolingual  # noqa: F401
+        import annoproj.align.neural  # noqa: F401
+        from annoproj.align.base import aligners
+        known("align", aligners, self.align.aligner)
+        p = self.project
+        try:
+            check_projection(p.method, scorers=p.scorers, solver=p.solver, options=p.options)
+        except (RegistryError, ValueError) as exc:
+            raise ConfigError(f"[project] {exc}") from None
+        if self.train.trainer:
+            from annoproj.train import trainers
+            known("train", trainers, self.train.trainer)
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)

@@ -38,6 +38,35 @@ projectors.register("match")(MatchProjector)
 projectors.register("markers")(MarkerProjector)
 
 
+def check_projection(method: str, *, scorers: Sequence[str] = (), solver: str | None = None,
+                     options: dict | None = None) -> None:
+    """Raise RegistryError for an unknown method, scorer or solver name, or ValueError for
+    an unknown `constraint` option, without building anything (no model is loaded): a run
+    checks its settings before hours of alignment, not after.
+
+    >>> check_projection("match", scorers=["alignment", "sting"])
+    Traceback (most recent call last):
+    ...
+    annoproj.registry.RegistryError: unknown scorer 'sting'; known: alignment, clip, embedding, fusion, lexical, ner, nmt, string
+    """
+    import annoproj.project.scorers  # noqa: F401  (each module registers its scorers)
+    import annoproj.project.solvers  # noqa: F401
+    from annoproj.project.base import scorers as scorer_registry
+    from annoproj.project.base import solvers as solver_registry
+    from annoproj.project.solvers.common import CONSTRAINTS
+
+    projectors.get(method)
+    if method != "match":
+        return
+    for name in scorers:
+        scorer_registry.get(name)
+    if solver is not None:
+        solver_registry.get(solver)
+    constraint = (options or {}).get("constraint", "at_most")
+    if constraint not in CONSTRAINTS:
+        raise ValueError(f"constraint must be one of {', '.join(CONSTRAINTS)}; got {constraint!r}")
+
+
 def make_projector(method: str, **options: Any) -> Projector:
     """The projector `method` ("heuristic" or "match") built with `options`."""
     return projectors.create(method, **options)
