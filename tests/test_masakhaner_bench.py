@@ -11,10 +11,8 @@ from annoproj.bench.masakhaner import (
     MasakhanerConfig,
     available_languages,
     load_translations,
-    loc_lexicon,
     merge_mark_tokens,
     merge_rows,
-    misc_to_loc,
     name_key,
     pivot_corpora,
     pivot_rows,
@@ -25,6 +23,7 @@ from annoproj.bench.masakhaner import (
 from annoproj.cli.main import app
 from annoproj.data.io import write_conll
 from annoproj.data.model import Alignment, Sentence, Span
+from annoproj.project.finish import loc_lexicon, misc_to_loc
 
 pytest.importorskip("sklearn_crfsuite")
 
@@ -124,11 +123,11 @@ def test_misc_to_loc_with_lexicon():
              Sentence(["Katika", "x"], []), Sentence(["Katika", "y"], []),
              Sentence(["Katika", "z"], []),
              Sentence(["Katika", "Kano"], [Span(0, 1, "LOC")])]
-    lex = loc_lexicon(sents)
+    lex = loc_lexicon([s.tokens for s in sents], [s.spans for s in sents])
     assert lex == {("Jamus",), ("Afirka", "ta", "Kudu")}  # Katika is mostly outside spans
     toks = ["Kocin", "Jamus", "da", "Afirka", "ta", "Kudu", "Musa"]
     got = misc_to_loc(toks, [Span(0, 2, "MISC"), Span(3, 6, "MISC")], [Span(6, 7, "PER")], lex)
-    assert got == [Span(1, 2, "LOC"), Span(3, 6, "LOC")]
+    assert [x.span() for x in got] == [Span(1, 2, "LOC"), Span(3, 6, "LOC")]
     assert misc_to_loc(toks, [Span(1, 2, "MISC")], [Span(1, 2, "PER")], lex) == []
 
 

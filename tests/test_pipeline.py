@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -13,6 +14,9 @@ def test_config_errors_name_the_key(tmp_path):
     with pytest.raises(ConfigError, match="unknown key 'methd' in \\[project\\]"):
         config_from_dict({"source": {"path": "x"}, "translate": {"path": "y"},
                           "project": {"methd": "match"}})
+    with pytest.raises(ConfigError, match="misc must be one of keep, loc"):
+        config_from_dict({"source": {"path": "x"}, "translate": {"path": "y"},
+                          "project": {"misc": "drop"}})
     with pytest.raises(ConfigError, match="min_confidence"):
         config_from_dict({"source": {"path": "x"}, "translate": {"path": "y"},
                           "project": {"min_confidence": 3}})
@@ -123,15 +127,17 @@ def test_translate_test_with_spacy(tmp_path, data_dir):
     assert 0 < out["metrics"]["target"]["f1"] <= 1
 
 
-def _with_and_without(tmp_path, data_dir, tgt: str, setting: str, *extra: str):
-    """The projected JSONL of a 300-sentence Europarl en->`tgt` run without and with `setting`."""
+def _with_and_without(tmp_path, data_dir, tgt: str, setting: str | list[str], *extra: str):
+    """The projected JSONL of a 300-sentence Europarl en->`tgt` run without and with
+    `setting` (one KEY=VALUE or several)."""
     from annoproj.data.io import read_jsonl
 
     e = data_dir / "europarl"
     args = ["translate-train", "--source", str(e / "en.test.conll"), "--translations",
             str(e / f"{tgt}.test.conll"), "--tgt-lang", tgt, "--set", "source.limit=300",
             "--json", *extra]
-    for name, more in (("plain", []), ("set", ["--set", setting])):
+    settings = [setting] if isinstance(setting, str) else setting
+    for name, more in (("plain", []), ("set", [x for kv in settings for x in ("--set", kv)])):
         r = runner.invoke(app, [*args, "-o", str(tmp_path / name), *more])
         assert r.exit_code == 0, r.output
     return [read_jsonl(tmp_path / name / f"{tgt}.projected.jsonl") for name in ("plain", "set")]
@@ -156,6 +162,25 @@ def test_translate_train_extension(tmp_path, data_dir):
             assert y.start <= x.start and x.end <= y.end and x.label == y.label
             widened += x != y
     assert widened, "no span was widened"
+
+
+def test_translate_train_misc_loc_and_drop_partial(tmp_path, data_dir):
+    plain, done = _with_and_without(tmp_path, data_dir, "de",
+                                     ["project.misc=loc", "project.drop_partial=true"])
+    # dropped sentences are not written: skipped.tsv lists them with the reason
+    log = (tmp_path / "set" / "skipped.tsv").read_text().splitlines()[1:]
+    assert log and all(line.split("\t")[2].startswith("partial: ") for line in log)
+    by_id = {s.id: s for s in plain}
+    converted = 0
+    for b in done:
+        a = by_id[b.id]
+        assert {sp for sp in a.spans if sp.label != "MISC"} <= set(b.spans)
+        misc = [sp for sp in a.spans if sp.label == "MISC"]
+        for sp in set(b.spans) - set(a.spans):  # new spans: LOC inside a MISC span
+            assert sp.label == "LOC" and any(m.start <= sp.start and sp.end <= m.end for m in misc)
+            converted += 1
+    assert converted, "no MISC span became a LOC"
+    assert not any(sp.label == "MISC" for s in done for sp in s.spans)
 
 
 def test_translate_train_self_training(europarl_run, tmp_path):
@@ -183,3 +208,10 @@ def test_translate_train_o_weight_reaches_the_saved_model(europarl_run, tmp_path
     configs = list((tmp_path / "run").rglob("config.json"))
     assert configs and all(json.loads(c.read_text())["decoding"] == {"o_weight": 0.4}
                            for c in configs)
+
+
+@pytest.mark.parametrize("path", sorted((Path(__file__).parent.parent / "examples").glob("*.toml")),
+                         ids=lambda p: p.name)
+def test_example_configs_are_valid(path):
+    cfg = load_config(path).validate()
+    assert cfg.kind == "translate-train" and Path(cfg.source.path).is_absolute()

@@ -24,9 +24,8 @@ from annoproj import defaults
 from annoproj.bench.common import resolve_data_dir, timer
 from annoproj.data.io import read_conll
 from annoproj.data.labels import LabelMap
-from annoproj.data.model import Alignment, ProjectedSpan, Sentence, Span, add_spans
-from annoproj.project.complete import complete_corpus, complete_spans, entity_lexicon
-from annoproj.project.extend import extend_corpus
+from annoproj.data.model import Alignment, Sentence, Span
+from annoproj.project.finish import finish_projection
 
 if TYPE_CHECKING:
     from annoproj.train.base import Tagger
@@ -107,7 +106,7 @@ class MasakhanerConfig:
     name_keys: align words by their `name_key` (prefixes glued to names cut off).
     misc: English MISC entities are dropped ("drop", as the issue and T-Projection do) or
         projected and turned into LOC where the target words are a known location ("loc",
-        see `misc_to_loc`). Method rows carry the variant in their name: "match+misc-loc",
+        see `annoproj.project.finish.misc_to_loc`). Method rows carry the variant in their name: "match+misc-loc",
         "match+drop-partial", "match+misc-loc+drop-partial".
     complete: label the mentions projection missed from the phrases the projected data
         labels reliably (`annoproj.project.complete`); rows get "+complete".
@@ -460,36 +459,6 @@ def align_pairs(src: Sequence[Sentence], tgt: Sequence[Sentence], *, aligner: di
     return {m: by_sym[sym] for m, sym in sym_of.items()}
 
 
-def _partial(projected: Sequence[ProjectedSpan], sources: set[int]) -> bool:
-    return not sources <= {p.source for p in projected}
-
-
-def loc_lexicon(
-    sentences: Sequence[Sentence], misc: Sequence[Sequence[Span]] = (), *, min_count: int = 2,
-    min_share: float = 0.8, max_len: int = 4,
-) -> set[tuple[str, ...]]:
-    """The phrases `entity_lexicon` knows as LOC (spans in `misc` count as neither)."""
-    return set(entity_lexicon([s.tokens for s in sentences], [s.spans for s in sentences], misc,
-                              min_count=min_count, min_share=min_share, max_len=max_len,
-                              labels=("LOC",)))
-
-
-def misc_to_loc(tokens: Sequence[str], misc: Sequence[Span], spans: Sequence[Span],
-                lexicon: set[tuple[str, ...]], *, max_len: int = 4) -> list[Span]:
-    """LOC spans for the lexicon phrases inside the target spans of MISC entities.
-
-    CoNLL-2003 tags demonyms as MISC ("German", "Nigerian"); translations often render
-    them as the country name ("na Jamus", "Najeriya"), which MasakhaNER tags LOC.
-    Longest phrases win; spans overlapping `spans` are left out.
-    """
-    as_lexicon = {k: ("LOC", 1.0) for k in lexicon}
-    out: list[Span] = []
-    for m in misc:
-        out += [x.span() for x in complete_spans(tokens, [*spans, *out], as_lexicon,
-                                                 max_len=max_len, window=(m.start, m.end))]
-    return out
-
-
 def projected_training_set(
     src: Sequence[Sentence], tgt: Sequence[Sentence], alignments: Sequence[Alignment], *,
     method: str, options: dict | None = None, drop_partial: bool = False,
@@ -500,70 +469,38 @@ def projected_training_set(
     Pairs the projector skips are left out; with `drop_partial`, so are the pairs where a
     source PER/ORG/LOC entity found no target span. Sentences without entities are kept.
     Source MISC entities are dropped (`misc="drop"`), or (`misc="loc"`) projected too and
-    their target words that `loc_lexicon` knows become LOC (see `misc_to_loc`). With
+    their target words that the projected data knows as a location become LOC. With
     `complete`, mentions the projection missed are labelled from the phrases the kept
     sentences label reliably (`annoproj.project.complete`). With `extend`, spans that stop
     short of a name the projected data labels whole elsewhere are widened to it
-    (`annoproj.project.extend`), before MISC becomes LOC.
+    (`annoproj.project.extend`), before MISC becomes LOC. The steps are
+    `annoproj.project.finish.finish_projection`'s.
     """
     from annoproj.project.projectors import make_projector
 
     if misc not in ("drop", "loc"):
         raise ValueError(f"misc must be 'drop' or 'loc', not {misc!r}")
-    keep_misc = misc == "loc"
-    src_spans = [[sp for sp in s.spans if keep_misc or sp.label != "MISC"] for s in src]
+    src_spans = [[sp for sp in s.spans if misc == "loc" or sp.label != "MISC"] for s in src]
     projector = make_projector(method, **(options or {}))
+    tgt_tokens = [t.tokens for t in tgt]
     with timer() as t:
-        result = projector.project([s.tokens for s in src], [s.tokens for s in tgt],
-                                   src_spans, alignments)
+        result = projector.project([s.tokens for s in src], tgt_tokens, src_spans, alignments)
         skipped = result.skipped_indices
-        main: list[list[Span]] = []
-        misc_spans: list[list[Span]] = []
-        for spans in result.spans:
-            main.append([p.span() for p in spans if p.label != "MISC"])
-            misc_spans.append([p.span() for p in spans if p.label == "MISC"])
-        ok = [i for i in range(len(tgt)) if i not in skipped]
-        extended = 0
-        if extend:
-            new, extended = extend_corpus([tgt[i].tokens for i in ok], [main[i] for i in ok],
-                                          taken=[misc_spans[i] for i in ok])
-            for i, spans in zip(ok, new):
-                main[i] = spans
-        relabelled = 0
-        if keep_misc:
-            lexicon = loc_lexicon([Sentence(tgt[i].tokens, main[i]) for i in ok],
-                                  [misc_spans[i] for i in ok])
-            for i in ok:
-                if misc_spans[i]:
-                    extra = misc_to_loc(tgt[i].tokens, misc_spans[i], main[i], lexicon)
-                    if extra:
-                        relabelled += len(extra)
-                        main[i] = sorted(main[i] + extra)
-    kept: list[Sentence] = []
-    partial = 0
-    for i, (s_spans, t_sent, spans) in enumerate(zip(src_spans, tgt, result.spans)):
-        if i in skipped:
-            continue
-        wanted = {k for k, sp in enumerate(s_spans) if sp.label != "MISC"}
-        if _partial(spans, wanted):
-            partial += 1
-            if drop_partial:
-                continue
-        kept.append(Sentence(list(t_sent.tokens), main[i], t_sent.id))
-    completed = 0
-    if complete:
-        kept, completed = add_spans(kept, complete_corpus([s.tokens for s in kept],
-                                                          [s.spans for s in kept]))
+        done = finish_projection(tgt_tokens, src_spans, result.spans, skipped=skipped,
+                                 misc="loc" if misc == "loc" else "keep", extend=extend,
+                                 drop_partial=drop_partial, complete=complete)
+    kept = [Sentence(list(tgt[i].tokens), [p.span() for p in done.spans[i]], tgt[i].id)
+            for i in range(len(tgt)) if i not in skipped and i not in done.dropped]
     stats = {
         "project_s": t[0],
         "skipped": len(skipped),
-        "partial": partial,
-        "dropped": partial if drop_partial else 0,
+        "partial": done.counts["partial"],
+        "dropped": len(done.dropped),
         "source_entities": sum(sp.label != "MISC" for s in src_spans for sp in s),
         "projected_entities": sum(len(s.spans) for s in kept),
-        "misc_to_loc": relabelled,
-        "extended": extended,
-        "completed": completed,
+        "misc_to_loc": done.counts["misc_to_loc"],
+        "extended": done.counts["extended"],
+        "completed": done.counts["completed"],
     }
     return kept, stats
 

@@ -117,6 +117,12 @@ class ProjectConfig:
     #: ("U.N." -> "Umoja wa Mataifa"; `annoproj.project.extend`).
     extend: bool = False
     complete: bool = False
+    #: Projected MISC spans: "keep" them, or "loc": the words inside them that the projected
+    #: data knows as a location become LOC, the rest is dropped (`annoproj.project.finish`).
+    misc: str = "keep"
+    #: Leave out (as skipped, with the reason) the sentences where a source entity found no
+    #: target span (MISC not counted with misc = "loc").
+    drop_partial: bool = False
     options: dict = field(default_factory=dict)
 
     def projector_options(self) -> dict:
@@ -177,6 +183,11 @@ class PipelineConfig:
             raise ConfigError(f"[translate] translator = {self.translate.translator!r} needs a model")
         if self.project.min_confidence < 0 or self.project.min_confidence > 1:
             raise ConfigError("[project] min_confidence must lie in [0, 1]")
+        from annoproj.project.finish import MISC_MODES
+
+        if self.project.misc not in MISC_MODES:
+            raise ConfigError(f"[project] misc must be one of {', '.join(MISC_MODES)}, "
+                              f"not {self.project.misc!r}")
         if not 0 <= self.train.self_train_confidence <= 1:
             raise ConfigError("[train] self_train_confidence must lie in [0, 1]")
         if self.train.self_train_folds < 2:

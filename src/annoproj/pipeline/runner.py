@@ -165,29 +165,24 @@ def _project(run: Run, src: list[Sentence], tgt: list[Sentence], alignments: lis
     from annoproj.pipeline.projection import ProjectionJob, project_sentences
 
     p = run.config.project
-    pkey = key_of("project", key, p.method, p.projector_options(), p.min_confidence,
-                  *(["complete"] if p.complete else []), *(["extend"] if p.extend else []))
+    finishing = [*(["complete"] if p.complete else []), *(["extend"] if p.extend else []),
+                 *([f"misc={p.misc}"] if p.misc != "keep" else []),
+                 *(["drop_partial"] if p.drop_partial else [])]
+    pkey = key_of("project", key, p.method, p.projector_options(), p.min_confidence, *finishing)
     job = ProjectionJob(method=p.method, scorers=p.scorers, solver=p.solver,
                         min_confidence=p.min_confidence, options=dict(p.options))
 
     def compute():
+        from annoproj.project.finish import finish_projection
+
         res = project_sentences(job, src, tgt, alignments)
         skipped = dict(res.skipped)
-        kept = [i for i in range(len(tgt)) if i not in skipped]
-        if p.extend:  # widen spans to the whole names (annoproj.project.extend)
-            from annoproj.project.extend import extend_corpus
-
-            wider, _ = extend_corpus([tgt[i].tokens for i in kept], [res.spans[i] for i in kept])
-            for i, spans in zip(kept, wider):
-                res.spans[i] = spans
-        if p.complete:  # label the mentions projection missed (annoproj.project.complete)
-            from annoproj.project.complete import complete_corpus
-
-            extra = complete_corpus([tgt[i].tokens for i in kept],
-                                    [[x.span() for x in res.spans[i]] for i in kept])
-            for i, more in zip(kept, extra):
-                if more:
-                    res.spans[i] = sorted([*res.spans[i], *more])
+        # corpus-level steps (annoproj.project.finish): widen, MISC -> LOC, drop, complete
+        done = finish_projection([t.tokens for t in tgt], [s.spans for s in src], res.spans,
+                                 skipped=skipped, misc=p.misc, extend=p.extend,
+                                 drop_partial=p.drop_partial, complete=p.complete)
+        res.spans = done.spans
+        skipped.update(done.dropped)
         out = []
         for i, (t, spans) in enumerate(zip(tgt, res.spans)):
             meta = {"scores": [round(x.score, 4) for x in spans],
