@@ -56,6 +56,8 @@ def test_input_errors_have_exit_code_3(tmp_path):
     assert "bad.conll:2" in r.output
     r = runner.invoke(app, ["evaluate", str(tmp_path / "missing.conll"), str(bad)])
     assert r.exit_code == 3
+    r = runner.invoke(app, ["evaluate", str(bad), str(bad), "--format", "xml"])
+    assert r.exit_code == 2 and "unknown format 'xml'" in r.output  # a bad flag, not a bad file
 
 
 def test_unknown_projection_settings_are_usage_errors(tmp_path):

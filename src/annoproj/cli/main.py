@@ -79,12 +79,21 @@ def _aligner_options(symmetrize: str, seed: int, prefix_len: int, identical_word
 _FORMAT_HELP = "Input format: auto, conll, jsonl or text (one pre-tokenised sentence a line)."
 
 
+def _check_format(value: str) -> str:
+    """--format is one of the known input formats (else a usage error, exit code 2)."""
+    from annoproj.data.io.auto import FORMATS
+
+    if value not in FORMATS:
+        raise typer.BadParameter(f"unknown format {value!r}: use {', '.join(FORMATS)}")
+    return value
+
+
 @app.command()
 def align(
     src: Path = typer.Argument(..., help="Source sentences (CoNLL, JSONL or tokenised text)."),
     tgt: Path = typer.Argument(..., help="Target sentences, parallel to SRC."),
     output: Path = typer.Option(..., "--output", "-o", help="Pharaoh file to write (i-j links)."),
-    fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP),
+    fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP, callback=_check_format),
     symmetrize: str = typer.Option(defaults.ALIGNER["symmetrize"], help=(
         "auto (soft-union, scored: best for matching), forward, reverse, intersection, union, "
         "grow-diag, grow-diag-final, grow-diag-final-and, soft-union.")),
@@ -210,7 +219,7 @@ def project(
     labels: Optional[str] = typer.Option(None, help="Label map applied to source spans, e.g. 'MISC=O,DATE=O'."),
     min_confidence: float = typer.Option(0.0, help=(
         "Drop target sentences whose least confident span scores below this, or that lost an entity.")),
-    fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP),
+    fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP, callback=_check_format),
     symmetrize: str = typer.Option(defaults.ALIGNER["symmetrize"], help="Symmetrisation when aligning."),
     seed: int = typer.Option(0, help="Seed of eflomal's sampler."),
     workers: int = typer.Option(1, min=1, help="Worker processes (or Ray actors) for projection."),
@@ -295,7 +304,7 @@ def evaluate(
     gold: Path = typer.Argument(..., help="Gold CoNLL or JSONL."),
     pred: Path = typer.Argument(..., help="Predicted CoNLL or JSONL, same sentences."),
     ignore: str = typer.Option("", help="Labels to ignore on both sides, e.g. MISC."),
-    fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP),
+    fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP, callback=_check_format),
     json_out: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """Entity-level precision, recall and F1 (micro and per type), as seqeval computes them."""
@@ -354,7 +363,7 @@ def train(
     o_weight: float = typer.Option(1.0, help=(
         "CRF: decode with the probability of O times this (saved with the model); below 1 "
         "finds more entities, for taggers trained on projected data that miss names.")),
-    fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP),
+    fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP, callback=_check_format),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary."),
     option: Optional[list[str]] = typer.Option(None, "--option", help=(
         "Trainer option key=value, repeatable, e.g. --option epochs=5 --option device=cuda "
@@ -420,7 +429,7 @@ def tag(
     o_weight: Optional[float] = typer.Option(None, help=(
         "CRF: decode with the probability of O times this instead of the weight saved "
         "with the model; below 1 finds more entities.")),
-    fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP),
+    fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP, callback=_check_format),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary."),
 ) -> None:
     """Tag sentences with a trained model (existing tags in the input are replaced)."""
@@ -494,7 +503,7 @@ def translate_cmd(
     markers: bool = typer.Option(False, "--markers", help=(
         "Project the input entities by translating them inside markers (EasyProject).")),
     marker_style: str = typer.Option("brackets", help="Markers: brackets ([ ]) or xml (<e0> </e0>)."),
-    fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP),
+    fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP, callback=_check_format),
     workers: int = typer.Option(1, min=1, help=WORKERS_HELP),
     pool: str = typer.Option("process", help=POOL_HELP),
     ray_address: Optional[str] = typer.Option(None, help=RAY_ADDRESS_HELP),
@@ -565,7 +574,7 @@ def label_cmd(
     aggregation: str = typer.Option("first", help="HF subword -> word aggregation: first, average or max."),
     batch_size: int = typer.Option(32, min=1, help="Sentences per batch."),
     device: str = typer.Option("auto", help="auto, cpu or cuda."),
-    fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP),
+    fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP, callback=_check_format),
     workers: int = typer.Option(1, min=1, help=WORKERS_HELP),
     pool: str = typer.Option("process", help=POOL_HELP),
     ray_address: Optional[str] = typer.Option(None, help=RAY_ADDRESS_HELP),
