@@ -107,6 +107,19 @@ def test_cli_flags_without_a_file(tmp_path, data_dir):
     assert out["outputs"]["projected"].endswith("it.projected.jsonl")
 
 
+def test_translation_count_mismatch_names_the_files(tmp_path):
+    (tmp_path / "en.conll").write_text("A\tB-PER\n\nB\tO\n\nC\tO\n\n")
+    (tmp_path / "de.txt").write_text("a\nb\n")
+    (tmp_path / "ids").write_text("0\n1\n2\n")
+    args = ["translate-train", "--source", str(tmp_path / "en.conll"), "--translations",
+            str(tmp_path / "de.txt"), "-o", str(tmp_path / "run")]
+    r = runner.invoke(app, args)
+    assert r.exit_code == 3 and "holds 2 translations but there are 3" in r.output
+    assert "use [source] ids" in r.output
+    r = runner.invoke(app, [*args, "--ids", str(tmp_path / "ids")])
+    assert r.exit_code == 3 and "ids file of these translations" in r.output
+
+
 def test_bad_config_exit_code(tmp_path):
     r = runner.invoke(app, ["translate-train", "--set", "project.nope=1"])
     assert r.exit_code == 2

@@ -275,8 +275,11 @@ def _translate_precomputed(run: Run, src: list[Sentence]) -> list[Sentence]:
     if limit:
         toks = toks[:limit]
     if len(toks) != len(src):
+        ids = run.config.source.ids
+        hint = (f"[source] ids {ids} selects {len(src)}: is it the ids file of these translations?"
+                if ids else "use [source] ids to select the translated ones")
         raise ConfigError(f"{path} holds {len(toks)} translations but there are {len(src)} "
-                          "source sentences (use [source] ids to select the translated ones)")
+                          f"source sentences ({hint})")
     run.stages.append({"stage": "translate", "key": None, "cached": True,
                        "seconds": round(time.perf_counter() - t0, 3), "items": len(toks),
                        "file": str(path)})
