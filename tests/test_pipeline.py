@@ -17,6 +17,9 @@ def test_config_errors_name_the_key(tmp_path):
     with pytest.raises(ConfigError, match="misc must be one of keep, loc"):
         config_from_dict({"source": {"path": "x"}, "translate": {"path": "y"},
                           "project": {"misc": "drop"}})
+    with pytest.raises(ConfigError, match="drop_partial leaves sentences out of training"):
+        config_from_dict({"kind": "translate-test", "target": {"path": "x"},
+                          "translate": {"path": "y"}, "project": {"drop_partial": True}})
     with pytest.raises(ConfigError, match="min_confidence"):
         config_from_dict({"source": {"path": "x"}, "translate": {"path": "y"},
                           "project": {"min_confidence": 3}})

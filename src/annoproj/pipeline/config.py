@@ -188,6 +188,9 @@ class PipelineConfig:
         if self.project.misc not in MISC_MODES:
             raise ConfigError(f"[project] misc must be one of {', '.join(MISC_MODES)}, "
                               f"not {self.project.misc!r}")
+        if self.project.drop_partial and self.kind == "translate-test":
+            raise ConfigError("[project] drop_partial leaves sentences out of training data; "
+                              "translate-test labels every target sentence, so it cannot")
         if not 0 <= self.train.self_train_confidence <= 1:
             raise ConfigError("[train] self_train_confidence must lie in [0, 1]")
         if self.train.self_train_folds < 2:
