@@ -13,13 +13,13 @@ from annoproj.bench.masakhaner import (
     load_translations,
     merge_mark_tokens,
     merge_rows,
-    name_key,
     pivot_corpora,
     pivot_rows,
     projected_training_set,
     run_masakhaner,
     summary_table,
 )
+from annoproj.align.keys import name_key
 from annoproj.cli.main import app
 from annoproj.data.io import write_conll
 from annoproj.data.model import Alignment, Sentence, Span

@@ -188,3 +188,27 @@ def test_projection_never_overlaps_and_respects_per_entity(corpus, solver, k):
             assert s.label == spans[i][s.source].label and 0 < s.score <= 1
         counts = np.bincount([s.source for s in got], minlength=len(spans[i]))
         assert np.all(counts <= k)
+
+
+def test_fit_makes_batched_projection_equal_to_whole():
+    """After fit() on the whole corpus, projecting it in parts gives what one call gives:
+    the lexical table no longer depends on the batch."""
+    rng = np.random.default_rng(0)
+    vocab = [f"w{i}" for i in range(12)]
+    src, tgt, spans, links = [], [], [], []
+    for _ in range(40):
+        n = int(rng.integers(3, 7))
+        s = [vocab[int(i)] for i in rng.integers(0, 12, n)]
+        src.append(s)
+        tgt.append([w.upper() for w in s])
+        pairs = [(i, i) for i in range(n) if rng.random() < 0.8]
+        pairs += [(int(rng.integers(0, n)), int(rng.integers(0, n))) for _ in range(2)]
+        links.append(Alignment.from_pairs(pairs))
+        spans.append([Span(0, 2, "PER")])
+    whole = MatchProjector(scorers=["alignment", "lexical"]).project(src, tgt, spans, links)
+    p = MatchProjector(scorers=["alignment", "lexical"]).fit(src, tgt, links)
+    halves = [p.project(src[a:b], tgt[a:b], spans[a:b], links[a:b]) for a, b in ((0, 20), (20, 40))]
+    assert halves[0].spans + halves[1].spans == whole.spans
+    unfitted = MatchProjector(scorers=["alignment", "lexical"])
+    parts = [unfitted.project(src[a:b], tgt[a:b], spans[a:b], links[a:b]) for a, b in ((0, 20), (20, 40))]
+    assert parts[0].spans + parts[1].spans != whole.spans  # the table did depend on the batch

@@ -199,6 +199,20 @@ def test_translate_train_misc_loc_and_drop_partial(tmp_path, data_dir):
     assert not any(sp.label == "MISC" for s in done for sp in s.spans)
 
 
+def test_translate_train_name_keys(tmp_path, data_dir):
+    """Name keys change what eflomal sees, not the tokens; the alignment stage reruns."""
+    import doctest
+
+    import annoproj.align.keys as keys_mod
+
+    assert doctest.testmod(keys_mod).failed == 0
+    plain, keyed = _with_and_without(tmp_path, data_dir, "de", "align.name_keys=true")
+    assert [s.tokens for s in plain] == [s.tokens for s in keyed]
+    manifest = json.loads((tmp_path / "set" / "manifest.json").read_text())
+    assert manifest["config"]["align"]["name_keys"] is True
+    assert any(st["stage"] == "align" and not st["cached"] for st in manifest["stages"])
+
+
 def test_translate_train_self_training(europarl_run, tmp_path):
     pytest.importorskip("sklearn_crfsuite")
     r = runner.invoke(app, ["translate-train", str(europarl_run), "--json",

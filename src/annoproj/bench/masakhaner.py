@@ -25,6 +25,7 @@ from annoproj.bench.common import resolve_data_dir, timer
 from annoproj.data.io import read_conll
 from annoproj.data.labels import LabelMap
 from annoproj.data.model import Alignment, Sentence, Span
+from annoproj.align.keys import with_name_keys
 from annoproj.project.finish import finish_projection
 
 if TYPE_CHECKING:
@@ -380,30 +381,6 @@ def load_masakhaner(path: str | Path, *, limit: int | None = None) -> list[Sente
 # ---------------------------------------------------------------- projection
 
 
-def name_key(word: str) -> str:
-    """`word` without a prefix glued onto a name, for alignment: "laseParis" -> "Paris".
-
-    Bantu noun-class and locative prefixes attach to names ("uTakemura", "eArizona",
-    "kwiNorth", "u-Ahmad", "I-Roma"); cutting them lets the name align with its source.
-    A lowercase run before a capital, a capital plus lowercase run before a capitalised
-    word, or up to 6 letters before a hyphen followed by a capital or digit is cut.
-    """
-    h = word.find("-")
-    if 0 < h <= 6 and h + 1 < len(word) and word[:h].isalpha() and (
-            word[h + 1].isupper() or word[h + 1].isdigit()):
-        return word[h + 1:]
-    n = len(word)
-    if n < 3:
-        return word
-    i = 1 if word[0].isupper() else 0
-    while i < n and word[i].islower():
-        i += 1
-    if 0 < i < n and word[i].isupper() and (
-            not word[0].isupper() or (i + 1 < n and word[i + 1].islower())):
-        return word[i:]
-    return word
-
-
 def align_pairs(src: Sequence[Sentence], tgt: Sequence[Sentence], *, aligner: dict,
                 seed: int, name_keys: bool = True,
                 methods: Sequence[str] = (defaults.METHOD,),
@@ -411,7 +388,8 @@ def align_pairs(src: Sequence[Sentence], tgt: Sequence[Sentence], *, aligner: di
                 stats: dict | None = None) -> dict[str, list[Alignment]]:
     """Symmetrised eflomal links of each pair for each projection method (each gets its
     best symmetrisation unless `aligner` names one; eflomal runs once); with `name_keys`,
-    words are aligned by their `name_key` (the tokens themselves are unchanged).
+    words are aligned by their `annoproj.align.keys.name_key` (the tokens themselves are
+    unchanged).
 
     With `pivots` (see `pivot_corpora`), the links are refined through them by a
     `PivotRefiner` with the same eflomal settings and seed. `stats`, if given, receives
@@ -425,20 +403,10 @@ def align_pairs(src: Sequence[Sentence], tgt: Sequence[Sentence], *, aligner: di
     t_tok = [t.tokens for t in tgt]
     if name_keys:
         cache: dict[str, str] = {}
-
-        def keys(tokens: list[str]) -> list[str]:
-            out = []
-            for w in tokens:
-                k = cache.get(w)
-                if k is None:
-                    k = cache[w] = name_key(w)
-                out.append(k)
-            return out
-
-        s_tok = [keys(t) for t in s_tok]
-        t_tok = [keys(t) for t in t_tok]
+        s_tok = with_name_keys(s_tok, cache=cache)
+        t_tok = with_name_keys(t_tok, cache=cache)
         if pivots:
-            pivots = {name: [keys(list(t)) for t in corpus] for name, corpus in pivots.items()}
+            pivots = {name: with_name_keys(corpus, cache=cache) for name, corpus in pivots.items()}
     sym_of = {m: defaults.symmetrize_for(m, aligner.get("symmetrize", "auto")) for m in methods}
     with timer() as ta:
         both = EflomalAligner(seed=seed, **opts).align_both(s_tok, t_tok)

@@ -95,6 +95,9 @@ class AlignConfig:
     seed: int = 0
     prefix_len: int = defaults.ALIGNER["prefix_len"]
     identical_words: bool = defaults.ALIGNER["identical_words"]
+    #: Align words by their name keys, prefixes glued onto names cut off (Xhosa "eLondon" ->
+    #: "London"; `annoproj.align.keys`); the tokens themselves are unchanged.
+    name_keys: bool = False
     options: dict = field(default_factory=dict)
 
     def aligner_options(self, method: str | None = None) -> dict:

@@ -59,6 +59,9 @@ def project_sentences(
 
         lmap = LabelMap.parse(job.label_map)
         spans = [lmap.map_spans(s) for s in spans]
+    fit = getattr(projector, "fit", None)
+    if fit is not None:  # corpus-level statistics from the whole corpus, not from each batch
+        fit([s.tokens for s in src], [t.tokens for t in tgt], alignments)
     out = ProjectionResult(spans=[])
     starts = range(0, len(src), job.batch_size)
     if progress is not None:

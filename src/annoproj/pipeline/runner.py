@@ -149,13 +149,18 @@ def _translate(run: Run, sents: list[Sentence], src_lang: str, tgt_lang: str, ke
 def _align(run: Run, src: list[Sentence], tgt: list[Sentence], key: str):
     a = run.config.align
     opts = a.aligner_options(run.config.project.method)
-    akey = key_of("align", key, a.aligner, opts)
+    akey = key_of("align", key, a.aligner, opts, *(["name_keys"] if a.name_keys else []))
 
     def compute():
         from annoproj.align.base import make_aligner
+        from annoproj.align.keys import with_name_keys
 
         aligner = make_aligner(a.aligner, **opts)
-        return aligner.align([s.tokens for s in src], [s.tokens for s in tgt])
+        s_tok, t_tok = [s.tokens for s in src], [t.tokens for t in tgt]
+        if a.name_keys:
+            cache: dict[str, str] = {}
+            s_tok, t_tok = with_name_keys(s_tok, cache=cache), with_name_keys(t_tok, cache=cache)
+        return aligner.align(s_tok, t_tok)
 
     return run.stage("align", akey, ".pharaoh", compute, write_pharaoh, read_pharaoh)
 
@@ -168,7 +173,9 @@ def _project(run: Run, src: list[Sentence], tgt: list[Sentence], alignments: lis
     finishing = [*(["complete"] if p.complete else []), *(["extend"] if p.extend else []),
                  *([f"misc={p.misc}"] if p.misc != "keep" else []),
                  *(["drop_partial"] if p.drop_partial else [])]
-    pkey = key_of("project", key, p.method, p.projector_options(), p.min_confidence, *finishing)
+    # "corpus-fit": the lexical table comes from the whole corpus (before: from each batch)
+    pkey = key_of("project", key, p.method, p.projector_options(), p.min_confidence, *finishing,
+                  "corpus-fit")
     job = ProjectionJob(method=p.method, scorers=p.scorers, solver=p.solver,
                         min_confidence=p.min_confidence, options=dict(p.options))
 

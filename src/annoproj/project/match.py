@@ -107,6 +107,7 @@ class MatchProjector:
         self.per_entity = per_entity
         self.constraint = constraint
         self.batch_size = max(1, int(batch_size))
+        self._fitted = False
 
     @staticmethod
     def _make_scorer(names, weights, thresholds, required, options) -> Scorer:
@@ -161,6 +162,21 @@ class MatchProjector:
             alignment=alignment,
         )
 
+    def fit(
+        self,
+        src_tokens: Sequence[Sequence[str]],
+        tgt_tokens: Sequence[Sequence[str]],
+        alignments: Sequence[Alignment],
+    ) -> MatchProjector:
+        """Estimate the corpus-level statistics of the scorers (the lexical table) from a
+        whole aligned corpus, for the `project` calls that follow on parts of it (which
+        otherwise estimate them from their own input). Returns self."""
+        observe = getattr(self.scorer, "observe", None)
+        if observe is not None:
+            observe(src_tokens, tgt_tokens, alignments)
+        self._fitted = True
+        return self
+
     def project(
         self,
         src_tokens: Sequence[Sequence[str]],
@@ -168,11 +184,12 @@ class MatchProjector:
         src_spans: Sequence[Sequence[Span]],
         alignments: Sequence[Alignment],
     ) -> ProjectionResult:
-        """Projected spans for every sentence pair; bad pairs are skipped with a reason."""
+        """Projected spans for every sentence pair; bad pairs are skipped with a reason.
+        Corpus-level statistics come from this input unless `fit` gave them."""
         n = check_lengths(src_tokens, tgt_tokens, src_spans, alignments)
         observe = getattr(self.scorer, "observe", None)
-        if observe is not None:  # corpus-level scorers (the lexical table) see all the input
-            observe(src_tokens, tgt_tokens, alignments)
+        if observe is not None and not self._fitted:
+            observe(src_tokens, tgt_tokens, alignments)  # corpus-level scorers see all the input
         spans: list[list[ProjectedSpan]] = [[] for _ in range(n)]
         skipped: list[tuple[int, str]] = []
         todo: list[tuple[int, MatchInstance]] = []
