@@ -48,6 +48,26 @@ def test_align_project_evaluate(europarl_slice):
     assert _rows(r.output)[0]["micro"]["f1"] > 0.6
 
 
+def test_name_keys_flags(tmp_path):
+    """--name-keys on align (in memory, chunked, with an extra corpus) and project: the
+    links and output index the original tokens."""
+    (tmp_path / "en.conll").write_text("in\tO\nLondon\tB-LOC\n\nto\tO\nParis\tB-LOC\n\n")
+    (tmp_path / "xh.txt").write_text("eLondon\nkwiParis\n")
+    (tmp_path / "extra.en").write_text("London\n")
+    (tmp_path / "extra.xh").write_text("laseLondon\n")
+    for more in ([], ["--chunk-size", "1"], ["--extra-src", str(tmp_path / "extra.en"),
+                                             "--extra-tgt", str(tmp_path / "extra.xh")]):
+        r = runner.invoke(app, ["align", str(tmp_path / "en.conll"), str(tmp_path / "xh.txt"),
+                                "-o", str(tmp_path / "links.txt"), "--name-keys", *more])
+        assert r.exit_code == 0, r.output
+        assert all(int(p.split("-")[1].split(":")[0]) == 0
+                   for line in (tmp_path / "links.txt").read_text().splitlines() for p in line.split())
+    r = runner.invoke(app, ["project", str(tmp_path / "en.conll"), str(tmp_path / "xh.txt"),
+                            "-o", str(tmp_path / "out.conll"), "--name-keys", "-q"])
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "out.conll").read_text().split("\n\n")[0] == "eLondon\tB-LOC"
+
+
 def test_input_errors_have_exit_code_3(tmp_path):
     bad = tmp_path / "bad.conll"
     bad.write_text("a O\nb\n")

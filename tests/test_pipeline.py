@@ -201,11 +201,6 @@ def test_translate_train_misc_loc_and_drop_partial(tmp_path, data_dir):
 
 def test_translate_train_name_keys(tmp_path, data_dir):
     """Name keys change what eflomal sees, not the tokens; the alignment stage reruns."""
-    import doctest
-
-    import annoproj.align.keys as keys_mod
-
-    assert doctest.testmod(keys_mod).failed == 0
     plain, keyed = _with_and_without(tmp_path, data_dir, "de", "align.name_keys=true")
     assert [s.tokens for s in plain] == [s.tokens for s in keyed]
     manifest = json.loads((tmp_path / "set" / "manifest.json").read_text())

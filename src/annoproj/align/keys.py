@@ -10,8 +10,13 @@ the name align with its source. On MasakhaNER 2.0 Xhosa this is worth 4 points o
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-__all__ = ["name_key", "with_name_keys"]
+if TYPE_CHECKING:
+    from annoproj.align.base import Aligner
+    from annoproj.data.model import Alignment
+
+__all__ = ["NameKeyAligner", "name_key", "with_name_keys"]
 
 
 def name_key(word: str) -> str:
@@ -57,3 +62,21 @@ def with_name_keys(corpus: Iterable[Sequence[str]], *, cache: dict[str, str] | N
             row.append(k)
         out.append(row)
     return out
+
+
+class NameKeyAligner:
+    """Any `Aligner`, fed the `name_key` of every word instead of the word: the links
+    index the original tokens, which are not changed.
+
+    >>> from annoproj.align.monolingual import MonolingualAligner
+    >>> NameKeyAligner(MonolingualAligner()).align([["in", "London"]], [["eLondon"]])[0].links.tolist()
+    [[1, 0]]
+    """
+
+    def __init__(self, aligner: Aligner) -> None:
+        self.aligner = aligner
+
+    def align(self, src: Sequence[Sequence[str]], tgt: Sequence[Sequence[str]]) -> list[Alignment]:
+        """The inner aligner's links of the keyed sentence pairs."""
+        cache: dict[str, str] = {}
+        return self.aligner.align(with_name_keys(src, cache=cache), with_name_keys(tgt, cache=cache))

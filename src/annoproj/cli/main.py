@@ -65,7 +65,8 @@ def _load(path: Path, fmt: str):
 
 
 def _aligner_options(symmetrize: str, seed: int, prefix_len: int, identical_words: bool,
-                     extra_src: Optional[Path], extra_tgt: Optional[Path]) -> dict:
+                     extra_src: Optional[Path], extra_tgt: Optional[Path], *,
+                     name_keys: bool = False) -> dict:
     opts = dict(symmetrize=symmetrize, seed=seed, prefix_len=prefix_len,
                 identical_words=identical_words)
     if (extra_src is None) != (extra_tgt is None):
@@ -73,10 +74,26 @@ def _aligner_options(symmetrize: str, seed: int, prefix_len: int, identical_word
     if extra_src is not None and extra_tgt is not None:
         opts["extra_src"] = [s.tokens for s in _load(extra_src, "text")]
         opts["extra_tgt"] = [s.tokens for s in _load(extra_tgt, "text")]
+        if name_keys:  # the extra corpus is aligned with the keyed input, so keyed too
+            from annoproj.align.keys import with_name_keys
+
+            opts["extra_src"] = with_name_keys(opts["extra_src"])
+            opts["extra_tgt"] = with_name_keys(opts["extra_tgt"])
     return opts
 
 
 _FORMAT_HELP = "Input format: auto, conll, jsonl or text (one pre-tokenised sentence a line)."
+_NAME_KEYS_HELP = ("Align words without the prefixes some languages glue onto names "
+                   "(Xhosa eLondon -> London); the tokens are unchanged.")
+
+
+def _keyed(aligner, name_keys: bool):
+    """`aligner`, fed name keys when `name_keys` (annoproj.align.keys)."""
+    if not name_keys:
+        return aligner
+    from annoproj.align.keys import NameKeyAligner
+
+    return NameKeyAligner(aligner)
 
 
 def _check_format(value: str) -> str:
@@ -102,6 +119,7 @@ def align(
                                    help="Cut words to this many characters (0: off)."),
     identical_words: bool = typer.Option(defaults.ALIGNER["identical_words"],
                                          help="Add shared words as one-word pairs."),
+    name_keys: bool = typer.Option(False, "--name-keys", help=_NAME_KEYS_HELP),
     extra_src: Optional[Path] = typer.Option(None, help="Unlabelled source text to add to the corpus."),
     extra_tgt: Optional[Path] = typer.Option(None, help="Its target side, line by line."),
     chunk_size: int = typer.Option(0, min=0, help=(
@@ -143,8 +161,8 @@ def align(
                    "parallel): --workers and --pool ray are for neural aligners", 2)
 
     opts = _aligner_options(defaults.symmetrize_for(None, symmetrize), seed, prefix_len,
-                            identical_words, extra_src, extra_tgt)
-    aligner = EflomalAligner(**opts)
+                            identical_words, extra_src, extra_tgt, name_keys=name_keys)
+    aligner = _keyed(EflomalAligner(**opts), name_keys)
     if chunk_size:
         from annoproj.pipeline.stream import InputMismatchError, align_files
 
@@ -152,8 +170,9 @@ def align(
             try:
                 summary = align_files(src, tgt, output, aligner=aligner, fmt=fmt,
                                       chunk_size=chunk_size, on_chunk=adv,
-                                      settings={k: v for k, v in opts.items()
-                                                if k not in ("extra_src", "extra_tgt")})
+                                      settings={**{k: v for k, v in opts.items()
+                                                   if k not in ("extra_src", "extra_tgt")},
+                                                **({"name_keys": True} if name_keys else {})})
             except (FileNotFoundError, InputMismatchError, ValueError) as exc:
                 raise fail(str(exc), EXIT_INPUT) from exc
         if json_out:
@@ -222,6 +241,7 @@ def project(
     fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP, callback=_check_format),
     symmetrize: str = typer.Option(defaults.ALIGNER["symmetrize"], help="Symmetrisation when aligning."),
     seed: int = typer.Option(0, help="Seed of eflomal's sampler."),
+    name_keys: bool = typer.Option(False, "--name-keys", help=_NAME_KEYS_HELP + " When aligning."),
     workers: int = typer.Option(1, min=1, help="Worker processes (or Ray actors) for projection."),
     backend: str = typer.Option("process", "--pool", "--backend", help=POOL_HELP),
     ray_address: Optional[str] = typer.Option(None, help=RAY_ADDRESS_HELP),
@@ -255,8 +275,8 @@ def project(
         s, t = _load(src, fmt), _load(tgt, fmt)
         if len(s) != len(t):
             raise fail(f"{src} has {len(s)} sentences but {tgt} has {len(t)}", EXIT_INPUT)
-        aligner = EflomalAligner(**dict(defaults.ALIGNER, seed=seed,
-                                        symmetrize=defaults.symmetrize_for(method, symmetrize)))
+        aligner = _keyed(EflomalAligner(**dict(defaults.ALIGNER, seed=seed, symmetrize=(
+            defaults.symmetrize_for(method, symmetrize)))), name_keys)
         with timer() as tm:
             links = aligner.align([x.tokens for x in s], [x.tokens for x in t])
         align_s = tm[0]

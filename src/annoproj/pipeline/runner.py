@@ -153,14 +153,12 @@ def _align(run: Run, src: list[Sentence], tgt: list[Sentence], key: str):
 
     def compute():
         from annoproj.align.base import make_aligner
-        from annoproj.align.keys import with_name_keys
+        from annoproj.align.keys import NameKeyAligner
 
         aligner = make_aligner(a.aligner, **opts)
-        s_tok, t_tok = [s.tokens for s in src], [t.tokens for t in tgt]
         if a.name_keys:
-            cache: dict[str, str] = {}
-            s_tok, t_tok = with_name_keys(s_tok, cache=cache), with_name_keys(t_tok, cache=cache)
-        return aligner.align(s_tok, t_tok)
+            aligner = NameKeyAligner(aligner)
+        return aligner.align([s.tokens for s in src], [t.tokens for t in tgt])
 
     return run.stage("align", akey, ".pharaoh", compute, write_pharaoh, read_pharaoh)
 
