@@ -241,7 +241,7 @@ def project(
     fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP, callback=_check_format),
     symmetrize: str = typer.Option(defaults.ALIGNER["symmetrize"], help="Symmetrisation when aligning."),
     seed: int = typer.Option(0, help="Seed of eflomal's sampler."),
-    name_keys: bool = typer.Option(False, "--name-keys", help=_NAME_KEYS_HELP + " When aligning."),
+    name_keys: bool = typer.Option(False, "--name-keys", help=_NAME_KEYS_HELP + " Used when eflomal aligns (no -a)."),
     workers: int = typer.Option(1, min=1, help="Worker processes (or Ray actors) for projection."),
     backend: str = typer.Option("process", "--pool", "--backend", help=POOL_HELP),
     ray_address: Optional[str] = typer.Option(None, help=RAY_ADDRESS_HELP),
