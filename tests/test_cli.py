@@ -66,6 +66,10 @@ def test_name_keys_flags(tmp_path):
                             "-o", str(tmp_path / "out.conll"), "--name-keys", "-q"])
     assert r.exit_code == 0, r.output
     assert (tmp_path / "out.conll").read_text().split("\n\n")[0] == "eLondon\tB-LOC"
+    r = runner.invoke(app, ["project", str(tmp_path / "en.conll"), str(tmp_path / "xh.txt"),
+                            "-a", str(tmp_path / "links.txt"), "-o", str(tmp_path / "o2.conll"),
+                            "--name-keys"])
+    assert r.exit_code == 2 and "with -a the links are given" in r.output
 
 
 def test_input_errors_have_exit_code_3(tmp_path):

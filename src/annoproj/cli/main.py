@@ -267,6 +267,9 @@ def project(
         check_projection(method, scorers=job.scorers, solver=solver, options=options)
     except (RegistryError, ValueError) as exc:
         raise fail(str(exc), EXIT_USAGE) from exc
+    if name_keys and alignments is not None:
+        raise fail("--name-keys changes how eflomal aligns; with -a the links are given "
+                   "(use annoproj align --name-keys to make them)", EXIT_USAGE)
     align_s = 0.0
     if alignments is None:
         from annoproj.align.eflomal import EflomalAligner
