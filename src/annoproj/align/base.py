@@ -23,10 +23,15 @@ class Aligner(Protocol):
 aligners: Registry[Aligner] = Registry("aligner")
 
 
-def make_aligner(name: str, **options) -> Aligner:
-    """The aligner `name` ("eflomal", "simalign", "awesome", ...) built with `options`."""
-    import annoproj.align.eflomal  # noqa: F401  (each module registers its aligners)
+def registered_aligners() -> Registry[Aligner]:
+    """`aligners` with every aligner module imported (each registers its aligners)."""
+    import annoproj.align.eflomal  # noqa: F401
     import annoproj.align.monolingual  # noqa: F401
     import annoproj.align.neural  # noqa: F401  (torch loads only when one is built)
 
-    return aligners.create(name, **options)
+    return aligners
+
+
+def make_aligner(name: str, **options) -> Aligner:
+    """The aligner `name` ("eflomal", "simalign", "awesome", ...) built with `options`."""
+    return registered_aligners().create(name, **options)

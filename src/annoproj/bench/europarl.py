@@ -76,12 +76,9 @@ class EuroparlConfig:
 
     def __post_init__(self) -> None:
         from annoproj.project.projectors import check_projection
-        from annoproj.registry import RegistryError
 
-        try:  # names are checked now, not after the first alignment
-            check_projection(self.method, scorers=self.scorers, solver=self.solver)
-        except RegistryError as exc:
-            raise ValueError(str(exc)) from None
+        # names are checked now, not after the first alignment
+        check_projection(self.method, scorers=self.scorers, solver=self.solver)
 
     def pivots_for(self, tgt: str) -> list[str]:
         """The pivot languages of the pair (src, tgt)."""

@@ -107,8 +107,8 @@ class MasakhanerConfig:
     name_keys: align words by their `name_key` (prefixes glued to names cut off).
     misc: English MISC entities are dropped ("drop", as the issue and T-Projection do) or
         projected and turned into LOC where the target words are a known location ("loc",
-        see `annoproj.project.finish.misc_to_loc`). Method rows carry the variant in their name: "match+misc-loc",
-        "match+drop-partial", "match+misc-loc+drop-partial".
+        see `annoproj.project.finish.misc_to_loc`). Method rows carry the variant in their
+        name: "match+misc-loc", "match+drop-partial", "match+misc-loc+drop-partial".
     complete: label the mentions projection missed from the phrases the projected data
         labels reliably (`annoproj.project.complete`); rows get "+complete".
     extend: widen projected spans that stop short of a name to the whole phrase the
@@ -168,19 +168,12 @@ class MasakhanerConfig:
             raise ValueError("self_train_confidence must lie in [0, 1]")
         if self.self_train_folds < 2:
             raise ValueError("self_train_folds must be >= 2")
-        from annoproj.project.projectors import check_projection, projectors
-        from annoproj.registry import RegistryError
+        from annoproj.project.projectors import check_projection
         from annoproj.train.crf import CRFTrainer
 
-        unknown = [m for m in self.methods if m not in projectors]
-        if unknown:
-            raise ValueError(f"unknown projection method(s) {', '.join(unknown)}; "
-                             f"known: {', '.join(projectors.names())}")
-        try:  # names and CRF options are checked now, not after the first alignment
-            for method in self.methods:
-                check_projection(method, scorers=self.scorers, solver=self.solver)
-        except RegistryError as exc:
-            raise ValueError(str(exc)) from None
+        # names and CRF options are checked now, not after the first alignment
+        for method in self.methods:
+            check_projection(method, scorers=self.scorers, solver=self.solver)
         try:
             CRFTrainer(**self.crf)
         except TypeError as exc:

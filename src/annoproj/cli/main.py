@@ -255,7 +255,6 @@ def project(
     from annoproj.pipeline.projection import ProjectionJob
     from annoproj.pipeline.stream import InputMismatchError, project_files
     from annoproj.project.projectors import check_projection
-    from annoproj.registry import RegistryError
 
     options: dict = {}
     if method == "match":
@@ -265,7 +264,7 @@ def project(
     job = ProjectionJob(method=method, scorers=_split(scorers), solver=solver, options=options)
     try:  # before the alignment, which may take long
         check_projection(method, scorers=job.scorers, solver=solver, options=options)
-    except (RegistryError, ValueError) as exc:
+    except ValueError as exc:
         raise fail(str(exc), EXIT_USAGE) from exc
     if name_keys and alignments is not None:
         raise fail("--name-keys changes how eflomal aligns; with -a the links are given "

@@ -222,15 +222,12 @@ class PipelineConfig:
             except ImportError:  # pragma: no cover - the translator is reported missing below
                 pass
             known("translate", translators, self.translate.translator)
-        import annoproj.align.eflomal  # noqa: F401  (each module registers its aligners)
-        import annoproj.align.monolingual  # noqa: F401
-        import annoproj.align.neural  # noqa: F401
-        from annoproj.align.base import aligners
-        known("align", aligners, self.align.aligner)
+        from annoproj.align.base import registered_aligners
+        known("align", registered_aligners(), self.align.aligner)
         p = self.project
         try:
             check_projection(p.method, scorers=p.scorers, solver=p.solver, options=p.options)
-        except (RegistryError, ValueError) as exc:
+        except ValueError as exc:
             raise ConfigError(f"[project] {exc}") from None
         if self.train.trainer:
             from annoproj.train import trainers

@@ -10,7 +10,7 @@ from annoproj.project.heuristic import HeuristicProjector
 from annoproj.project.markers import MarkerProjector
 from annoproj.project.match import MatchProjector
 from annoproj.project.result import ProjectionResult
-from annoproj.registry import Registry
+from annoproj.registry import Registry, RegistryError
 
 
 @runtime_checkable
@@ -40,14 +40,14 @@ projectors.register("markers")(MarkerProjector)
 
 def check_projection(method: str, *, scorers: Sequence[str] = (), solver: str | None = None,
                      options: dict | None = None) -> None:
-    """Raise RegistryError for an unknown method, scorer or solver name, or ValueError for
-    an unknown `constraint` option, without building anything (no model is loaded): a run
-    checks its settings before hours of alignment, not after.
+    """Raise ValueError naming an unknown method, scorer or solver (with the known ones) or
+    `constraint` option, without building anything (no model is loaded): a run checks its
+    settings before hours of alignment, not after.
 
     >>> check_projection("match", scorers=["alignment", "sting"])
     Traceback (most recent call last):
     ...
-    annoproj.registry.RegistryError: unknown scorer 'sting'; known: alignment, clip, embedding, fusion, lexical, ner, nmt, string
+    ValueError: unknown scorer 'sting'; known: alignment, clip, embedding, fusion, lexical, ner, nmt, string
     """
     import annoproj.project.scorers  # noqa: F401  (each module registers its scorers)
     import annoproj.project.solvers  # noqa: F401
@@ -55,13 +55,16 @@ def check_projection(method: str, *, scorers: Sequence[str] = (), solver: str | 
     from annoproj.project.base import solvers as solver_registry
     from annoproj.project.solvers.common import CONSTRAINTS
 
-    projectors.get(method)
-    if method != "match":
-        return
-    for name in scorers:
-        scorer_registry.get(name)
-    if solver is not None:
-        solver_registry.get(solver)
+    try:
+        projectors.get(method)
+        if method != "match":
+            return
+        for name in scorers:
+            scorer_registry.get(name)
+        if solver is not None:
+            solver_registry.get(solver)
+    except RegistryError as exc:
+        raise ValueError(str(exc)) from None
     constraint = (options or {}).get("constraint", "at_most")
     if constraint not in CONSTRAINTS:
         raise ValueError(f"constraint must be one of {', '.join(CONSTRAINTS)}; got {constraint!r}")
