@@ -2,11 +2,14 @@ import gzip
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from annoproj.data.io import (
     FormatError, read_conll, read_jsonl, read_pharaoh, read_tokenized, write_conll, write_jsonl,
     write_pharaoh, write_tokenized,
 )
+from annoproj.data.io.pharaoh import parse_pharaoh
 from annoproj.data.model import Alignment, Sentence, Span
 
 
@@ -93,6 +96,26 @@ def test_pharaoh_round_trip(tmp_path):
     path.write_text("0-1\n1x2\n")
     with pytest.raises(FormatError, match="a.txt:2"):
         read_pharaoh(path)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60),
+                          st.floats(0, 1, allow_nan=False, width=32)), max_size=12),
+       st.booleans(), st.booleans())
+def test_pharaoh_lines_parse_as_the_links_they_hold(links, scored, shuffle):
+    # the bulk fast path and the link-by-link path agree, duplicates and disorder included
+    pairs = [(i, j) for i, j, _ in links]
+    scores = [float(f"{p:.4g}") for _, _, p in links]
+    if shuffle:
+        pairs, scores = pairs[::-1], scores[::-1]
+
+    def line(sep: str) -> str:
+        return " ".join(f"{i}{sep}{j}:{p:.4g}" if scored else f"{i}{sep}{j}"
+                        for (i, j), p in zip(pairs, scores))
+
+    got = parse_pharaoh(line("-"))
+    assert got == Alignment.from_pairs(pairs, scores if scored and pairs else None)
+    assert parse_pharaoh(line("?")) == got  # the link-by-link path
 
 
 def test_tokenized_round_trip(tmp_path):

@@ -1,5 +1,9 @@
+import pickle
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
 from annoproj.data.model import Alignment
@@ -10,7 +14,8 @@ from annoproj.project.candidates import (
     is_punct,
     sentence_candidates,
 )
-from annoproj.project.scorers.lexical import LexicalScorer
+from annoproj.project.match import fit_in_parts
+from annoproj.project.scorers.lexical import LexicalScorer, LinkCounts, table_from_alignments
 
 
 def inst(src, tgt, ents, cands, pairs, scores=None):
@@ -196,6 +201,64 @@ def test_lexical_fits_on_the_batch_when_unfitted():
     i = inst(["house"], ["haus", "x"], [[0, 1]], [[0, 1], [1, 2]], [(0, 0)])
     got = LexicalScorer(identical=False).score([i])[0]
     np.testing.assert_allclose(got, [[1.0, 0.0]])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_link_counts_in_parts_equal_the_whole_corpus(data):
+    words = st.lists(st.sampled_from("a b c D e".split()), min_size=0, max_size=5)
+    pairs = data.draw(st.lists(st.tuples(words, words), min_size=1, max_size=12))
+    src, tgt, al = [], [], []
+    for s, t in pairs:
+        links = [(i, j) for i in range(len(s)) for j in range(len(t))
+                 if data.draw(st.booleans())]
+        src.append(s)
+        tgt.append(t)
+        al.append(Alignment.from_pairs(links, [0.5 + 0.1 * (k % 5) for k in range(len(links))]))
+    cut = sorted(data.draw(st.lists(st.integers(0, len(pairs)), max_size=3)))
+    weighted = data.draw(st.booleans())
+    min_count = data.draw(st.integers(1, 2))
+    whole = table_from_alignments(src, tgt, al, min_count=min_count, weighted=weighted)
+    counts = LinkCounts(weighted=weighted)
+    for lo, hi in zip([0, *cut], [*cut, len(pairs)]):
+        counts.add(src[lo:hi], tgt[lo:hi], al[lo:hi])
+    part = counts.table(min_count=min_count)
+    assert part.src_vocab == whole.src_vocab and part.tgt_vocab == whole.tgt_vocab
+    np.testing.assert_array_equal(part.keys, whole.keys)
+    np.testing.assert_allclose(part.fwd, whole.fwd)
+    np.testing.assert_allclose(part.rev, whole.rev)
+
+
+def test_lexical_fitted_in_parts_scores_as_fitted_whole():
+    src = [["the", "house"], ["the", "house"], ["house"]]
+    tgt = [["das", "haus"], ["das", "heim"], ["haus"]]
+    al = [Alignment.from_pairs([(0, 0), (1, 1)])] * 2 + [Alignment.from_pairs([(0, 0)])]
+    i = inst(["house"], ["das", "haus", "heim"], [[0, 1]], [[1, 2], [2, 3], [0, 2]], [(0, 2)])
+    whole = LexicalScorer(identical=False).fit(src, tgt, al)
+    parts = LexicalScorer(identical=False)
+    assert parts.needs_corpus
+    parts.partial_fit(src[:1], tgt[:1], al[:1]).partial_fit(src[1:], tgt[1:], al[1:])
+    assert not parts.needs_corpus
+    sent = pickle.loads(pickle.dumps(parts))  # as a worker process gets it
+    sent.observe([i.src_tokens], [i.tgt_tokens], [i.alignment])  # a batch changes nothing
+    for sc in (parts, sent):
+        np.testing.assert_array_equal(sc.score([i])[0], whole.score([i])[0])
+
+
+def test_fit_in_parts_builds_only_the_scorers_that_take_parts(tmp_path):
+    path = tmp_path / "dict.tsv"
+    path.write_text("Paris\tParigi\n", encoding="utf-8")
+    src, tgt = [["Paris"]] * 4, [["Parigi"]] * 4
+    al = [Alignment.from_pairs([(0, 0)])] * 4
+    opts = {"scorers": ["alignment", "lexical"], "scorer_options": {"lexical": {"identical": False}},
+            "min_score": 0.1}
+    out = fit_in_parts(opts, [(src[:2], tgt[:2], al[:2]), (src[2:], tgt[2:], al[2:])])
+    assert out["scorers"][0] == "alignment" and isinstance(out["scorers"][1], LexicalScorer)
+    assert out["scorer_options"] == {} and out["min_score"] == 0.1
+    assert not out["scorers"][1].identical  # its options were used
+    assert fit_in_parts({"scorers": ["alignment", "string"]}, iter(())) is None
+    with_dictionary = {"scorer_options": {"lexical": {"dictionary": str(path)}}}
+    assert fit_in_parts(with_dictionary, iter(())) is None  # its table is given
 
 
 # ---------------------------------------------------------------- fusion

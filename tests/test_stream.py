@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -6,8 +7,9 @@ import textwrap
 import pytest
 
 from annoproj.align.eflomal import EflomalAligner
-from annoproj.data.io import read_conll, write_conll, write_pharaoh
+from annoproj.data.io import read_conll, read_pharaoh, write_conll, write_pharaoh
 from annoproj.pipeline.stream import InputMismatchError, project_files
+from annoproj.project.match import MatchProjector
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +44,19 @@ def test_ray_backend_identical(corpus, tmp_path):
     _run(corpus, tmp_path / "local.conll")
     _run(corpus, tmp_path / "ray.conll", backend="ray", workers=2)
     assert (tmp_path / "local.conll").read_bytes() == (tmp_path / "ray.conll").read_bytes()
+
+
+def test_match_uses_statistics_of_the_whole_input(corpus, tmp_path):
+    # chunks of 70 pairs and batches of 25 project as one call on all 300 pairs does
+    _run(corpus, tmp_path / "chunked.jsonl", method="match", label_map=None,
+         backend="process", workers=2)
+    src, tgt = read_conll(corpus / "en.conll"), read_conll(corpus / "es.conll")
+    whole = MatchProjector().project([s.tokens for s in src], [t.tokens for t in tgt],
+                                     [s.spans for s in src], read_pharaoh(corpus / "links.txt"))
+    got = [json.loads(line) for line in (tmp_path / "chunked.jsonl").read_text().splitlines()]
+    assert len(got) == 300 and not whole.skipped
+    assert [[tuple(x[:3]) for x in g["spans"]] for g in got] == [
+        [(p.start, p.end, p.label) for p in spans] for spans in whole.spans]
 
 
 def test_killed_run_resumes_to_the_same_output(corpus, tmp_path):

@@ -82,6 +82,9 @@ class Alignment:
         scores = np.asarray(scores, dtype=np.float32).reshape(-1)
         if len(scores) != len(links):
             raise ValueError(f"{len(links)} links but {len(scores)} scores")
+        keys = (links[:, 0].astype(np.int64) << 32) | links[:, 1].astype(np.int64)
+        if len(keys) == 1 or np.all(keys[1:] > keys[:-1]):  # sorted, no duplicates already
+            return cls(np.ascontiguousarray(links), scores.copy())
         # highest score first, then keep the first of each (i, j)
         order = np.lexsort((-scores, links[:, 1], links[:, 0]))
         links, scores = links[order], scores[order]

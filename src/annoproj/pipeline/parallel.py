@@ -84,10 +84,22 @@ def run_item(spec: WorkerSpec, item: Any) -> Any:
     return spec.apply(model, item)
 
 
-def _init_worker() -> None:
+#: The spec this worker process was started with (process backend).
+_SPEC: WorkerSpec | None = None
+
+
+def _init_worker(spec: WorkerSpec | None = None) -> None:
     # One BLAS / OpenMP thread per worker process: the parallelism is across processes.
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = "1"
+    global _SPEC
+    _SPEC = spec
+
+
+def _run_here(item: Any) -> Any:
+    """`run_item` with the spec this worker was started with (sent once, not per item)."""
+    assert _SPEC is not None, "worker started without a spec"
+    return run_item(_SPEC, item)
 
 
 class WorkerPool:
@@ -134,7 +146,9 @@ class WorkerPool:
         elif self.backend == "process":
             # forkserver: workers never inherit the threads of a model already loaded here
             # (torch's thread pools deadlock in a forked child; CUDA cannot be forked)
+            # the spec (which may hold a fitted model) goes to each worker once
             self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_init_worker,
+                                             initargs=(self.spec,),
                                              mp_context=multiprocessing.get_context(_START))
         else:
             self._start_ray()
@@ -177,7 +191,7 @@ class WorkerPool:
             return
         if self.backend == "process":
             assert self._pool is not None
-            submit = lambda item: self._pool.submit(run_item, self.spec, item)  # noqa: E731
+            submit = lambda item: self._pool.submit(_run_here, item)  # noqa: E731
             result = Future.result
         else:
             ray = _ray()

@@ -24,6 +24,7 @@ from annoproj.data.labels import LabelMap
 from annoproj.data.model import Sentence
 from annoproj.pipeline.cache import key_of
 from annoproj.pipeline.parallel import Batch, WorkerPool, projection_spec
+from annoproj.project.match import fit_in_parts
 
 
 class InputMismatchError(ValueError):
@@ -86,15 +87,27 @@ def project_files(
                 "min_confidence": min_confidence, "fmt": out_fmt,
                 "inputs": [str(src_path), str(tgt_path), str(links_path)],
                 "sizes": [p.stat().st_size for p in (src_path, tgt_path, links_path)]}
+    spec = projection_spec(method, options)
+    fitted = None
+    single: list[list] = []  # the input, when it is one chunk: not read twice
+    if method == "match":  # corpus statistics (the lexical table) from the whole input
+        def pieces() -> Iterator[tuple]:
+            for k, c in enumerate(_chunks(_stream(src_path, tgt_path, links_path, fmt), chunk_size)):
+                single[:] = [c] if k == 0 else []
+                yield [s.tokens for s, _, _ in c], [t.tokens for _, t, _ in c], [a for _, _, a in c]
+
+        fitted = fit_in_parts(options, pieces())
+        if fitted is not None:
+            spec = projection_spec(method, fitted)
+    settings["fit"] = "whole-input" if fitted is not None else None
     parts = parts_dir(output, settings)
     summary = StreamSummary()
-    stream = iter_parallel(iter_sentences(src_path, fmt), iter_sentences(tgt_path, fmt),
-                           iter_pharaoh(links_path),
-                           names=(str(src_path), str(tgt_path), str(links_path)))
-    pool = WorkerPool(projection_spec(method, options), backend=backend, workers=workers,
+    pool = WorkerPool(spec, backend=backend, workers=workers,
                       ray_address=ray_address)  # workers start at the first chunk to project
     with pool:
-        for c, chunk in enumerate(_chunks(stream, chunk_size)):
+        chunks = iter(single) if single else _chunks(
+            _stream(src_path, tgt_path, links_path, fmt), chunk_size)
+        for c, chunk in enumerate(chunks):
             part = parts / f"{c:06d}.{out_fmt}"
             log = parts / f"{c:06d}.skipped.tsv"
             summary.chunks += 1
@@ -116,6 +129,13 @@ def project_files(
                 on_chunk(len(chunk))
     _join(parts, output, out_fmt, summary.chunks)
     return summary
+
+
+def _stream(src_path: Path, tgt_path: Path, links_path: Path, fmt: str) -> Iterator[tuple]:
+    """(source sentence, target sentence, alignment) triples, read lazily."""
+    return iter_parallel(iter_sentences(src_path, fmt), iter_sentences(tgt_path, fmt),
+                         iter_pharaoh(links_path),
+                         names=(str(src_path), str(tgt_path), str(links_path)))
 
 
 def parts_dir(output: Path, settings: dict) -> Path:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -251,3 +251,37 @@ class MatchProjector:
 def _make_solver(name: str, min_score: float, options: dict) -> Solver:
     options.setdefault("min_score", min_score)
     return solvers.create(name, **options)
+
+
+#: A part of a corpus: source token lists, target token lists and alignments.
+CorpusPart = tuple[Sequence[Sequence[str]], Sequence[Sequence[str]], Sequence[Alignment]]
+
+
+def fit_in_parts(options: Mapping[str, Any], parts: Iterable[CorpusPart]) -> dict | None:
+    """`MatchProjector` options in which each scorer named in `scorers` that is still to
+    estimate corpus statistics and can do so part by part (`needs_corpus` and
+    `partial_fit`, as the lexical scorer without a dictionary) is built here and fitted on
+    every part; a projector built from them anywhere (a worker process, a Ray actor) then
+    scores with the statistics of the whole corpus, however the corpus is split into
+    batches. Other scorers (model-backed ones) stay names, built where the projector is
+    built. None when no named scorer is fitted so (`parts` is then not read).
+    """
+    names = options.get("scorers", DEFAULT_SCORERS)
+    names = [names] if isinstance(names, str) else list(names)
+    scorer_options = dict(options.get("scorer_options") or {})
+    fitted = {}
+    for name in names:
+        if isinstance(name, str) and hasattr(scorers.get(name), "partial_fit"):
+            scorer = scorers.create(name, **dict(scorer_options.get(name, {})))
+            if getattr(scorer, "needs_corpus", False):
+                fitted[name] = scorer
+                scorer_options.pop(name, None)
+    if not fitted:
+        return None
+    for src_tokens, tgt_tokens, alignments in parts:
+        for scorer in fitted.values():
+            scorer.partial_fit(src_tokens, tgt_tokens, alignments)
+    out = dict(options, scorers=[fitted.get(n, n) if isinstance(n, str) else n for n in names])
+    if "scorer_options" in options:
+        out["scorer_options"] = scorer_options
+    return out

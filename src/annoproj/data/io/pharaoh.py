@@ -14,10 +14,22 @@ from annoproj.data.model import Alignment
 
 def parse_pharaoh(line: str, path: str | Path = "<input>", lineno: int = 0) -> Alignment:
     """One line of links. ``i-j`` and ``i-j:p`` (score p) are accepted; ``i?j`` counts as ``i-j``."""
-    if ":" not in line and "?" not in line:
-        flat = line.replace("-", " ").split()
-        if len(flat) == 2 * line.count("-") and all(x.isascii() and x.isdigit() for x in flat):
-            return Alignment.from_arrays(np.array(flat, dtype=np.int64).reshape(-1, 2))
+    if "?" not in line:  # fast paths: well-formed i-j or i-j:p lines, parsed in bulk
+        n_scores = line.count(":")
+        flat = line.replace("-", " ").replace(":", " ").split()
+        width = 3 if n_scores else 2
+        n = line.count("-")
+        if len(flat) == width * n and (n_scores == 0 or n_scores == n):
+            ij = flat if width == 2 else [x for k, x in enumerate(flat) if k % 3 != 2]
+            if all(x.isascii() and x.isdigit() for x in ij):
+                links = np.array(ij, dtype=np.int64).reshape(-1, 2)
+                if width == 2:
+                    return Alignment.from_arrays(links)
+                try:
+                    scores = np.array(flat[2::3], dtype=np.float64).astype(np.float32)
+                    return Alignment.from_arrays(links, scores)
+                except ValueError:
+                    pass  # a score that is not a number: the line-by-item path names it
     pairs: list[tuple[int, int]] = []
     scores: list[float] = []
     for item in line.split():

@@ -59,6 +59,95 @@ def _vocab(words: Sequence[str]) -> dict[str, int]:
     return vocab
 
 
+class LinkCounts:
+    """Link counts of word pairs, added part by part: the table of a corpus too large to
+    hold, counted chunk by chunk, equals the table of the whole corpus at once.
+
+    With `weighted`, a scored link counts its score instead of 1.
+    """
+
+    _SHIFT = np.int64(1 << 32)  # pair key = src id * 2**32 + tgt id, stable as vocabularies grow
+
+    def __init__(self, *, weighted: bool = False) -> None:
+        self.weighted = weighted
+        self.src_vocab: dict[str, int] = {}
+        self.tgt_vocab: dict[str, int] = {}
+        self._keys = np.zeros(0, dtype=np.int64)  # merged: unique keys, their weight and links
+        self._weights = np.zeros(0)
+        self._links = np.zeros(0, dtype=np.int64)
+        self._pending: list[tuple[np.ndarray, np.ndarray]] = []
+        self._pending_n = 0
+
+    @staticmethod
+    def _ids(words: list[str], vocab: dict[str, int]) -> np.ndarray:
+        ids = [vocab.setdefault(w, len(vocab)) for w in words]  # new words get the next id
+        return np.asarray(ids, dtype=np.int64)
+
+    def add(
+        self,
+        src_words: Sequence[Sequence[str]],
+        tgt_words: Sequence[Sequence[str]],
+        alignments: Sequence[Alignment],
+    ) -> LinkCounts:
+        """Count the links of more sentence pairs (links outside their sentence are
+        ignored; every word enters the vocabularies, linked or not). Returns self."""
+        n = len(alignments)
+        if not (len(src_words) == len(tgt_words) == n):
+            raise ValueError("add needs as many source, target and alignment entries")
+        sid = self._ids([w for s in src_words for w in s], self.src_vocab)
+        tid = self._ids([w for t in tgt_words for w in t], self.tgt_vocab)
+        n_links = np.fromiter((len(a) for a in alignments), dtype=np.int64, count=n)
+        if n_links.sum() == 0:
+            return self
+        ls = np.fromiter((len(x) for x in src_words), dtype=np.int64, count=n)
+        lt = np.fromiter((len(x) for x in tgt_words), dtype=np.int64, count=n)
+        sent = np.repeat(np.arange(n), n_links)  # the sentence of each link
+        links = np.concatenate([a.links for a in alignments if len(a)]).astype(np.int64)
+        i, j = links[:, 0], links[:, 1]
+        ok = (i >= 0) & (j >= 0) & (i < ls[sent]) & (j < lt[sent])
+        s_off, t_off = np.cumsum(ls) - ls, np.cumsum(lt) - lt
+        keys = sid[s_off[sent[ok]] + i[ok]] * self._SHIFT + tid[t_off[sent[ok]] + j[ok]]
+        if self.weighted:
+            w = np.concatenate([np.ones(len(a)) if a.scores is None else a.scores
+                                for a in alignments if len(a)]).astype(np.float64)[ok]
+        else:
+            w = np.ones(len(keys))
+        self._pending.append((keys, w))
+        self._pending_n += len(keys)
+        if self._pending_n > max(len(self._keys), 1 << 20):  # amortised merging
+            self._merge()
+        return self
+
+    def _merge(self) -> None:
+        if not self._pending:
+            return
+        keys = np.concatenate([self._keys] + [k for k, _ in self._pending])
+        weights = np.concatenate([self._weights] + [w for _, w in self._pending])
+        links = np.concatenate([self._links] + [np.ones(len(k), np.int64) for k, _ in self._pending])
+        uniq, inv = np.unique(keys, return_inverse=True)
+        self._keys = uniq
+        self._weights = np.bincount(inv, weights=weights, minlength=len(uniq))
+        self._links = np.bincount(inv, weights=links, minlength=len(uniq)).astype(np.int64)
+        self._pending, self._pending_n = [], 0
+
+    def table(self, *, min_count: int = 1) -> LexicalTable:
+        """p(t|s) = links(s, t) / links(s, .) and p(s|t) = links(s, t) / links(., t) over
+        what was added; pairs linked fewer than `min_count` times are left out."""
+        self._merge()
+        src_vocab, tgt_vocab = dict(self.src_vocab), dict(self.tgt_vocab)
+        keep = (self._links >= min_count) & (self._weights > 0)
+        pairs, counts = self._keys[keep], self._weights[keep]
+        s_id, t_id = pairs // self._SHIFT, pairs % self._SHIFT
+        if len(pairs) == 0:
+            z = np.zeros(0)
+            return LexicalTable(src_vocab, tgt_vocab, z.astype(np.int64), z, z)
+        c_s = np.bincount(s_id, weights=counts, minlength=len(src_vocab))
+        c_t = np.bincount(t_id, weights=counts, minlength=len(tgt_vocab))
+        n_t = max(len(tgt_vocab), 1)
+        return LexicalTable(src_vocab, tgt_vocab, s_id * n_t + t_id, counts / c_s[s_id],
+                            counts / c_t[t_id])
+
+
 def table_from_alignments(
     src_words: Sequence[Sequence[str]],
     tgt_words: Sequence[Sequence[str]],
@@ -72,31 +161,8 @@ def table_from_alignments(
     With `weighted`, a scored link counts its score instead of 1. Pairs linked fewer than
     `min_count` times are left out. Links outside their sentence are ignored.
     """
-    src_vocab = _vocab([w for s in src_words for w in s])
-    tgt_vocab = _vocab([w for s in tgt_words for w in s])
-    n_t = max(len(tgt_vocab), 1)
-    keys, weights = [], []
-    for s, t, a in zip(src_words, tgt_words, alignments):
-        if len(a) == 0:
-            continue
-        links = a.links
-        ok = (links[:, 0] < len(s)) & (links[:, 1] < len(t)) & (links >= 0).all(axis=1)
-        sid = np.fromiter((src_vocab[w] for w in s), dtype=np.int64, count=len(s))
-        tid = np.fromiter((tgt_vocab[w] for w in t), dtype=np.int64, count=len(t))
-        keys.append(sid[links[ok, 0]] * n_t + tid[links[ok, 1]])
-        w = a.scores[ok] if (weighted and a.scores is not None) else np.ones(int(ok.sum()))
-        weights.append(np.asarray(w, dtype=np.float64))
-    if not keys:
-        z = np.zeros(0)
-        return LexicalTable(src_vocab, tgt_vocab, z.astype(np.int64), z, z)
-    uniq, inv, n_links = np.unique(np.concatenate(keys), return_inverse=True, return_counts=True)
-    counts = np.bincount(inv, weights=np.concatenate(weights), minlength=len(uniq))
-    keep = (n_links >= min_count) & (counts > 0)
-    uniq, counts = uniq[keep], counts[keep]
-    s_id, t_id = uniq // n_t, uniq % n_t
-    c_s = np.bincount(s_id, weights=counts, minlength=len(src_vocab))
-    c_t = np.bincount(t_id, weights=counts, minlength=len(tgt_vocab))
-    return LexicalTable(src_vocab, tgt_vocab, uniq, counts / c_s[s_id], counts / c_t[t_id])
+    counts = LinkCounts(weighted=weighted).add(src_words, tgt_words, alignments)
+    return counts.table(min_count=min_count)
 
 
 def table_from_file(path: str | Path, *, norm=lambda w: w) -> LexicalTable:
@@ -144,10 +210,10 @@ class LexicalScorer:
 
     The table comes from `dictionary` (tsv `src<TAB>tgt[<TAB>prob]`) or from `fit()` on
     an aligned corpus (link counts of word pairs; `weighted`: scored links count their
-    score). Without either, it is estimated from the corpus a projector hands to
-    `observe()` (all of its input), else from each scored batch's own alignments. Words
-    are transliterated/lower-cased as the options say; with `identical`, identical words
-    count as p = 1.
+    score), or `partial_fit()` on its parts one by one. Without either, it is estimated
+    from the corpus a projector hands to `observe()` (all of its input), else from each
+    scored batch's own alignments. Words are transliterated/lower-cased as the options say;
+    with `identical`, identical words count as p = 1.
     """
 
     name = "lexical"
@@ -173,12 +239,20 @@ class LexicalScorer:
         self.weighted = weighted
         self.table: LexicalTable | None = None
         self._observed: LexicalTable | None = None
+        self._counts: LinkCounts | None = None  # parts observed so far
         self._cache: dict[str, str] = {}
         self._joint: dict[str, int] = {}  # word -> id shared by both sides (identical words)
         self._ids: dict[str, tuple[int, int, int]] = {}  # token -> ids under _ids_table
         self._ids_table: LexicalTable | None = None
         if dictionary is not None:
             self.table = table_from_file(dictionary, norm=self._norm)
+
+    def __getstate__(self) -> dict:
+        # sent to worker processes: the counts, not the table they give, nor word caches
+        state = dict(self.__dict__, _cache={}, _ids={}, _ids_table=None)
+        if self._counts is not None:
+            state["table"] = None
+        return state
 
     def _norm(self, word: str) -> str:
         return normalize(word, self.transliterate, self.lowercase)
@@ -213,13 +287,12 @@ class LexicalScorer:
             return np.array([ids[w] for w in tokens], dtype=np.int64).reshape(-1, 3)
 
     def _estimate(self, src_tokens, tgt_tokens, alignments) -> LexicalTable:
-        return table_from_alignments(
-            [self._words(s) for s in src_tokens],
-            [self._words(t) for t in tgt_tokens],
-            alignments,
-            min_count=self.min_count,
-            weighted=self.weighted,
-        )
+        return self._count(LinkCounts(weighted=self.weighted), src_tokens, tgt_tokens,
+                           alignments).table(min_count=self.min_count)
+
+    def _count(self, counts: LinkCounts, src_tokens, tgt_tokens, alignments) -> LinkCounts:
+        return counts.add([self._words(s) for s in src_tokens],
+                          [self._words(t) for t in tgt_tokens], alignments)
 
     def fit(
         self,
@@ -230,8 +303,30 @@ class LexicalScorer:
         """Estimate the table from the links of an aligned corpus; returns self."""
         if not (len(src_tokens) == len(tgt_tokens) == len(alignments)):
             raise ValueError("fit needs as many source, target and alignment entries")
+        self._counts = None
         self.table = self._estimate(src_tokens, tgt_tokens, alignments)
         return self
+
+    def partial_fit(
+        self,
+        src_tokens: Sequence[Sequence[str]],
+        tgt_tokens: Sequence[Sequence[str]],
+        alignments: Sequence[Alignment],
+    ) -> LexicalScorer:
+        """`fit` one part of a corpus at a time (a file streamed in chunks): after every
+        part, the table equals the one `fit` gives on the whole corpus; returns self."""
+        if not (len(src_tokens) == len(tgt_tokens) == len(alignments)):
+            raise ValueError("partial_fit needs as many source, target and alignment entries")
+        if self._counts is None:
+            self._counts = LinkCounts(weighted=self.weighted)
+        self._count(self._counts, src_tokens, tgt_tokens, alignments)
+        self.table = None  # counted again when next needed
+        return self
+
+    @property
+    def needs_corpus(self) -> bool:
+        """Whether the table is still to be estimated (no dictionary, not fitted)."""
+        return self.table is None and self._counts is None
 
     def observe(
         self,
@@ -240,11 +335,13 @@ class LexicalScorer:
         alignments: Sequence[Alignment],
     ) -> None:
         """Take the corpus being projected; its links give the table unless one was set."""
-        if self.table is None:
+        if self.needs_corpus:
             self._observed = self._estimate(src_tokens, tgt_tokens, alignments)
 
     def score(self, batch: Sequence[MatchInstance]) -> list[np.ndarray]:
         """One (E, C) score matrix per instance."""
+        if self.table is None and self._counts is not None:
+            self.table = self._counts.table(min_count=self.min_count)
         table = self.table if self.table is not None else self._observed
         if table is None:
             table = self._estimate(
