@@ -16,7 +16,7 @@ def _rows(output: str) -> list[dict]:
 @pytest.fixture(scope="module")
 def europarl_slice(tmp_path_factory, data_dir):
     tmp = tmp_path_factory.mktemp("europarl")
-    for lang in ("en", "de"):
+    for lang in ("en", "de", "es"):
         write_conll(tmp / f"{lang}.conll", read_conll(data_dir / "europarl" / f"{lang}.test.conll")[:120])
     return tmp
 
@@ -26,6 +26,31 @@ def test_help_everywhere():
         result = runner.invoke(app, [*args, "--help"])
         assert result.exit_code == 0, (args, result.output)
         assert "Usage" in result.output
+
+
+def test_align_refined_through_pivots_and_back_translations(europarl_slice, tmp_path):
+    d = europarl_slice
+    base = ["align", str(d / "en.conll"), str(d / "de.conll"), "--json"]
+    r = runner.invoke(app, [*base, "-o", str(tmp_path / "p.txt"), "--pivot", str(d / "es.conll"),
+                            "--name-keys"])
+    assert r.exit_code == 0, r.output
+    row = _rows(r.output)[0]
+    assert row["refine"] == "pivot" and row["pivots"] == [str(d / "es.conll")]
+    assert row["sentences"] == 120 and row["refine_s"] > 0
+    assert len((tmp_path / "p.txt").read_text().splitlines()) == 120
+    # the source stands in for a back-translation of the German: the plumbing, not a figure
+    r = runner.invoke(app, [*base, "-o", str(tmp_path / "b.txt"), "--backtranslation",
+                            str(d / "en.conll"), "--combine", "union", "--symmetrize", "reverse"])
+    assert r.exit_code == 0, r.output
+    assert _rows(r.output)[0]["refine"] == "backtranslation"
+    for extra, code in ((["--pivot", str(d / "es.conll"), "--backtranslation", str(d / "en.conll")], 2),
+                        (["--pivot", str(d / "es.conll"), "--chunk-size", "50"], 2),
+                        (["--pivot", str(d / "es.conll"), "--combine", "maybe"], 2),
+                        (["--pivot", str(tmp_path / "short.conll")], 3)):
+        write_conll(tmp_path / "short.conll", read_conll(d / "es.conll")[:50])
+        r = runner.invoke(app, [*base, "-o", str(tmp_path / "x.txt"), *extra])
+        assert r.exit_code == code, (extra, r.output)
+    assert "short.conll has 50 sentences" in r.output
 
 
 def test_align_project_evaluate(europarl_slice):

@@ -68,6 +68,7 @@ __all__ = [
     "BacktranslationRefiner",
     "NoRefiner",
     "PivotRefiner",
+    "align_refined",
     "Refiner",
     "corpus_fingerprint",
     "make_refiner",
@@ -586,3 +587,57 @@ class BacktranslationRefiner(_ComposingRefiner):
 
     def _paths(self, src: Corpus, tgt: Corpus, st: dict) -> dict[str, list[Alignment]]:
         return {"backtranslation": self.path(src, tgt, settings=st)}
+
+
+def align_refined(
+    src: Corpus,
+    tgt: Corpus,
+    *,
+    pivots: Mapping[str, Corpus] | None = None,
+    back: Corpus | None = None,
+    aligner: Mapping[str, Any] | None = None,
+    seed: int | None = 0,
+    symmetrization: str = "soft-union",
+    combine: str = AUTO,
+    stats: dict | None = None,
+) -> list[Alignment]:
+    """eflomal links of each (src[k], tgt[k]) pair, symmetrised by `symmetrization`, then
+    refined through the same sentences in other languages (`pivots`, name -> corpus) or
+    through the target translated back into the source language (`back`); exactly one of
+    the two. `aligner`: eflomal options of the direct pair (its extra corpora serve the
+    direct pair alone, not the legs). `stats`, if given, receives "align_s", "refine_s"
+    and the refiner's own statistics.
+
+    >>> src = [["the", "house"]] * 8; tgt = [["das", "Haus"]] * 8
+    >>> align_refined(src, tgt, pivots={"es": [["la", "casa"]] * 8}, combine="union")[0]
+    Alignment('0-0 1-1')
+    """
+    import time
+
+    if (pivots is None) == (back is None):
+        raise ValueError("give either pivots or back-translations")
+    opts = {k: v for k, v in dict(aligner or {}).items() if k not in ("seed", "symmetrize")}
+    start = time.perf_counter()
+    both = EflomalAligner(seed=seed, **opts).align_both(src, tgt)
+    direct = [symmetrize(f, r, len(a), len(b), method=symmetrization)
+              for f, r, a, b in zip(both.forward, both.reverse, src, tgt)]
+    align_s = time.perf_counter() - start
+    legs = {k: v for k, v in opts.items() if k not in ("extra_src", "extra_tgt")}
+    refiner: _ComposingRefiner
+    if pivots is not None:
+        refiner = PivotRefiner(pivots=pivots, aligner=legs, seed=seed, combine=combine)
+    else:
+        from annoproj.translate.base import PrecomputedTranslator
+
+        assert back is not None
+        if len(back) != len(tgt):
+            raise ValueError(f"{len(back)} back-translations for {len(tgt)} target sentences")
+        refiner = BacktranslationRefiner(
+            translator=PrecomputedTranslator(sentences=back), src_lang="source",
+            tgt_lang="target", aligner=legs, seed=seed, combine=combine)  # fmt: skip
+    start = time.perf_counter()
+    out = refiner.refine(src, tgt, direct, directions=both)
+    if stats is not None:
+        stats.update(refiner.stats, align_s=round(align_s, 3),
+                     refine_s=round(time.perf_counter() - start, 3))
+    return out

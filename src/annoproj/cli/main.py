@@ -125,6 +125,16 @@ def align(
     chunk_size: int = typer.Option(0, min=0, help=(
         "Align chunks of this many pairs, each with its own statistics, streaming the input "
         "(for corpora too large for memory; 0: the whole corpus at once).")),
+    pivot: Optional[list[Path]] = typer.Option(None, "--pivot", help=(
+        "The same sentences in a third language, parallel to SRC and TGT (repeat for more "
+        "languages): the links are refined through them (docs/refinement.md).")),
+    backtranslation: Optional[Path] = typer.Option(None, "--backtranslation", help=(
+        "TGT translated back into the language of SRC, line by line: the links are refined "
+        "through it.")),
+    combine: str = typer.Option("auto", help=(
+        "With --pivot or --backtranslation: how the paths join the direct links: auto (the "
+        "preset measured best for the links' symmetrisation) or a policy of "
+        "annoproj.align.compose.COMBINERS (union, vote, weighted, ...).")),
     aligner_name: str = typer.Option("eflomal", "--aligner", help=(
         "eflomal (statistical, offline), or a neural aligner from annoproj[neural]: simalign "
         "or awesome (set its encoder with --model).")),
@@ -147,6 +157,10 @@ def align(
     from annoproj.bench.common import timer
     from annoproj.data.io import write_pharaoh
 
+    refine = bool(pivot) or backtranslation is not None
+    if refine:
+        _check_refinement(pivot, backtranslation, combine, chunk_size=chunk_size,
+                          aligner_name=aligner_name)
     if aligner_name != "eflomal":
         _align_neural(src, tgt, output, fmt=fmt, name=aligner_name, quiet=quiet,
                       json_out=json_out,
@@ -181,12 +195,70 @@ def align(
     s, t = _load(src, fmt), _load(tgt, fmt)
     if len(s) != len(t):
         raise fail(f"{src} has {len(s)} sentences but {tgt} has {len(t)}", EXIT_INPUT)
+    stats: dict = {}
     with timer() as tm:
-        links = aligner.align([x.tokens for x in s], [x.tokens for x in t])
+        if refine:
+            links = _align_refined(s, t, src, pivot or [], backtranslation, fmt=fmt, opts=opts,
+                                   name_keys=name_keys, combine=combine, stats=stats)
+        else:
+            links = aligner.align([x.tokens for x in s], [x.tokens for x in t])
     write_pharaoh(output, links)
     if json_out:
+        extra = {}
+        if refine:
+            extra = {"refine": "pivot" if pivot else "backtranslation",
+                     "align_s": stats["align_s"], "refine_s": stats["refine_s"]}
+            if pivot:
+                extra["pivots"] = [str(p) for p in pivot]
         emit_json({"sentences": len(links), "links": sum(len(a) for a in links),
-                   "seconds": round(tm[0], 3), "output": str(output)})
+                   "seconds": round(tm[0], 3), **extra, "output": str(output)})
+
+
+def _check_refinement(pivot: list[Path] | None, backtranslation: Path | None, combine: str, *,
+                      chunk_size: int, aligner_name: str) -> None:
+    """Usage errors (exit 2) of `annoproj align --pivot/--backtranslation`."""
+    from annoproj.align.compose import COMBINERS
+
+    if pivot and backtranslation is not None:
+        raise fail("give --pivot or --backtranslation, not both", EXIT_USAGE)
+    if chunk_size:
+        raise fail("refinement aligns the whole corpus at once: leave out --chunk-size",
+                   EXIT_USAGE)
+    if aligner_name != "eflomal":
+        raise fail("refinement composes eflomal alignments: use --aligner eflomal", EXIT_USAGE)
+    if combine != "auto" and combine not in COMBINERS:
+        raise fail(f"unknown --combine {combine!r}: use auto or one of {', '.join(COMBINERS)}",
+                   EXIT_USAGE)
+
+
+def _align_refined(s: list, t: list, src: Path, pivot: list[Path], backtranslation: Path | None,
+                   *, fmt: str, opts: dict, name_keys: bool, combine: str,
+                   stats: dict) -> list:
+    """Links of `annoproj align` refined through pivot files or back-translations."""
+    from annoproj.align.keys import with_name_keys
+    from annoproj.align.refine import align_refined
+
+    def read(path: Path) -> list[list[str]]:
+        sents = [x.tokens for x in _load(path, fmt)]
+        if len(sents) != len(s):
+            raise fail(f"{path} has {len(sents)} sentences but {src} has {len(s)}: it must "
+                       "be parallel to the corpus, line by line", EXIT_INPUT)
+        return sents
+
+    s_tok, t_tok = [x.tokens for x in s], [x.tokens for x in t]
+    pivots = {f"{k}:{p.name}": read(p) for k, p in enumerate(pivot)} if pivot else None
+    back = read(backtranslation) if backtranslation is not None else None
+    if name_keys:  # every side keyed alike
+        cache: dict[str, str] = {}
+        s_tok, t_tok = with_name_keys(s_tok, cache=cache), with_name_keys(t_tok, cache=cache)
+        if pivots:
+            pivots = {k: with_name_keys(v, cache=cache) for k, v in pivots.items()}
+        if back is not None:
+            back = with_name_keys(back, cache=cache)
+    # (an extra corpus in opts is keyed already, and serves the direct pair alone)
+    return align_refined(s_tok, t_tok, pivots=pivots, back=back, aligner=opts,
+                         seed=opts["seed"], symmetrization=opts["symmetrize"],
+                         combine=combine, stats=stats)
 
 
 def _align_neural(src: Path, tgt: Path, output: Path, *, fmt: str, name: str, options: dict,
