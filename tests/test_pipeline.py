@@ -208,6 +208,29 @@ def test_translate_train_name_keys(tmp_path, data_dir):
     assert any(st["stage"] == "align" and not st["cached"] for st in manifest["stages"])
 
 
+def test_translate_train_with_links_made_beforehand(tmp_path, data_dir):
+    """[align] links: annoproj align's links give the run the pipeline's own alignment gives."""
+    from annoproj.data.io import read_conll, write_conll
+
+    e = data_dir / "europarl"
+    for lang in ("en", "de"):
+        write_conll(tmp_path / f"{lang}.conll", read_conll(e / f"{lang}.test.conll")[:300])
+    r = runner.invoke(app, ["align", str(tmp_path / "en.conll"), str(tmp_path / "de.conll"),
+                            "-o", str(tmp_path / "de.links")])
+    assert r.exit_code == 0, r.output
+    plain, given = _with_and_without(tmp_path, data_dir, "de", f"align.links={tmp_path / 'de.links'}")
+    assert [s.spans for s in plain] == [s.spans for s in given]
+    lines = (tmp_path / "de.links").read_text().splitlines()
+    (tmp_path / "short.links").write_text("\n".join(lines[:299]) + "\n")
+    args = ["translate-train", "--source", str(e / "en.test.conll"), "--translations",
+            str(e / "de.test.conll"), "--set", "source.limit=300", "-o", str(tmp_path / "x")]
+    r = runner.invoke(app, [*args, "--set", f"align.links={tmp_path / 'short.links'}"])
+    assert r.exit_code == 3 and "holds 299 lines of links but there are 300" in r.output
+    r = runner.invoke(app, [*args, "--set", f"align.links={tmp_path / 'de.links'}",
+                            "--set", "align.name_keys=true"])
+    assert r.exit_code == 2 and "with links the links are given" in r.output
+
+
 def test_translate_train_self_training(europarl_run, tmp_path):
     pytest.importorskip("sklearn_crfsuite")
     r = runner.invoke(app, ["translate-train", str(europarl_run), "--json",

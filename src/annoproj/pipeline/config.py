@@ -98,6 +98,9 @@ class AlignConfig:
     #: Align words by their name keys, prefixes glued onto names cut off (Xhosa "eLondon" ->
     #: "London"; `annoproj.align.keys`); the tokens themselves are unchanged.
     name_keys: bool = False
+    #: Pharaoh links made beforehand (`annoproj align`, e.g. refined with --pivot, or any
+    #: aligner), line k for sentence pair k: used instead of aligning.
+    links: str | None = None
     options: dict = field(default_factory=dict)
 
     def aligner_options(self, method: str | None = None) -> dict:
@@ -184,6 +187,9 @@ class PipelineConfig:
             raise ConfigError('[translate] translator = "precomputed" needs a path to the translations')
         if self.translate.translator != "precomputed" and not self.translate.model:
             raise ConfigError(f"[translate] translator = {self.translate.translator!r} needs a model")
+        if self.align.links and self.align.name_keys:
+            raise ConfigError("[align] name_keys changes how eflomal aligns; with links the "
+                              "links are given (make them with annoproj align --name-keys)")
         if self.project.min_confidence < 0 or self.project.min_confidence > 1:
             raise ConfigError("[project] min_confidence must lie in [0, 1]")
         from annoproj.project.finish import MISC_MODES
@@ -337,7 +343,7 @@ def load_config(path: str | Path, *, overrides: dict | None = None) -> PipelineC
 
 
 _PATH_KEYS = {("source", "path"), ("source", "ids"), ("target", "path"), ("translate", "path"),
-              ("evaluate", "test"), (None, "output_dir")}
+              ("align", "links"), ("evaluate", "test"), (None, "output_dir")}
 
 
 def _resolve_paths(data: dict, base: Path) -> dict:

@@ -148,6 +148,11 @@ def _translate(run: Run, sents: list[Sentence], src_lang: str, tgt_lang: str, ke
 
 def _align(run: Run, src: list[Sentence], tgt: list[Sentence], key: str):
     a = run.config.align
+    if a.links:
+        if not Path(a.links).is_file():
+            raise ConfigError(f"[align] links: {a.links} not found")
+        return run.stage("align", key_of("align", key, "links", file_digest(a.links)), ".pharaoh",
+                         lambda: _given_links(a.links, len(src)), write_pharaoh, read_pharaoh)
     opts = a.aligner_options(run.config.project.method)
     akey = key_of("align", key, a.aligner, opts, *(["name_keys"] if a.name_keys else []))
 
@@ -161,6 +166,15 @@ def _align(run: Run, src: list[Sentence], tgt: list[Sentence], key: str):
         return aligner.align([s.tokens for s in src], [t.tokens for t in tgt])
 
     return run.stage("align", akey, ".pharaoh", compute, write_pharaoh, read_pharaoh)
+
+
+def _given_links(path: str, pairs: int) -> list[Alignment]:
+    """[align] links: one line of links per sentence pair, else a ConfigError naming the file."""
+    links = read_pharaoh(path)
+    if len(links) != pairs:
+        raise ConfigError(f"[align] links: {path} holds {len(links)} lines of links but there "
+                          f"are {pairs} sentence pairs to align")
+    return links
 
 
 def _project(run: Run, src: list[Sentence], tgt: list[Sentence], alignments: list[Alignment],
