@@ -137,3 +137,5 @@ $A bench masakhaner --langs ibo,sna,zul --dev-fallback --method match --misc loc
     $R/masakhaner-ibo-sna-zul-dev-misc-loc-drop-partial.json --docs $D --key masakhaner-dev-ibo-sna-zul
 # Issue 7: speed
 $A bench speed --pairs 1000000 --docs $D --out $R/speed.json
+# streaming projection before and after the whole-input lexical table (2026-11-26)
+.venv/bin/python benchmarks/stream_revisions.py 6f5717e a4017ad --pairs 200000 --runs 2 > $R/stream-revisions-6f5717e-a4017ad.jsonl
