@@ -53,6 +53,24 @@ def test_align_refined_through_pivots_and_back_translations(europarl_slice, tmp_
     assert "short.conll has 50 sentences" in r.output
 
 
+def test_project_with_pivots_equals_align_then_project(europarl_slice, tmp_path):
+    d = europarl_slice
+    pair = [str(d / "en.conll"), str(d / "de.conll")]
+    r = runner.invoke(app, ["align", *pair, "-o", str(tmp_path / "l.txt"), "--pivot", str(d / "es.conll")])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(app, ["project", *pair, "-a", str(tmp_path / "l.txt"), "-o",
+                            str(tmp_path / "two.conll"), "--min-score", "0.45", "-q"])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(app, ["project", *pair, "-o", str(tmp_path / "one.conll"), "--pivot",
+                            str(d / "es.conll"), "-q", "--json"])  # refined min score by default
+    assert r.exit_code == 0, r.output
+    assert _rows(r.output)[0]["refine"] == "pivot"
+    assert (tmp_path / "one.conll").read_text() == (tmp_path / "two.conll").read_text()
+    r = runner.invoke(app, ["project", *pair, "-a", str(tmp_path / "l.txt"), "-o",
+                            str(tmp_path / "x.conll"), "--pivot", str(d / "es.conll")])
+    assert r.exit_code == 2 and "with -a the links are given" in r.output
+
+
 def test_align_project_evaluate(europarl_slice):
     d = europarl_slice
     r = runner.invoke(app, ["align", str(d / "en.conll"), str(d / "de.conll"), "-o",

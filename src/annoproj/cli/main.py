@@ -314,6 +314,12 @@ def project(
     symmetrize: str = typer.Option(defaults.ALIGNER["symmetrize"], help="Symmetrisation when aligning."),
     seed: int = typer.Option(0, help="Seed of eflomal's sampler."),
     name_keys: bool = typer.Option(False, "--name-keys", help=_NAME_KEYS_HELP + " Used when eflomal aligns (no -a)."),
+    pivot: Optional[list[Path]] = typer.Option(None, "--pivot", help=(
+        "When eflomal aligns (no -a): refine the links through the same sentences in a third "
+        "language, parallel to SRC and TGT (repeat for more; docs/refinement.md).")),
+    backtranslation: Optional[Path] = typer.Option(None, "--backtranslation", help=(
+        "When eflomal aligns (no -a): refine the links through TGT translated back into the "
+        "language of SRC, line by line.")),
     workers: int = typer.Option(1, min=1, help="Worker processes (or Ray actors) for projection."),
     backend: str = typer.Option("process", "--pool", "--backend", help=POOL_HELP),
     ray_address: Optional[str] = typer.Option(None, help=RAY_ADDRESS_HELP),
@@ -328,9 +334,12 @@ def project(
     from annoproj.pipeline.stream import InputMismatchError, project_files
     from annoproj.project.projectors import check_projection
 
+    refine = bool(pivot) or backtranslation is not None
     options: dict = {}
     if method == "match":
         options = {"constraint": constraint, "per_entity": per_entity}
+        if min_score is None and refine:  # refined links score lower pairs (docs/refinement.md)
+            min_score = defaults.REFINED_MIN_SCORE
         if min_score is not None:
             options["min_score"] = min_score
     job = ProjectionJob(method=method, scorers=_split(scorers), solver=solver, options=options)
@@ -338,10 +347,15 @@ def project(
         check_projection(method, scorers=job.scorers, solver=solver, options=options)
     except ValueError as exc:
         raise fail(str(exc), EXIT_USAGE) from exc
-    if name_keys and alignments is not None:
-        raise fail("--name-keys changes how eflomal aligns; with -a the links are given "
-                   "(use annoproj align --name-keys to make them)", EXIT_USAGE)
+    for flag, given in (("--name-keys", name_keys), ("--pivot", bool(pivot)),
+                        ("--backtranslation", backtranslation is not None)):
+        if given and alignments is not None:
+            raise fail(f"{flag} changes how eflomal aligns; with -a the links are given "
+                       f"(use annoproj align {flag} to make them)", EXIT_USAGE)
+    if refine:
+        _check_refinement(pivot, backtranslation, "auto", chunk_size=0, aligner_name="eflomal")
     align_s = 0.0
+    stats: dict = {}
     if alignments is None:
         from annoproj.align.eflomal import EflomalAligner
         from annoproj.data.io import write_pharaoh
@@ -349,10 +363,14 @@ def project(
         s, t = _load(src, fmt), _load(tgt, fmt)
         if len(s) != len(t):
             raise fail(f"{src} has {len(s)} sentences but {tgt} has {len(t)}", EXIT_INPUT)
-        aligner = _keyed(EflomalAligner(**dict(defaults.ALIGNER, seed=seed, symmetrize=(
-            defaults.symmetrize_for(method, symmetrize)))), name_keys)
+        opts = dict(defaults.ALIGNER, seed=seed, symmetrize=defaults.symmetrize_for(method, symmetrize))
         with timer() as tm:
-            links = aligner.align([x.tokens for x in s], [x.tokens for x in t])
+            if refine:
+                links = _align_refined(s, t, src, pivot or [], backtranslation, fmt=fmt,
+                                       opts=opts, name_keys=name_keys, combine="auto", stats=stats)
+            else:
+                links = _keyed(EflomalAligner(**opts), name_keys).align(
+                    [x.tokens for x in s], [x.tokens for x in t])
         align_s = tm[0]
         alignments = output.with_name(output.name + ".links")
         write_pharaoh(alignments, links)
@@ -378,6 +396,8 @@ def project(
         emit_json({"sentences": summary.sentences, "written": summary.written,
                    "skipped": summary.skipped, "skipped_log": str(log) if summary.skipped else None,
                    "spans": summary.spans, "align_s": round(align_s, 3),
+                   **({"refine": "pivot" if pivot else "backtranslation",
+                       "refine_s": stats["refine_s"]} if refine else {}),
                    "project_s": round(tm[0], 3), "resumed_chunks": summary.resumed_chunks,
                    "output": str(output), "alignments": str(alignments)})
 
