@@ -82,6 +82,10 @@ def _aligner_options(symmetrize: str, seed: int, prefix_len: int, identical_word
     return opts
 
 
+_PIVOT_HELP = ("The same sentences in a third language, parallel to SRC and TGT (repeat for "
+               "more languages): the links are refined through them (docs/refinement.md).")
+_BACK_HELP = ("TGT translated back into the language of SRC, line by line: the links are "
+              "refined through it.")
 _FORMAT_HELP = "Input format: auto, conll, jsonl or text (one pre-tokenised sentence a line)."
 _NAME_KEYS_HELP = ("Align words without the prefixes some languages glue onto names "
                    "(Xhosa eLondon -> London); the tokens are unchanged.")
@@ -125,12 +129,8 @@ def align(
     chunk_size: int = typer.Option(0, min=0, help=(
         "Align chunks of this many pairs, each with its own statistics, streaming the input "
         "(for corpora too large for memory; 0: the whole corpus at once).")),
-    pivot: Optional[list[Path]] = typer.Option(None, "--pivot", help=(
-        "The same sentences in a third language, parallel to SRC and TGT (repeat for more "
-        "languages): the links are refined through them (docs/refinement.md).")),
-    backtranslation: Optional[Path] = typer.Option(None, "--backtranslation", help=(
-        "TGT translated back into the language of SRC, line by line: the links are refined "
-        "through it.")),
+    pivot: Optional[list[Path]] = typer.Option(None, "--pivot", metavar="FILE", help=_PIVOT_HELP),
+    backtranslation: Optional[Path] = typer.Option(None, "--backtranslation", metavar="FILE", help=_BACK_HELP),
     combine: str = typer.Option("auto", help=(
         "With --pivot or --backtranslation: how the paths join the direct links: auto (the "
         "preset measured best for the links' symmetrisation) or a policy of "
@@ -314,12 +314,10 @@ def project(
     symmetrize: str = typer.Option(defaults.ALIGNER["symmetrize"], help="Symmetrisation when aligning."),
     seed: int = typer.Option(0, help="Seed of eflomal's sampler."),
     name_keys: bool = typer.Option(False, "--name-keys", help=_NAME_KEYS_HELP + " Used when eflomal aligns (no -a)."),
-    pivot: Optional[list[Path]] = typer.Option(None, "--pivot", help=(
-        "When eflomal aligns (no -a): refine the links through the same sentences in a third "
-        "language, parallel to SRC and TGT (repeat for more; docs/refinement.md).")),
-    backtranslation: Optional[Path] = typer.Option(None, "--backtranslation", help=(
-        "When eflomal aligns (no -a): refine the links through TGT translated back into the "
-        "language of SRC, line by line.")),
+    pivot: Optional[list[Path]] = typer.Option(None, "--pivot", metavar="FILE", help=(
+        _PIVOT_HELP + " Used when eflomal aligns (no -a); pairs >= 0.45 kept by default.")),
+    backtranslation: Optional[Path] = typer.Option(None, "--backtranslation", metavar="FILE", help=(
+        _BACK_HELP + " Used when eflomal aligns (no -a).")),
     workers: int = typer.Option(1, min=1, help="Worker processes (or Ray actors) for projection."),
     backend: str = typer.Option("process", "--pool", "--backend", help=POOL_HELP),
     ray_address: Optional[str] = typer.Option(None, help=RAY_ADDRESS_HELP),
