@@ -15,7 +15,7 @@ from annoproj.project.candidates import (
     sentence_candidates,
 )
 from annoproj.project.match import fit_in_parts
-from annoproj.project.scorers.lexical import LexicalScorer, LinkCounts, table_from_alignments
+from annoproj.project.scorers.lexical import LexicalScorer, LinkCounts
 
 
 def inst(src, tgt, ents, cands, pairs, scores=None):
@@ -218,7 +218,7 @@ def test_link_counts_in_parts_equal_the_whole_corpus(data):
     cut = sorted(data.draw(st.lists(st.integers(0, len(pairs)), max_size=3)))
     weighted = data.draw(st.booleans())
     min_count = data.draw(st.integers(1, 2))
-    whole = table_from_alignments(src, tgt, al, min_count=min_count, weighted=weighted)
+    whole = LinkCounts(weighted=weighted).add(src, tgt, al).table(min_count=min_count)
     counts = LinkCounts(weighted=weighted)
     for lo, hi in zip([0, *cut], [*cut, len(pairs)]):
         counts.add(src[lo:hi], tgt[lo:hi], al[lo:hi])

@@ -73,17 +73,17 @@ class Alignment:
         links = np.asarray(links, dtype=np.int32).reshape(-1, 2)
         if len(links) == 0:
             return cls(_EMPTY_LINKS.copy(), None if scores is None else np.zeros(0, np.float32))
+        keys = (links[:, 0].astype(np.int64) << 32) | links[:, 1].astype(np.int64)
+        in_order = bool(np.all(keys[1:] > keys[:-1]))  # sorted, no duplicates already
         if scores is None:
-            keys = (links[:, 0].astype(np.int64) << 32) | links[:, 1].astype(np.int64)
-            if len(keys) > 1 and not np.all(keys[1:] > keys[:-1]):
+            if not in_order:
                 keys = np.unique(keys)
                 links = np.stack([keys >> 32, keys & 0xFFFFFFFF], axis=1).astype(np.int32)
             return cls(np.ascontiguousarray(links), None)
         scores = np.asarray(scores, dtype=np.float32).reshape(-1)
         if len(scores) != len(links):
             raise ValueError(f"{len(links)} links but {len(scores)} scores")
-        keys = (links[:, 0].astype(np.int64) << 32) | links[:, 1].astype(np.int64)
-        if len(keys) == 1 or np.all(keys[1:] > keys[:-1]):  # sorted, no duplicates already
+        if in_order:
             return cls(np.ascontiguousarray(links), scores.copy())
         # highest score first, then keep the first of each (i, j)
         order = np.lexsort((-scores, links[:, 1], links[:, 0]))

@@ -148,23 +148,6 @@ class LinkCounts:
                             counts / c_t[t_id])
 
 
-def table_from_alignments(
-    src_words: Sequence[Sequence[str]],
-    tgt_words: Sequence[Sequence[str]],
-    alignments: Sequence[Alignment],
-    *,
-    min_count: int = 1,
-    weighted: bool = False,
-) -> LexicalTable:
-    """p(t|s) = links(s, t) / links(s, .) and p(s|t) = links(s, t) / links(., t) over a corpus.
-
-    With `weighted`, a scored link counts its score instead of 1. Pairs linked fewer than
-    `min_count` times are left out. Links outside their sentence are ignored.
-    """
-    counts = LinkCounts(weighted=weighted).add(src_words, tgt_words, alignments)
-    return counts.table(min_count=min_count)
-
-
 def table_from_file(path: str | Path, *, norm=lambda w: w) -> LexicalTable:
     """A bilingual dictionary: tsv lines `src<TAB>tgt[<TAB>prob]` (no prob: 1.0).
 
