@@ -135,6 +135,27 @@ $A bench masakhaner --langs ibo,sna,zul --dev-fallback --method match --misc loc
     --out $R/masakhaner-ibo-sna-zul-dev-misc-loc-drop-partial.json
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner-ibo-sna-zul-dev.json \
     $R/masakhaner-ibo-sna-zul-dev-misc-loc-drop-partial.json --docs $D --key masakhaner-dev-ibo-sna-zul
+# The memory scorer: Europarl, MasakhaNER dev, then test over 3 seeds, and its cost
+MEM="--scorers alignment,lexical,string,memory"
+$A bench europarl $MEM --runs 3 --docs $D --out $R/europarl-match-memory.json
+$A bench masakhaner --split dev --langs $L --method match --misc loc --extend --drop-partial --baselines "" $MEM \
+    --out $R/masakhaner-dev-memory-misc-loc-extend-drop-partial.json
+.venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner-dev.json $R/masakhaner-dev-misc-loc-extend-drop-partial.json \
+    $R/masakhaner-dev-memory-misc-loc-extend-drop-partial.json --docs $D --key masakhaner-dev-memory
+$A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --baselines "" $MEM \
+    --out $R/masakhaner-memory-misc-loc-extend-drop-partial.json
+for s in 1 2; do
+    $A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --baselines "" $MEM \
+        --seed $s --out $R/masakhaner-memory-misc-loc-extend-drop-partial-seed$s.json
+done
+.venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-misc-loc-extend-drop-partial.json \
+    $R/masakhaner-misc-loc-extend-drop-partial-seed1.json $R/masakhaner-misc-loc-extend-drop-partial-seed2.json \
+    $R/masakhaner-memory-misc-loc-extend-drop-partial.json $R/masakhaner-memory-misc-loc-extend-drop-partial-seed1.json \
+    $R/masakhaner-memory-misc-loc-extend-drop-partial-seed2.json --docs $D --key masakhaner-test-memory
+$A bench masakhaner --langs hau,swa --method match --misc loc --extend --drop-partial --baselines "" \
+    --out $R/masakhaner-hau-swa-timing.json
+$A bench masakhaner --langs hau,swa --method match --misc loc --extend --drop-partial --baselines "" $MEM \
+    --out $R/masakhaner-hau-swa-timing-memory.json
 # Issue 7: speed
 $A bench speed --pairs 1000000 --docs $D --out $R/speed.json
 # streaming projection before and after the whole-input lexical table (2026-11-26)

@@ -59,6 +59,20 @@ def test_match_uses_statistics_of_the_whole_input(corpus, tmp_path):
         [(p.start, p.end, p.label) for p in spans] for spans in whole.spans]
 
 
+def test_memory_scorer_remembers_the_whole_input(corpus, tmp_path):
+    scorers = ["alignment", "lexical", "string", "memory"]
+    _run(corpus, tmp_path / "chunked.jsonl", method="match", label_map=None,
+         backend="process", workers=2, options={"scorers": scorers})
+    src, tgt = read_conll(corpus / "en.conll"), read_conll(corpus / "es.conll")
+    args = ([s.tokens for s in src], [t.tokens for t in tgt], [s.spans for s in src],
+            read_pharaoh(corpus / "links.txt"))
+    whole = MatchProjector(scorers=scorers).project(*args)
+    assert whole.spans != MatchProjector().project(*args).spans  # the memory changes some
+    got = [json.loads(line) for line in (tmp_path / "chunked.jsonl").read_text().splitlines()]
+    assert [[tuple(x[:3]) for x in g["spans"]] for g in got] == [
+        [(p.start, p.end, p.label) for p in spans] for spans in whole.spans]
+
+
 def test_killed_run_resumes_to_the_same_output(corpus, tmp_path):
     _run(corpus, tmp_path / "full.jsonl")
     script = textwrap.dedent(f"""

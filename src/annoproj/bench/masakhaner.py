@@ -47,7 +47,7 @@ EMPTY_TOKEN = "_"
 
 def variant_suffix(*, misc: str = "drop", drop_partial: bool = False, complete: bool = False,
                    self_train: bool = False, extend: bool = False, crf: dict | None = None,
-                   refine: str = "none") -> str:
+                   refine: str = "none", memory: bool = False) -> str:
     """The suffix that names a variant's projected rows: "" or e.g. "+misc-loc+drop-partial".
 
     >>> variant_suffix(misc="loc", drop_partial=True, self_train=True)
@@ -58,8 +58,11 @@ def variant_suffix(*, misc: str = "drop", drop_partial: bool = False, complete: 
     '+drop-partial+o-weight-0.35'
     >>> variant_suffix(refine="pivot", misc="loc")
     '+pivot+misc-loc'
+    >>> variant_suffix(memory=True, misc="loc")
+    '+memory+misc-loc'
     """
     return (("" if refine == "none" else f"+{refine}")
+            + ("+memory" if memory else "")
             + ("" if misc == "drop" else f"+misc-{misc}")
             + ("+extend" if extend else "")
             + ("+drop-partial" if drop_partial else "")
@@ -184,7 +187,8 @@ class MasakhanerConfig:
         """What tells this run's projected rows apart: "" or e.g. "+misc-loc+drop-partial"."""
         return variant_suffix(misc=self.misc, drop_partial=self.drop_partial,
                               complete=self.complete, self_train=self.self_train,
-                              extend=self.extend, crf=self.crf, refine=self.refine)
+                              extend=self.extend, crf=self.crf, refine=self.refine,
+                              memory="memory" in self.scorers)
 
     @property
     def recipe(self) -> str:

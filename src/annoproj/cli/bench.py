@@ -120,6 +120,8 @@ def europarl(
         write_results(out, "europarl", rows, config_dict(config))
     if docs is not None:
         key = f"europarl-{config.src}-{config.method}"
+        if config.method == "match" and tuple(config.scorers) != tuple(defaults.SCORERS):
+            key += "-" + "-".join(config.scorers)
         if refine != "none":
             key += f"-{refine}"
         if extend:

@@ -61,7 +61,7 @@ def project_sentences(
         spans = [lmap.map_spans(s) for s in spans]
     fit = getattr(projector, "fit", None)
     if fit is not None:  # corpus-level statistics from the whole corpus, not from each batch
-        fit([s.tokens for s in src], [t.tokens for t in tgt], alignments)
+        fit([s.tokens for s in src], [t.tokens for t in tgt], alignments, spans)
     out = ProjectionResult(spans=[])
     starts = range(0, len(src), job.batch_size)
     if progress is not None:

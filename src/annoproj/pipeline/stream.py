@@ -90,13 +90,16 @@ def project_files(
     spec = projection_spec(method, options)
     fitted = None
     single: list[list] = []  # the input, when it is one chunk: not read twice
-    if method == "match":  # corpus statistics (the lexical table) from the whole input
+    if method == "match":  # corpus statistics (the lexical table, the memory) of the whole input
         def pieces() -> Iterator[tuple]:
-            for k, c in enumerate(_chunks(_stream(src_path, tgt_path, links_path, fmt), chunk_size)):
+            chunks = iter(single) if single else _chunks(
+                _stream(src_path, tgt_path, links_path, fmt), chunk_size)
+            for k, c in enumerate(chunks):
                 single[:] = [c] if k == 0 else []
-                yield [s.tokens for s, _, _ in c], [t.tokens for _, t, _ in c], [a for _, _, a in c]
+                yield ([s.tokens for s, _, _ in c], [t.tokens for _, t, _ in c],
+                       [a for _, _, a in c], _spans(c, lmap))
 
-        fitted = fit_in_parts(options, pieces())
+        fitted = fit_in_parts(options, pieces)
         if fitted is not None:
             spec = projection_spec(method, fitted)
     settings["fit"] = "whole-input" if fitted is not None else None
@@ -202,9 +205,13 @@ def _chunks(it: Iterator, n: int) -> Iterator[list]:
         yield chunk
 
 
+def _spans(chunk: list[tuple], lmap: LabelMap | None) -> list[list]:
+    return [lmap.map_spans(s.spans) if lmap else list(s.spans) for s, _, _ in chunk]
+
+
 def _project_chunk(chunk, offset, part, log, *, lmap, pool, batch_size, min_confidence,
                    out_fmt, uncertain) -> dict:
-    src_spans = [lmap.map_spans(s.spans) if lmap else list(s.spans) for s, _, _ in chunk]
+    src_spans = _spans(chunk, lmap)
     batches = (
         Batch(b, [s.tokens for s, _, _ in chunk[b:b + batch_size]],
               [t.tokens for _, t, _ in chunk[b:b + batch_size]], src_spans[b:b + batch_size],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -26,8 +26,11 @@ from annoproj.project.scorers.fusion import FusionScorer
 
 #: Tuned on Europarl NER en->de/es/it (soft-union eflomal links, 5 seeds): fused scorers,
 #: the weight of each (a scorer not listed weighs 1), the smallest pair score kept, n-gram cap.
+#: The memory scorer, when added, weighs 1.2: 0.4 of a pair's score where it has an opinion
+#: (chosen on MasakhaNER dev, docs/benchmarks.md).
 DEFAULT_SCORERS: tuple[str, ...] = ("alignment", "lexical", "string")
-DEFAULT_WEIGHTS: dict[str, float] = {"alignment": 1.0, "lexical": 0.5, "string": 0.25}
+DEFAULT_WEIGHTS: dict[str, float] = {"alignment": 1.0, "lexical": 0.5, "string": 0.25,
+                                     "memory": 1.2}
 DEFAULT_MIN_SCORE = defaults.MIN_SCORE
 DEFAULT_MAX_LEN = 15
 
@@ -167,14 +170,20 @@ class MatchProjector:
         src_tokens: Sequence[Sequence[str]],
         tgt_tokens: Sequence[Sequence[str]],
         alignments: Sequence[Alignment],
+        src_spans: Sequence[Sequence[Span]] | None = None,
     ) -> MatchProjector:
         """Estimate the corpus-level statistics of the scorers (the lexical table) from a
         whole aligned corpus, for the `project` calls that follow on parts of it (which
-        otherwise estimate them from their own input). Returns self."""
+        otherwise estimate them from their own input). With `src_spans`, scorers that learn
+        from a first projection (the memory scorer) get one of the whole corpus too.
+        Returns self."""
         observe = getattr(self.scorer, "observe", None)
         if observe is not None:
             observe(src_tokens, tgt_tokens, alignments)
         self._fitted = True
+        if src_spans is not None and getattr(self.scorer, "needs_projection", False):
+            first = self.first_projection(src_tokens, tgt_tokens, src_spans, alignments)
+            self.scorer.fit_projection(src_tokens, tgt_tokens, src_spans, first.spans)
         return self
 
     def project(
@@ -185,15 +194,50 @@ class MatchProjector:
         alignments: Sequence[Alignment],
     ) -> ProjectionResult:
         """Projected spans for every sentence pair; bad pairs are skipped with a reason.
-        Corpus-level statistics come from this input unless `fit` gave them."""
-        n = check_lengths(src_tokens, tgt_tokens, src_spans, alignments)
+        Corpus-level statistics come from this input unless `fit` gave them; scorers that
+        learn from a first projection (the memory scorer), unless fitted, get one of this
+        input, and the pairs are projected a second time with them."""
+        check_lengths(src_tokens, tgt_tokens, src_spans, alignments)
         observe = getattr(self.scorer, "observe", None)
         if observe is not None and not self._fitted:
             observe(src_tokens, tgt_tokens, alignments)  # corpus-level scorers see all the input
-        spans: list[list[ProjectedSpan]] = [[] for _ in range(n)]
+        todo, skipped = self._instances(src_tokens, tgt_tokens, src_spans, alignments)
+        if not getattr(self.scorer, "needs_projection", False):
+            return self._solve_all(len(src_tokens), todo, skipped)
+        keep = getattr(self.scorer, "keep_scores", None)  # the other scorers score once
+        if keep is not None:
+            keep(True)
+        try:
+            self.scorer.observe_projection(src_tokens, tgt_tokens, src_spans, None)
+            first = self._solve_all(len(src_tokens), todo, skipped)
+            self.scorer.observe_projection(src_tokens, tgt_tokens, src_spans, first.spans)
+            return self._solve_all(len(src_tokens), todo, skipped)
+        finally:
+            if keep is not None:
+                keep(False)
+
+    def first_projection(
+        self,
+        src_tokens: Sequence[Sequence[str]],
+        tgt_tokens: Sequence[Sequence[str]],
+        src_spans: Sequence[Sequence[Span]],
+        alignments: Sequence[Alignment],
+    ) -> ProjectionResult:
+        """The projection that scorers learning from a first projection (the memory scorer)
+        learn from: every scorer but those, which have no opinion yet."""
+        check_lengths(src_tokens, tgt_tokens, src_spans, alignments)
+        observe = getattr(self.scorer, "observe_projection", None)
+        if observe is not None:
+            observe(src_tokens, tgt_tokens, src_spans, None)
+        todo, skipped = self._instances(src_tokens, tgt_tokens, src_spans, alignments)
+        return self._solve_all(len(src_tokens), todo, skipped)
+
+    def _instances(self, src_tokens, tgt_tokens, src_spans, alignments
+                   ) -> tuple[list[tuple[int, MatchInstance]], list[tuple[int, str]]]:
+        """The instances to score, by sentence index, and the pairs skipped with a reason."""
         skipped: list[tuple[int, str]] = []
         todo: list[tuple[int, MatchInstance]] = []
-        for i in range(n):
+        for i in range(len(src_tokens)):
             if not src_spans[i]:
                 try:
                     alignments[i].check_bounds(len(src_tokens[i]), len(tgt_tokens[i]))
@@ -209,6 +253,12 @@ class MatchProjector:
                 todo.append((i, inst))
             elif self.constraint != "at_most" and self.per_entity > 0:
                 skipped.append((i, "no target candidates for the source entities"))
+        return todo, skipped
+
+    def _solve_all(self, n: int, todo: list[tuple[int, MatchInstance]],
+                   skipped: list[tuple[int, str]]) -> ProjectionResult:
+        spans: list[list[ProjectedSpan]] = [[] for _ in range(n)]
+        skipped = list(skipped)
         for lo in range(0, len(todo), self.batch_size):
             chunk = todo[lo : lo + self.batch_size]
             batch = [inst for _, inst in chunk]
@@ -227,7 +277,7 @@ class MatchProjector:
         return ProjectionResult(spans=spans, skipped=skipped)
 
     def _solve(self, inst: MatchInstance, scores: np.ndarray) -> list[ProjectedSpan]:
-        scores = np.asarray(scores)
+        scores = np.nan_to_num(np.asarray(scores), nan=0.0)  # NaN: no opinion
         want = (len(inst.entities), len(inst.candidates))
         if scores.shape != want:
             raise RuntimeError(f"scorer returned a {scores.shape} matrix, expected {want}")
@@ -253,35 +303,69 @@ def _make_solver(name: str, min_score: float, options: dict) -> Solver:
     return solvers.create(name, **options)
 
 
-#: A part of a corpus: source token lists, target token lists and alignments.
+#: A part of a corpus: source token lists, target token lists, alignments and, for scorers
+#: that learn from a first projection (the memory scorer), the source spans.
 CorpusPart = tuple[Sequence[Sequence[str]], Sequence[Sequence[str]], Sequence[Alignment]]
 
 
-def fit_in_parts(options: Mapping[str, Any], parts: Iterable[CorpusPart]) -> dict | None:
+def fit_in_parts(
+    options: Mapping[str, Any],
+    parts: Iterable[CorpusPart] | Callable[[], Iterable[tuple]],
+) -> dict | None:
     """`MatchProjector` options in which each scorer named in `scorers` that is still to
-    estimate corpus statistics and can do so part by part (`needs_corpus` and
-    `partial_fit`, as the lexical scorer without a dictionary) is built here and fitted on
-    every part; a projector built from them anywhere (a worker process, a Ray actor) then
-    scores with the statistics of the whole corpus, however the corpus is split into
-    batches. Other scorers (model-backed ones) stay names, built where the projector is
-    built. None when no named scorer is fitted so (`parts` is then not read).
+    estimate corpus statistics and can do so part by part is built here and fitted on
+    every part: scorers with `needs_corpus` and `partial_fit` (the lexical scorer without a
+    dictionary) on the parts' links, then scorers with `needs_projection` and
+    `partial_fit_projection` (the memory scorer) on a first projection of each part, made
+    with the first ones fitted. A projector built from the options anywhere (a worker
+    process, a Ray actor) then scores with the statistics of the whole corpus, however the
+    corpus is split into batches. Other scorers (model-backed ones) stay names, built where
+    the projector is built. None when no named scorer is fitted so (`parts` is then not
+    read).
+
+    `parts` is an iterable of (source tokens, target tokens, alignments) parts, or, when a
+    scorer learns from a projection, a function that returns a fresh iterable of
+    (source tokens, target tokens, alignments, source spans) parts each time it is called
+    (the parts are read twice).
     """
     names = options.get("scorers", DEFAULT_SCORERS)
     names = [names] if isinstance(names, str) else list(names)
     scorer_options = dict(options.get("scorer_options") or {})
-    fitted = {}
+    fitted, second = {}, {}
     for name in names:
-        if isinstance(name, str) and hasattr(scorers.get(name), "partial_fit"):
+        if not isinstance(name, str):
+            continue
+        kind = scorers.get(name)
+        if hasattr(kind, "partial_fit") or hasattr(kind, "partial_fit_projection"):
             scorer = scorers.create(name, **dict(scorer_options.get(name, {})))
-            if getattr(scorer, "needs_corpus", False):
+            if getattr(scorer, "needs_corpus", False) and hasattr(scorer, "partial_fit"):
                 fitted[name] = scorer
-                scorer_options.pop(name, None)
-    if not fitted:
+            elif getattr(scorer, "needs_projection", False):
+                second[name] = scorer
+            else:
+                continue
+            scorer_options.pop(name, None)
+    if not fitted and not second:
         return None
-    for src_tokens, tgt_tokens, alignments in parts:
-        for scorer in fitted.values():
-            scorer.partial_fit(src_tokens, tgt_tokens, alignments)
-    out = dict(options, scorers=[fitted.get(n, n) if isinstance(n, str) else n for n in names])
-    if "scorer_options" in options:
+    if second and not callable(parts):
+        raise TypeError(f"scorer(s) {sorted(second)} learn from a first projection: pass the "
+                        "parts as a function that reads them afresh, with source spans")
+
+    def read() -> Iterable[tuple]:
+        return parts() if callable(parts) else parts
+
+    if fitted:
+        for part in read():
+            for scorer in fitted.values():
+                scorer.partial_fit(*part[:3])
+    objects = {**fitted, **second}
+    out = dict(options, scorers=[objects.get(n, n) if isinstance(n, str) else n for n in names])
+    if "scorer_options" in options or second:
         out["scorer_options"] = scorer_options
+    if second:
+        first = MatchProjector(**out)
+        for src_tokens, tgt_tokens, alignments, src_spans in read():
+            done = first.first_projection(src_tokens, tgt_tokens, src_spans, alignments)
+            for scorer in second.values():
+                scorer.partial_fit_projection(src_tokens, tgt_tokens, src_spans, done.spans)
     return out

@@ -47,7 +47,7 @@ def check_projection(method: str, *, scorers: Sequence[str] = (), solver: str | 
     >>> check_projection("match", scorers=["alignment", "sting"])
     Traceback (most recent call last):
     ...
-    ValueError: unknown scorer 'sting'; known: alignment, clip, embedding, fusion, lexical, ner, nmt, string
+    ValueError: unknown scorer 'sting'; known: alignment, clip, embedding, fusion, lexical, memory, ner, nmt, string
     """
     import annoproj.project.scorers  # noqa: F401  (each module registers its scorers)
     import annoproj.project.solvers  # noqa: F401

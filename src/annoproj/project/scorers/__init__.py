@@ -3,6 +3,7 @@
 from annoproj.project.scorers.alignment import AlignmentScorer
 from annoproj.project.scorers.fusion import FusionScorer
 from annoproj.project.scorers.lexical import LexicalScorer
+from annoproj.project.scorers.memory import MemoryScorer
 from annoproj.project.scorers.string import StringScorer
 
 # model-backed scorers: cheap to import (torch is loaded when one is built)
@@ -11,5 +12,5 @@ from annoproj.project.scorers.embedding import EmbeddingScorer
 from annoproj.project.scorers.neural_ner import NERScorer
 from annoproj.project.scorers.nmt import NMTScorer
 
-__all__ = ["AlignmentScorer", "FusionScorer", "LexicalScorer", "StringScorer"]
+__all__ = ["AlignmentScorer", "FusionScorer", "LexicalScorer", "MemoryScorer", "StringScorer"]
 __all__ += ["ClipScorer", "EmbeddingScorer", "NERScorer", "NMTScorer"]

@@ -41,7 +41,17 @@ class FusionScorer:
     scorers: names (built from the registry with `options[name]`) or Scorer objects.
     weights / thresholds: one per scorer, as a sequence or a name -> value mapping
     (default weight 1, threshold 0). required: scorers whose (cut) score must be > 0 for
-    the pair to score anything at all.
+    the pair to score anything at all. A scorer that gives a pair NaN has no opinion on
+    it: both sums leave it out for that pair (a required one then fails the pair).
+
+    >>> import numpy as np
+    >>> class Fixed:
+    ...     def __init__(self, name, value): self.name, self.value = name, value
+    ...     def score(self, batch): return [np.full((1, 1), self.value, np.float32)]
+    >>> FusionScorer(scorers=[Fixed("a", 0.8), Fixed("b", 0.2)], weights=[1, 3]).score([None])[0]
+    array([[0.35]], dtype=float32)
+    >>> FusionScorer(scorers=[Fixed("a", 0.8), Fixed("b", np.nan)], weights=[1, 3]).score([None])[0]
+    array([[0.8]], dtype=float32)
     """
 
     name = "fusion"
@@ -77,6 +87,26 @@ class FusionScorer:
         if unknown:
             raise ValueError(f"required scorer(s) {sorted(unknown)} are not fused: {self.names}")
         self.required = [self.names.index(r) for r in required]
+        self._kept: dict | None = None
+
+    def __getstate__(self) -> dict:
+        return dict(self.__dict__, _kept=None)
+
+    def keep_scores(self, on: bool) -> None:
+        """While on, the matrices of the scorers that do not learn from a projection are
+        kept and reused when the same batch (the same instance objects) is scored again:
+        a projector's second pass then only recomputes the memory scorer's."""
+        self._kept = {} if on else None
+
+    def _part_scores(self, k: int, batch: Sequence[MatchInstance]) -> list[np.ndarray]:
+        part = self.parts[k]
+        if self._kept is None or not batch or hasattr(part, "observe_projection"):
+            return part.score(batch)
+        key = (k, len(batch), id(batch[0]), id(batch[-1]))
+        got = self._kept.get(key)
+        if got is None or any(a is not b for a, b in zip(got[0], batch)):
+            got = self._kept[key] = (list(batch), part.score(batch))
+        return got[1]
 
     def observe(
         self,
@@ -90,21 +120,41 @@ class FusionScorer:
             if hook is not None:
                 hook(src_tokens, tgt_tokens, alignments)
 
+    def _parts_with(self, hook: str) -> list:
+        return [getattr(p, hook) for p in self.parts if hasattr(p, hook)]
+
+    @property
+    def needs_projection(self) -> bool:
+        """Whether a fused scorer still needs a first projection (the memory scorer)."""
+        return any(getattr(p, "needs_projection", False) for p in self.parts)
+
+    def observe_projection(self, src_tokens, tgt_tokens, src_spans, projected) -> None:
+        """Hand a first projection of the input to every fused scorer that takes one."""
+        for hook in self._parts_with("observe_projection"):
+            hook(src_tokens, tgt_tokens, src_spans, projected)
+
+    def fit_projection(self, src_tokens, tgt_tokens, src_spans, projected) -> FusionScorer:
+        """Fit every fused scorer that learns from a projection of the whole corpus."""
+        for hook in self._parts_with("fit_projection"):
+            hook(src_tokens, tgt_tokens, src_spans, projected)
+        return self
+
     def score(self, batch: Sequence[MatchInstance]) -> list[np.ndarray]:
         """One (E, C) score matrix per instance."""
-        per_part = [p.score(batch) for p in self.parts]
-        total = self.weights.sum()
+        per_part = [self._part_scores(k, batch) for k in range(len(self.parts))]
         out = []
         for i in range(len(batch)):
-            acc = None
-            gate = None
+            acc = total = gate = None
             for k, mats in enumerate(per_part):
                 s = mats[i].astype(np.float64)
-                s = np.where(s >= self.thresholds[k], s, 0.0)
+                known = ~np.isnan(s)
+                s = np.where(known & (s >= self.thresholds[k]), s, 0.0)
+                w = self.weights[k] * known
                 acc = self.weights[k] * s if acc is None else acc + self.weights[k] * s
+                total = w if total is None else total + w
                 if k in self.required:
                     gate = (s > 0) if gate is None else gate & (s > 0)
-            fused = acc / total
+            fused = np.divide(acc, total, out=np.zeros_like(acc), where=total > 0)
             if gate is not None:
                 fused = np.where(gate, fused, 0.0)
             out.append(np.clip(fused, 0.0, 1.0).astype(np.float32))
