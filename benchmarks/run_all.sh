@@ -138,6 +138,7 @@ $A bench masakhaner --langs ibo,sna,zul --dev-fallback --method match --misc loc
 # The memory scorer: Europarl, MasakhaNER dev, then test over 3 seeds, and its cost
 MEM="--scorers alignment,lexical,string,memory"
 $A bench europarl $MEM --runs 3 --docs $D --out $R/europarl-match-memory.json
+$A bench europarl $MEM --extend --refine pivot --runs 3 --out $R/europarl-match-memory-pivot-extend.json
 $A bench masakhaner --split dev --langs $L --method match --misc loc --extend --drop-partial --baselines "" $MEM \
     --out $R/masakhaner-dev-memory-misc-loc-extend-drop-partial.json
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner-dev.json $R/masakhaner-dev-misc-loc-extend-drop-partial.json \
