@@ -70,7 +70,8 @@ class PhraseMemory:
         projected: Sequence[Sequence[ProjectedSpan]],
     ) -> PhraseMemory:
         """Count the projected spans of more sentence pairs (each span's `source` indexes
-        its sentence's `src_spans`). Returns self."""
+        its sentence's `src_spans`; a span without one, `source` -1, is not counted).
+        Returns self."""
         if not (len(src_tokens) == len(tgt_tokens) == len(src_spans) == len(projected)):
             raise ValueError("add needs as many source, target, span and projection entries")
         for st, tt, ss, ps in zip(src_tokens, tgt_tokens, src_spans, projected):
