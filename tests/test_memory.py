@@ -141,3 +141,15 @@ def test_pipeline_projection_in_batches_remembers_the_whole_corpus():
     got = project_sentences(job, src, tgt, LINKS)
     whole = MatchProjector(scorers=WITH_MEMORY).project(SRC, TGT, SPANS, LINKS)
     assert got.spans == whole.spans and [(p.start, p.end) for p in got.spans[4]] == [(1, 2)]
+
+
+def test_memory_fitted_in_parts_counts_what_a_whole_first_projection_counts():
+    # the first projection of a later part must not use the memory of the earlier parts
+    def parts():
+        return [(SRC[:4], TGT[:4], LINKS[:4], SPANS[:4]), (SRC[4:], TGT[4:], LINKS[4:], SPANS[4:])]
+
+    got = fit_in_parts({"scorers": list(WITH_MEMORY)}, parts)["scorers"][3].memory
+    whole = MemoryScorer()
+    MatchProjector(scorers=["alignment", "lexical", "string", whole]).fit(SRC, TGT, LINKS, SPANS)
+    assert got.counts == whole.memory.counts and got.totals == whole.memory.totals
+    assert got.totals == {"united states": 4}  # the fifth pair projects nothing at first

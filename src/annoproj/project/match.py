@@ -27,7 +27,7 @@ from annoproj.project.scorers.fusion import FusionScorer
 #: Tuned on Europarl NER en->de/es/it (soft-union eflomal links, 5 seeds): fused scorers,
 #: the weight of each (a scorer not listed weighs 1), the smallest pair score kept, n-gram cap.
 #: The memory scorer, when added, weighs 1.2: 0.4 of a pair's score where it has an opinion
-#: (chosen on MasakhaNER dev, docs/benchmarks.md).
+#: (0.4 did better than 0.6 in exploratory MasakhaNER dev runs; docs/benchmarks.md).
 DEFAULT_SCORERS: tuple[str, ...] = ("alignment", "lexical", "string")
 DEFAULT_WEIGHTS: dict[str, float] = {"alignment": 1.0, "lexical": 0.5, "string": 0.25,
                                      "memory": 1.2}
@@ -197,21 +197,16 @@ class MatchProjector:
         Corpus-level statistics come from this input unless `fit` gave them; scorers that
         learn from a first projection (the memory scorer), unless fitted, get one of this
         input, and the pairs are projected a second time with them."""
-        check_lengths(src_tokens, tgt_tokens, src_spans, alignments)
-        observe = getattr(self.scorer, "observe", None)
-        if observe is not None and not self._fitted:
-            observe(src_tokens, tgt_tokens, alignments)  # corpus-level scorers see all the input
-        todo, skipped = self._instances(src_tokens, tgt_tokens, src_spans, alignments)
+        n, todo, skipped = self._prepare(src_tokens, tgt_tokens, src_spans, alignments)
         if not getattr(self.scorer, "needs_projection", False):
-            return self._solve_all(len(src_tokens), todo, skipped)
+            return self._solve_all(n, todo, skipped)
         keep = getattr(self.scorer, "keep_scores", None)  # the other scorers score once
         if keep is not None:
             keep(True)
         try:
-            self.scorer.observe_projection(src_tokens, tgt_tokens, src_spans, None)
-            first = self._solve_all(len(src_tokens), todo, skipped)
+            first = self._first(src_tokens, tgt_tokens, src_spans, n, todo, skipped)
             self.scorer.observe_projection(src_tokens, tgt_tokens, src_spans, first.spans)
-            return self._solve_all(len(src_tokens), todo, skipped)
+            return self._solve_all(n, todo, skipped)
         finally:
             if keep is not None:
                 keep(False)
@@ -224,13 +219,24 @@ class MatchProjector:
         alignments: Sequence[Alignment],
     ) -> ProjectionResult:
         """The projection that scorers learning from a first projection (the memory scorer)
-        learn from: every scorer but those, which have no opinion yet."""
-        check_lengths(src_tokens, tgt_tokens, src_spans, alignments)
+        learn from: every scorer but those, which have no opinion yet (unless fitted)."""
+        n, todo, skipped = self._prepare(src_tokens, tgt_tokens, src_spans, alignments)
+        return self._first(src_tokens, tgt_tokens, src_spans, n, todo, skipped)
+
+    def _prepare(self, src_tokens, tgt_tokens, src_spans, alignments
+                 ) -> tuple[int, list[tuple[int, MatchInstance]], list[tuple[int, str]]]:
+        """Checked inputs, corpus statistics observed (unless fitted), and the instances."""
+        n = check_lengths(src_tokens, tgt_tokens, src_spans, alignments)
+        observe = getattr(self.scorer, "observe", None)
+        if observe is not None and not self._fitted:
+            observe(src_tokens, tgt_tokens, alignments)  # corpus-level scorers see all the input
+        return (n, *self._instances(src_tokens, tgt_tokens, src_spans, alignments))
+
+    def _first(self, src_tokens, tgt_tokens, src_spans, n, todo, skipped) -> ProjectionResult:
         observe = getattr(self.scorer, "observe_projection", None)
         if observe is not None:
-            observe(src_tokens, tgt_tokens, src_spans, None)
-        todo, skipped = self._instances(src_tokens, tgt_tokens, src_spans, alignments)
-        return self._solve_all(len(src_tokens), todo, skipped)
+            observe(src_tokens, tgt_tokens, src_spans, None)  # no opinion from a last input
+        return self._solve_all(n, todo, skipped)
 
     def _instances(self, src_tokens, tgt_tokens, src_spans, alignments
                    ) -> tuple[list[tuple[int, MatchInstance]], list[tuple[int, str]]]:
@@ -330,7 +336,8 @@ def fit_in_parts(
     """
     names = options.get("scorers", DEFAULT_SCORERS)
     names = [names] if isinstance(names, str) else list(names)
-    scorer_options = dict(options.get("scorer_options") or {})
+    given_options = dict(options.get("scorer_options") or {})
+    scorer_options = dict(given_options)
     fitted, second = {}, {}
     for name in names:
         if not isinstance(name, str):
@@ -362,8 +369,10 @@ def fit_in_parts(
     out = dict(options, scorers=[objects.get(n, n) if isinstance(n, str) else n for n in names])
     if "scorer_options" in options or second:
         out["scorer_options"] = scorer_options
-    if second:
-        first = MatchProjector(**out)
+    if second:  # the first projection of every part without any memory: fresh copies
+        first = MatchProjector(**dict(
+            options, scorers=[fitted.get(n, n) if isinstance(n, str) else n for n in names],
+            scorer_options={k: v for k, v in given_options.items() if k not in fitted}))
         for src_tokens, tgt_tokens, alignments, src_spans in read():
             done = first.first_projection(src_tokens, tgt_tokens, src_spans, alignments)
             for scorer in second.values():
