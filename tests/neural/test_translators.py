@@ -91,6 +91,31 @@ def test_ct2_matches_hf(tiny_nllb, tiny_marian, tmp_path):
         CT2Translator(tmp_path, src_lang="en", tgt_lang="de")
 
 
+def test_ct2_gpu_library_missing(tiny_nllb, tmp_path):
+    """A CTranslate2 wheel built for another CUDA: "auto" falls back to CPU, "cuda" says why."""
+    pytest.importorskip("ctranslate2")
+    from annoproj.translate.ct2 import CT2Translator, convert_to_ct2
+
+    out_dir = convert_to_ct2(tiny_nllb, tmp_path / "ct2")
+    want = CT2Translator(out_dir, src_lang="eng", tgt_lang="hau", device="cpu",
+                         max_length=12).translate(SENTS)
+
+    class NoCublas:
+        def translate_batch(self, *a, **k):
+            raise RuntimeError("Library libcublas.so.12 is not found or cannot be loaded")
+
+    for auto in (True, False):
+        t = CT2Translator(out_dir, src_lang="eng", tgt_lang="hau", device="cpu", max_length=12)
+        t.device, t._auto, t.translator = "cuda", auto, NoCublas()
+        if auto:
+            with pytest.warns(RuntimeWarning, match="translating on CPU"):
+                assert t.translate(SENTS) == want
+            assert t.device == "cpu"
+        else:
+            with pytest.raises(RuntimeError, match="matches this machine's CUDA"):
+                t.translate(SENTS)
+
+
 def test_markers_end_to_end_with_tiny_model(tiny_nllb):
     """Figures are meaningless with a random model; it must run and stay consistent."""
     from annoproj.project.projectors import make_projector

@@ -13,6 +13,7 @@ to the converted weights, so the folder alone is then enough.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 from annoproj._neural import load_error, require
@@ -81,9 +82,13 @@ class CT2Translator(TextTranslator):
             raise load_error("CTranslate2 model", str(folder),
                              FileNotFoundError("no model.bin there; convert a Hugging Face "
                                                "model first (annoproj.translate.ct2.convert_to_ct2)"))
-        if device == "auto":
+        self._auto = device == "auto"
+        if self._auto:
             device = "cuda" if ct2.get_cuda_device_count() > 0 else "cpu"
         self.device = device
+        self._folder = folder
+        self._options = {"compute_type": compute_type, "inter_threads": inter_threads,
+                         "intra_threads": intra_threads}
         self.max_length = max_length
         self.num_beams = num_beams
         super().__init__(
@@ -96,9 +101,34 @@ class CT2Translator(TextTranslator):
         except (OSError, ValueError) as exc:
             hint = "" if tokenizer is not None else " (pass tokenizer=<the original model>)"
             raise load_error("tokenizer", tok_src + hint, exc) from exc
-        self.translator = ct2.Translator(str(folder), device=device, compute_type=compute_type,
-                                         inter_threads=inter_threads, intra_threads=intra_threads)
+        self.translator = None
+        self.translator = self._guard(lambda: self._load(self.device))
         self.family = model_family(self.tokenizer)
+
+    def _load(self, device: str):
+        ct2 = require("ctranslate2", what="CT2Translator")
+        return ct2.Translator(str(self._folder), device=device, **self._options)
+
+    def _guard(self, call):
+        """Run `call`; a GPU library CTranslate2 cannot load falls back to CPU under device="auto"."""
+        try:
+            return call()
+        except RuntimeError as exc:
+            if self.device != "cuda" or "cannot be loaded" not in str(exc):
+                raise
+            if not self._auto:
+                raise RuntimeError(
+                    f"CTranslate2 cannot use the GPU here: {exc}. Its wheels are built against "
+                    "one CUDA major version; install a ctranslate2 build that matches this "
+                    "machine's CUDA (or the CUDA libraries it names, e.g. "
+                    "`pip install nvidia-cublas-cu12`), or pass device='cpu'."
+                ) from exc
+            warnings.warn(f"CTranslate2 cannot use the GPU ({exc}); translating on CPU",
+                          RuntimeWarning, stacklevel=3)
+            self.device = "cpu"
+            if self.translator is not None:
+                self.translator = self._load("cpu")
+            return call()
 
     def _translate(self, texts: list[str], src_lang: str, tgt_lang: str) -> list[str]:
         tok = self.tokenizer
@@ -118,10 +148,10 @@ class CT2Translator(TextTranslator):
                   max_length=self.max_length).input_ids
         source = [tok.convert_ids_to_tokens(row) for row in ids]
         prefix = None if prefix_tok is None else [[prefix_tok]] * len(source)
-        results = self.translator.translate_batch(
+        results = self._guard(lambda: self.translator.translate_batch(
             source, target_prefix=prefix, beam_size=self.num_beams,
             max_batch_size=self.batch_size, max_decoding_length=self.max_length,
-        )
+        ))
         out = []
         for res in results:
             hyp = list(res.hypotheses[0])
