@@ -6,7 +6,7 @@ choose a variant).
         --docs docs/benchmarks.md --key masakhaner-dev-variants
 
 Each file's projected rows are named by the variant its settings record (method, then
-+pivot, +memory, +misc-loc, +extend, +drop-partial, +complete, +self-train, +o-weight-W), whatever names the
++pivot, +memory, +misc-loc, +extend, +heads, +drop-partial, +complete, +self-train, +o-weight-W), whatever names the
 rows carry; baseline rows (tprojection, gold, tprojection+self-train, ...) keep their names. Rows of a run
 with another eflomal seed than 0 get " seed N" after their name; a variant run with several
 seeds also gets a column "VARIANT mean" (the mean over its seeds):
@@ -34,7 +34,8 @@ def variant_rows(path: str | Path) -> list[dict]:
                             complete=bool(s.get("complete")), self_train=bool(s.get("self_train")),
                             extend=bool(s.get("extend")), crf=s.get("crf"),
                             refine=s.get("refine", "none"),
-                            memory="memory" in (s.get("scorers") or ()))
+                            memory="memory" in (s.get("scorers") or ()),
+                            heads=s.get("heads") is not None)
     seed = int(s.get("seed") or 0)
     rows = []
     for r in data["rows"]:

@@ -157,6 +157,22 @@ $A bench masakhaner --langs hau,swa --method match --misc loc --extend --drop-pa
     --out $R/masakhaner-hau-swa-timing.json
 $A bench masakhaner --langs hau,swa --method match --misc loc --extend --drop-partial --baselines "" $MEM \
     --out $R/masakhaner-hau-swa-timing-memory.json
+# Head words inside names (knowledge of MasakhaNER's convention, read off its gold train sets)
+.venv/bin/python benchmarks/masakhaner_heads.py --langs $L --out benchmarks/heads
+$A bench masakhaner --split dev --langs $L --method match --misc loc --extend --drop-partial --heads benchmarks/heads \
+    --baselines tprojection --out $R/masakhaner-dev-misc-loc-extend-heads-drop-partial.json
+.venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner-dev.json $R/masakhaner-dev-misc-loc-extend-drop-partial.json \
+    $R/masakhaner-dev-misc-loc-extend-heads-drop-partial.json --docs $D --key masakhaner-dev-heads
+$A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --heads benchmarks/heads \
+    --baselines tprojection --out $R/masakhaner-misc-loc-extend-heads-drop-partial.json
+for s in 1 2; do
+    $A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --heads benchmarks/heads \
+        --baselines "" --seed $s --out $R/masakhaner-misc-loc-extend-heads-drop-partial-seed$s.json
+done
+.venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-misc-loc-extend-drop-partial.json \
+    $R/masakhaner-misc-loc-extend-drop-partial-seed1.json $R/masakhaner-misc-loc-extend-drop-partial-seed2.json \
+    $R/masakhaner-misc-loc-extend-heads-drop-partial.json $R/masakhaner-misc-loc-extend-heads-drop-partial-seed1.json \
+    $R/masakhaner-misc-loc-extend-heads-drop-partial-seed2.json --docs $D --key masakhaner-test-heads
 # Issue 7: speed
 $A bench speed --pairs 1000000 --docs $D --out $R/speed.json
 # streaming projection before and after the whole-input lexical table (2026-11-26)

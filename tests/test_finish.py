@@ -60,7 +60,7 @@ def test_partial_sentences_and_misc():
                            3: "partial: 1 of 2 source entities were not projected"}
     # "Jamus" is a location elsewhere: inside the MISC span it becomes LOC, with its origin
     assert out.spans[0] == [ProjectedSpan(1, 2, "LOC", 0.7, 1)]
-    assert out.counts == {"partial": 2, "extended": 0, "misc_to_loc": 1, "completed": 0}
+    assert out.counts == {"partial": 2, "extended": 0, "misc_to_loc": 1, "heads": 0, "completed": 0}
     kept = finish_projection(toks, src, projected)  # misc kept: the MISC counts as wanted
     assert kept.dropped == {} and kept.counts["partial"] == 2 and kept.spans == projected
     with pytest.raises(ValueError, match="misc must be one of keep, loc"):

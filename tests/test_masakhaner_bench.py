@@ -207,6 +207,21 @@ def test_o_weight_rows(fake_data):
     assert json.loads(res.stdout.splitlines()[-1])["train"] == "gold+o-weight-0.5"
 
 
+def test_heads_rows(fake_data, tmp_path):
+    (tmp_path / "xx.txt").write_text("# test\nbirnin\n", encoding="utf-8")
+    cfg = MasakhanerConfig(langs=("xx",), methods=("heuristic",), heads=str(tmp_path),
+                           limit=40, crf=CRF)
+    notes: list[str] = []
+    rows = run_masakhaner(cfg, data_dir=fake_data, on_note=notes.append)
+    assert [r["train"] for r in rows] == ["heuristic+heads", "tprojection+heads", "gold"]
+    assert rows[0]["heads"] == rows[1]["heads"] > 0  # "birnin Kano" in both train sources
+    assert cfg.heads_for("yy") == frozenset() and not notes
+    res = CliRunner().invoke(app, [
+        "bench", "masakhaner", "--langs", "xx", "--data-dir", str(fake_data), "--method", "",
+        "--baselines", "gold", "--heads", str(tmp_path / "nope")])
+    assert res.exit_code == 2 and "does not exist" in res.output
+
+
 def test_regularisation_names_the_recipe(fake_data):
     res = CliRunner().invoke(app, [
         "bench", "masakhaner", "--langs", "xx", "--data-dir", str(fake_data), "--method", "",

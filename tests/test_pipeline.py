@@ -20,6 +20,12 @@ def test_config_errors_name_the_key(tmp_path):
     with pytest.raises(ConfigError, match="drop_partial leaves sentences out of training"):
         config_from_dict({"kind": "translate-test", "target": {"path": "x"},
                           "translate": {"path": "y"}, "project": {"drop_partial": True}})
+    with pytest.raises(ConfigError, match="heads: head words are single words"):
+        config_from_dict({"source": {"path": "x"}, "translate": {"path": "y"},
+                          "project": {"heads": ["karamar hukumar"]}})
+    with pytest.raises(ConfigError, match="heads: cannot read head words from nope.txt"):
+        config_from_dict({"source": {"path": "x"}, "translate": {"path": "y"},
+                          "project": {"heads_file": "nope.txt"}})
     with pytest.raises(ConfigError, match="min_confidence"):
         config_from_dict({"source": {"path": "x"}, "translate": {"path": "y"},
                           "project": {"min_confidence": 3}})
@@ -178,6 +184,21 @@ def test_translate_train_extension(tmp_path, data_dir):
             assert y.start <= x.start and x.end <= y.end and x.label == y.label
             widened += x != y
     assert widened, "no span was widened"
+
+
+def test_translate_train_heads(tmp_path, data_dir):
+    (tmp_path / "heads.txt").write_text("# German articles, as a stand-in\nder\n", encoding="utf-8")
+    plain, wide = _with_and_without(tmp_path, data_dir, "de", ["project.heads=die",
+                                                               f"project.heads_file={tmp_path / 'heads.txt'}"])
+    widened = 0
+    for a, b in zip(plain, wide):
+        for x, y in zip(a.spans, b.spans):  # spans only grow leftwards, over the head words
+            assert (y.end, y.label) == (x.end, x.label) and y.start <= x.start
+            if y.start < x.start:
+                widened += 1
+                assert x.label in ("LOC", "ORG")
+                assert {w.lower() for w in b.tokens[y.start:x.start]} <= {"der", "die"}
+    assert widened, "no span took in a head word"
 
 
 def test_translate_train_misc_loc_and_drop_partial(tmp_path, data_dir):

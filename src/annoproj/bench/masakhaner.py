@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import statistics
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -47,7 +47,7 @@ EMPTY_TOKEN = "_"
 
 def variant_suffix(*, misc: str = "drop", drop_partial: bool = False, complete: bool = False,
                    self_train: bool = False, extend: bool = False, crf: dict | None = None,
-                   refine: str = "none", memory: bool = False) -> str:
+                   refine: str = "none", memory: bool = False, heads: bool = False) -> str:
     """The suffix that names a variant's projected rows: "" or e.g. "+misc-loc+drop-partial".
 
     >>> variant_suffix(misc="loc", drop_partial=True, self_train=True)
@@ -60,11 +60,14 @@ def variant_suffix(*, misc: str = "drop", drop_partial: bool = False, complete: 
     '+pivot+misc-loc'
     >>> variant_suffix(memory=True, misc="loc")
     '+memory+misc-loc'
+    >>> variant_suffix(misc="loc", extend=True, heads=True, drop_partial=True)
+    '+misc-loc+extend+heads+drop-partial'
     """
     return (("" if refine == "none" else f"+{refine}")
             + ("+memory" if memory else "")
             + ("" if misc == "drop" else f"+misc-{misc}")
             + ("+extend" if extend else "")
+            + ("+heads" if heads else "")
             + ("+drop-partial" if drop_partial else "")
             + ("+complete" if complete else "")
             + trainer_suffix(self_train=self_train, crf=crf))
@@ -125,6 +128,10 @@ class MasakhanerConfig:
         the direct links); the matching projection then keeps pairs scoring >=
         `defaults.REFINED_MIN_SCORE`. Rows get "+pivot".
     pivots: pivot languages (None: every other language with translations in the data).
+    heads: a file of head words (`annoproj.project.heads`) for every language, or a folder
+        of `<lang>.txt` files (a language without one gets none): LOC and ORG spans take
+        in the listed words on their left. It states the target's annotation convention,
+        so T-Projection's tags get it too; rows get "+heads".
     crf: `CRFTrainer` options (c1, c2, max_iterations, features, o_weight, ...). An
         `o_weight` other than 1 (decoding with O down-weighted) is part of the training
         recipe too: every row, baselines included, gets "+o-weight-W".
@@ -151,6 +158,7 @@ class MasakhanerConfig:
     self_train_folds: int = 2
     refine: str = "none"
     pivots: Sequence[str] | None = None
+    heads: str | None = None
     crf: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -165,6 +173,8 @@ class MasakhanerConfig:
             raise ValueError(f"refine must be one of {', '.join(REFINEMENTS)}, not {self.refine!r}")
         if self.pivots is not None and self.refine != "pivot":
             raise ValueError("pivots are given but refine is not 'pivot'")
+        if self.heads is not None and not Path(self.heads).exists():
+            raise ValueError(f"heads: {self.heads} does not exist")
         if self.limit is not None and self.limit < 1:
             raise ValueError("limit must be >= 1")
         if not 0.0 <= self.self_train_confidence <= 1.0:
@@ -188,12 +198,26 @@ class MasakhanerConfig:
         return variant_suffix(misc=self.misc, drop_partial=self.drop_partial,
                               complete=self.complete, self_train=self.self_train,
                               extend=self.extend, crf=self.crf, refine=self.refine,
-                              memory="memory" in self.scorers)
+                              memory="memory" in self.scorers, heads=self.heads is not None)
 
     @property
     def recipe(self) -> str:
         """The suffix of the training recipe, which the baseline rows get too."""
         return trainer_suffix(self_train=self.self_train, crf=self.crf)
+
+    def heads_for(self, lang: str) -> frozenset[str]:
+        """The head words of `lang` (empty without `heads`, or without `<lang>.txt` in a
+        heads folder)."""
+        from annoproj.project.heads import read_heads
+
+        if self.heads is None:
+            return frozenset()
+        path = Path(self.heads)
+        if path.is_dir():
+            path = path / f"{lang}.txt"
+            if not path.exists():
+                return frozenset()
+        return read_heads(path)
 
     def projector_options(self, method: str) -> dict:
         if method == "match":
@@ -428,6 +452,7 @@ def projected_training_set(
     src: Sequence[Sentence], tgt: Sequence[Sentence], alignments: Sequence[Alignment], *,
     method: str, options: dict | None = None, drop_partial: bool = False,
     misc: str = "drop", complete: bool = False, extend: bool = False,
+    heads: Collection[str] = (),
 ) -> tuple[list[Sentence], dict]:
     """Target sentences with projected spans, for training; and counts of what was left out.
 
@@ -438,7 +463,8 @@ def projected_training_set(
     `complete`, mentions the projection missed are labelled from the phrases the kept
     sentences label reliably (`annoproj.project.complete`). With `extend`, spans that stop
     short of a name the projected data labels whole elsewhere are widened to it
-    (`annoproj.project.extend`), before MISC becomes LOC. The steps are
+    (`annoproj.project.extend`), before MISC becomes LOC. LOC and ORG spans then take in
+    the `heads` on their left (`annoproj.project.heads`). The steps are
     `annoproj.project.finish.finish_projection`'s.
     """
     from annoproj.project.projectors import make_projector
@@ -453,7 +479,7 @@ def projected_training_set(
         skipped = result.skipped_indices
         done = finish_projection(tgt_tokens, src_spans, result.spans, skipped=skipped,
                                  misc="loc" if misc == "loc" else "keep", extend=extend,
-                                 drop_partial=drop_partial, complete=complete)
+                                 drop_partial=drop_partial, complete=complete, heads=heads)
     kept = [Sentence(list(tgt[i].tokens), [p.span() for p in done.spans[i]], tgt[i].id)
             for i in range(len(tgt)) if i not in skipped and i not in done.dropped]
     stats = {
@@ -465,12 +491,23 @@ def projected_training_set(
         "projected_entities": sum(len(s.spans) for s in kept),
         "misc_to_loc": done.counts["misc_to_loc"],
         "extended": done.counts["extended"],
+        "heads": done.counts["heads"],
         "completed": done.counts["completed"],
     }
     return kept, stats
 
 
 # ---------------------------------------------------------------- training and scoring
+
+
+def with_heads(sentences: Sequence[Sentence], heads: Collection[str]) -> tuple[list[Sentence], int]:
+    """`sentences` with LOC and ORG spans widened over `heads` (`annoproj.project.heads`),
+    and how many spans were widened."""
+    from annoproj.project.heads import attach_heads_corpus
+
+    spans, n = attach_heads_corpus([s.tokens for s in sentences], [s.spans for s in sentences],
+                                   heads)
+    return [Sentence(s.tokens, sp, s.id, s.meta) for s, sp in zip(sentences, spans)], n
 
 
 def self_trained(train: Sequence[Sentence], config: MasakhanerConfig) -> tuple[list[Sentence], dict]:
@@ -545,6 +582,9 @@ def run_masakhaner(
         base = {"lang": lang, "eval": test_path.stem, "test_sentences": len(test)}
         src, tgt = load_translations(d, lang, limit=config.limit, english=english,
                                      repair_tokens=config.repair_tokens)
+        heads = config.heads_for(lang)
+        if config.heads is not None and not heads:
+            note(f"{lang}: no head words in {config.heads}")
         if config.methods:
             pivots = None
             if config.refine == "pivot":
@@ -564,7 +604,8 @@ def run_masakhaner(
                 train, stats = projected_training_set(
                     src, tgt, alignments[method], method=method,
                     options=config.projector_options(method), drop_partial=config.drop_partial,
-                    misc=config.misc, complete=config.complete, extend=config.extend)
+                    misc=config.misc, complete=config.complete, extend=config.extend,
+                    heads=heads)
                 train, st_stats = self_trained(train, config)
                 stats.update(st_stats)
                 res = train_and_score(train, test, config.crf)
@@ -575,9 +616,13 @@ def run_masakhaner(
                       "pairs": len(src), "align_s": timings["align_s"],
                       "project_s": round(stats.pop("project_s"), 3), **stats})
         if "tprojection" in config.baselines:
-            tags, st_stats = self_trained(tgt, config)
+            tags, n_heads = tgt, None
+            if config.heads is not None:
+                tags, n_heads = with_heads(tgt, heads)
+            tags, st_stats = self_trained(tags, config)
             res = train_and_score(tags, test, config.crf)
-            emit({**base, "train": "tprojection" + config.recipe,
+            emit({**base, "train": "tprojection" + ("+heads" if config.heads else "") + config.recipe,
+                  **({} if n_heads is None else {"heads": n_heads}),
                   **res, "sentences": len(tgt), "pairs": len(src), "align_s": None,
                   "project_s": None, "projected_entities": sum(len(s.spans) for s in tgt),
                   **st_stats})

@@ -215,6 +215,10 @@ def masakhaner(
         "language with translations).")),
     repair_tokens: bool = typer.Option(True, help=(
         "Glue split combining accents back onto their word in the translations.")),
+    heads: Optional[Path] = typer.Option(None, help=(
+        "Head words the target's annotation puts inside a name (Hausa jihar in 'jihar "
+        "Kano'): a file for every language or a folder of LANG.txt files; LOC and ORG "
+        "spans take them in, in our projection and T-Projection's tags alike (rows +heads).")),
     c1: float = typer.Option(0.1, help="CRF L1 regularisation."),
     c2: float = typer.Option(0.1, help="CRF L2 regularisation."),
     max_iterations: int = typer.Option(100, help="CRF L-BFGS iterations."),
@@ -263,6 +267,7 @@ def masakhaner(
             name_keys=name_keys, refine=refine,
             pivots=split_list(pivots) if pivots is not None else None,
             repair_tokens=repair_tokens, self_train=self_train,
+            heads=str(heads) if heads is not None else None,
             self_train_confidence=self_train_confidence, self_train_folds=self_train_folds,
             crf={"c1": c1, "c2": c2, "max_iterations": max_iterations,
                  **({"o_weight": o_weight} if o_weight != 1.0 else {})},

@@ -129,7 +129,20 @@ class ProjectConfig:
     #: Leave out (as skipped, with the reason) the sentences where a source entity found no
     #: target span (MISC not counted with misc = "loc").
     drop_partial: bool = False
+    #: Head words the target's annotation puts inside LOC and ORG names (Hausa "jihar" in
+    #: "jihar Kano"; `annoproj.project.heads`), and/or a file of them, one per line.
+    heads: list = field(default_factory=list)
+    heads_file: str | None = None
     options: dict = field(default_factory=dict)
+
+    def head_words(self) -> frozenset[str]:
+        """`heads` and the words of `heads_file`, lower-cased and NFC-normalised."""
+        from annoproj.project.heads import read_heads
+
+        words = set(read_heads(self.heads))
+        if self.heads_file:
+            words |= read_heads(self.heads_file)
+        return frozenset(words)
 
     def projector_options(self) -> dict:
         if self.method == "match":
@@ -200,6 +213,10 @@ class PipelineConfig:
         if self.project.drop_partial and self.kind == "translate-test":
             raise ConfigError("[project] drop_partial leaves sentences out of training data; "
                               "translate-test labels every target sentence, so it cannot")
+        try:
+            self.project.head_words()
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"[project] heads: {exc}") from None
         if not 0 <= self.train.self_train_confidence <= 1:
             raise ConfigError("[train] self_train_confidence must lie in [0, 1]")
         if self.train.self_train_folds < 2:
@@ -343,7 +360,8 @@ def load_config(path: str | Path, *, overrides: dict | None = None) -> PipelineC
 
 
 _PATH_KEYS = {("source", "path"), ("source", "ids"), ("target", "path"), ("translate", "path"),
-              ("align", "links"), ("evaluate", "test"), (None, "output_dir")}
+              ("align", "links"), ("project", "heads_file"), ("evaluate", "test"),
+              (None, "output_dir")}
 
 
 def _resolve_paths(data: dict, base: Path) -> dict:

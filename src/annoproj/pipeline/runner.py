@@ -185,6 +185,9 @@ def _project(run: Run, src: list[Sentence], tgt: list[Sentence], alignments: lis
     finishing = [*(["complete"] if p.complete else []), *(["extend"] if p.extend else []),
                  *([f"misc={p.misc}"] if p.misc != "keep" else []),
                  *(["drop_partial"] if p.drop_partial else [])]
+    heads = p.head_words()
+    if heads:
+        finishing.append("heads=" + ",".join(sorted(heads)))
     # "corpus-fit": the lexical table comes from the whole corpus (before: from each batch)
     pkey = key_of("project", key, p.method, p.projector_options(), p.min_confidence, *finishing,
                   "corpus-fit")
@@ -199,7 +202,8 @@ def _project(run: Run, src: list[Sentence], tgt: list[Sentence], alignments: lis
         # corpus-level steps (annoproj.project.finish): widen, MISC -> LOC, drop, complete
         done = finish_projection([t.tokens for t in tgt], [s.spans for s in src], res.spans,
                                  skipped=skipped, misc=p.misc, extend=p.extend,
-                                 drop_partial=p.drop_partial, complete=p.complete)
+                                 drop_partial=p.drop_partial, complete=p.complete,
+                                 heads=heads)
         res.spans = done.spans
         skipped.update(done.dropped)
         out = []

@@ -7,9 +7,11 @@ over the whole projected corpus, in this order (each step optional):
    (`annoproj.project.extend`);
 2. `misc="loc"`: turn the words inside projected MISC spans that the corpus knows as a
    location into LOC spans and drop the rest of MISC (`misc_to_loc`);
-3. `drop_partial`: leave out the sentences where a source entity found no target span,
+3. `heads`: widen LOC and ORG spans over the head words the target's guidelines put inside
+   a name, Hausa *jihar* Kano (`annoproj.project.heads`);
+4. `drop_partial`: leave out the sentences where a source entity found no target span,
    which would teach the tagger that a name is `O`;
-4. `complete`: label the mentions projection missed, from the phrases the kept sentences
+5. `complete`: label the mentions projection missed, from the phrases the kept sentences
    label reliably (`annoproj.project.complete`).
 
 `finish_projection` runs them; the translate-train pipeline and the MasakhaNER benchmark
@@ -24,6 +26,7 @@ from dataclasses import dataclass, field
 from annoproj.data.model import ProjectedSpan, Span
 from annoproj.project.complete import complete_corpus, complete_spans, entity_lexicon
 from annoproj.project.extend import extend_corpus
+from annoproj.project.heads import attach_heads_corpus
 
 __all__ = ["MISC_MODES", "Finished", "finish_projection", "loc_lexicon", "misc_to_loc"]
 
@@ -96,6 +99,7 @@ def finish_projection(
     extend: bool = False,
     drop_partial: bool = False,
     complete: bool = False,
+    heads: Collection[str] = (),
 ) -> Finished:
     """Run the corpus-level steps of this module on a projected corpus.
 
@@ -103,7 +107,8 @@ def finish_projection(
     `src_spans[i]`); sentences in `skipped` (the projector gave up on them) pass through
     untouched and teach the corpus nothing. A sentence is partial when a source entity
     (not counting MISC with `misc="loc"`) has no target span; with `drop_partial` it goes
-    into `dropped`. Counts: partial, extended, misc_to_loc, completed.
+    into `dropped`. `heads` are the words a LOC or ORG span takes in on its left
+    (`annoproj.project.heads`). Counts: partial, extended, misc_to_loc, heads, completed.
 
     >>> toks = [["Umoja", "wa", "Mataifa"], ["Umoja", "wa", "Mataifa"], ["Umoja", "na", "Iraq"]]
     >>> src = [[Span(0, 2, "ORG")], [Span(0, 2, "ORG")], [Span(0, 1, "ORG"), Span(2, 3, "LOC")]]
@@ -122,7 +127,7 @@ def finish_projection(
             for i, sent in enumerate(projected)]
     misc_spans = [[p for p in sent if p.label == "MISC"] if to_loc and i not in skip else []
                   for i, sent in enumerate(projected)]
-    counts = {"partial": 0, "extended": 0, "misc_to_loc": 0, "completed": 0}
+    counts = {"partial": 0, "extended": 0, "misc_to_loc": 0, "heads": 0, "completed": 0}
     if extend:
         wider, counts["extended"] = extend_corpus(
             [tgt_tokens[i] for i in ok], [main[i] for i in ok],
@@ -138,6 +143,11 @@ def finish_projection(
                 if extra:
                     counts["misc_to_loc"] += len(extra)
                     main[i] = sorted(main[i] + extra)
+    if heads:
+        wider, counts["heads"] = attach_heads_corpus([tgt_tokens[i] for i in ok],
+                                                     [main[i] for i in ok], heads)
+        for i, spans in zip(ok, wider):
+            main[i] = spans
     dropped: dict[int, str] = {}
     for i in ok:
         wanted = {k for k, sp in enumerate(src_spans[i]) if not (to_loc and sp.label == "MISC")}
