@@ -55,10 +55,10 @@ def _norm(word: str) -> str:
 
 def attach_heads(tokens: Sequence[str], spans: Sequence[S], heads: Collection[str], *,
                  labels: Collection[str] = HEAD_LABELS, max_heads: int = 2) -> tuple[list[S], int]:
-    """`spans` with each span of `labels` widened leftwards over up to `max_heads` adjacent
-    words of `heads` (compared lower-cased and NFC-normalised, as `read_heads` gives them)
-    that no other span holds; and how many spans were widened. Spans keep their other
-    fields and their order.
+    """`spans` (in order, apart) with each span of `labels` widened leftwards over up to
+    `max_heads` adjacent words of `heads` (compared lower-cased and NFC-normalised, as
+    `read_heads` gives them) that no other span holds; and how many spans were widened.
+    Spans keep their other fields and their order.
 
     >>> attach_heads(["karamar", "hukumar", "Rogo"], [Span(2, 3, "LOC")], {"karamar", "hukumar"})
     ([Span(start=0, end=3, label='LOC')], 1)
@@ -69,9 +69,9 @@ def attach_heads(tokens: Sequence[str], spans: Sequence[S], heads: Collection[st
         return list(spans), 0
     out: list[S] = []
     widened = 0
-    for k, sp in enumerate(spans):
+    for sp in spans:
         start, end, label = sp[0], sp[1], sp[2]
-        floor = max((p[1] for p in spans[:k] if p[1] <= start), default=0)
+        floor = out[-1][1] if out else 0  # widening moves starts only: the end before stays
         new = start
         while (label in labels and new > floor and start - new < max_heads
                and _norm(tokens[new - 1]) in heads):
