@@ -222,6 +222,16 @@ def test_heads_rows(fake_data, tmp_path):
     assert res.exit_code == 2 and "does not exist" in res.output
 
 
+def test_rejoin_rows(fake_data):
+    cfg = MasakhanerConfig(langs=("xx",), methods=("heuristic",), rejoin="pieces", limit=40,
+                           crf=CRF)
+    rows = run_masakhaner(cfg, data_dir=fake_data)
+    assert [r["train"] for r in rows] == ["heuristic+rejoin-pieces", "tprojection+rejoin-pieces",
+                                          "gold"]
+    with pytest.raises(ValueError, match="rejoin must be one of"):
+        MasakhanerConfig(rejoin="all")
+
+
 def test_regularisation_names_the_recipe(fake_data):
     res = CliRunner().invoke(app, [
         "bench", "masakhaner", "--langs", "xx", "--data-dir", str(fake_data), "--method", "",

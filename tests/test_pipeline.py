@@ -26,6 +26,11 @@ def test_config_errors_name_the_key(tmp_path):
     with pytest.raises(ConfigError, match="heads: cannot read head words from nope.txt"):
         config_from_dict({"source": {"path": "x"}, "translate": {"path": "y"},
                           "project": {"heads_file": "nope.txt"}})
+    with pytest.raises(ConfigError, match="rejoin must be one of none, pieces, words"):
+        config_from_dict({"source": {"path": "x"}, "translate": {"path": "y", "rejoin": "yes"}})
+    with pytest.raises(ConfigError, match="translate-test labels the target sentences as given"):
+        config_from_dict({"kind": "translate-test", "target": {"path": "x"},
+                          "translate": {"path": "y", "rejoin": "pieces"}})
     with pytest.raises(ConfigError, match="min_confidence"):
         config_from_dict({"source": {"path": "x"}, "translate": {"path": "y"},
                           "project": {"min_confidence": 3}})
@@ -284,3 +289,25 @@ def test_translate_train_o_weight_reaches_the_saved_model(europarl_run, tmp_path
 def test_example_configs_are_valid(path):
     cfg = load_config(path).validate()
     assert cfg.kind == "translate-train" and Path(cfg.source.path).is_absolute()
+
+
+def test_translate_train_rejoins_split_words(tmp_path):
+    from annoproj.data.io import read_jsonl, write_conll
+    from annoproj.data.model import Sentence, Span
+
+    names = ["Kano", "Abuja", "Lagos", "Zaria"]
+    src = [Sentence(["Musa", "joined", "the", "party", "in", n, "."],
+                    [Span(0, 1, "PER"), Span(5, 6, "LOC")]) for n in names * 5]
+    write_conll(tmp_path / "en.conll", src)
+    (tmp_path / "ha.txt").write_text("".join(f"Musa ya shiga jam 'iyyar a {n} .\n"
+                                             for n in names * 5), encoding="utf-8")
+    (tmp_path / "run.toml").write_text(
+        'output_dir = "out"\ntgt_lang = "ha"\n[source]\npath = "en.conll"\n'
+        '[translate]\npath = "ha.txt"\nrejoin = "pieces"\n[project]\nmethod = "heuristic"\n')
+    res = runner.invoke(app, ["translate-train", str(tmp_path / "run.toml"), "--json"])
+    assert res.exit_code == 0, res.output
+    manifest = json.loads(res.stdout)
+    assert manifest["rejoined_tokens"] == 20
+    out = read_jsonl(tmp_path / "out" / "ha.projected.jsonl")
+    assert all(s.tokens[3] == "jam'iyyar" and len(s.tokens) == 7 for s in out)
+    assert {(sp.start, sp.label) for s in out for sp in s.spans} == {(0, "PER"), (5, "LOC")}

@@ -27,6 +27,7 @@ from annoproj.data.labels import LabelMap
 from annoproj.data.model import Alignment, Sentence, Span
 from annoproj.align.keys import with_name_keys
 from annoproj.project.finish import finish_projection
+from annoproj.translate.tokenize import REJOIN_MODES
 
 if TYPE_CHECKING:
     from annoproj.train.base import Tagger
@@ -47,7 +48,8 @@ EMPTY_TOKEN = "_"
 
 def variant_suffix(*, misc: str = "drop", drop_partial: bool = False, complete: bool = False,
                    self_train: bool = False, extend: bool = False, crf: dict | None = None,
-                   refine: str = "none", memory: bool = False, heads: bool = False) -> str:
+                   refine: str = "none", memory: bool = False, heads: bool = False,
+                   rejoin: str = "none") -> str:
     """The suffix that names a variant's projected rows: "" or e.g. "+misc-loc+drop-partial".
 
     >>> variant_suffix(misc="loc", drop_partial=True, self_train=True)
@@ -62,8 +64,11 @@ def variant_suffix(*, misc: str = "drop", drop_partial: bool = False, complete: 
     '+memory+misc-loc'
     >>> variant_suffix(misc="loc", extend=True, heads=True, drop_partial=True)
     '+misc-loc+extend+heads+drop-partial'
+    >>> variant_suffix(rejoin="pieces", misc="loc", drop_partial=True)
+    '+rejoin-pieces+misc-loc+drop-partial'
     """
-    return (("" if refine == "none" else f"+{refine}")
+    return (("" if rejoin == "none" else f"+rejoin-{rejoin}")
+            + ("" if refine == "none" else f"+{refine}")
             + ("+memory" if memory else "")
             + ("" if misc == "drop" else f"+misc-{misc}")
             + ("+extend" if extend else "")
@@ -110,6 +115,12 @@ class MasakhanerConfig:
     drop_partial: leave out of training the sentences where a source entity was not projected.
     repair_tokens: glue tokens made only of combining marks (split Yoruba tone marks) back
         onto the word before, in the translations, for every train source alike.
+    rejoin: rejoin what the translations' tokeniser split, for every train source alike
+        (T-Projection's tags are carried onto the words; `rejoin_sentences`): "none";
+        "pieces", the pieces that never start a word (Hausa "jam 'iyyar" -> "jam'iyyar",
+        Yoruba "mọ ́" -> "mọ́"); "words", pieces and the word continuations after a tone
+        mark the corpus shows (Yoruba "wọ́ n" -> "wọ́n"). Rows get "+rejoin-pieces" or
+        "+rejoin-words".
     name_keys: align words by their `name_key` (prefixes glued to names cut off).
     misc: English MISC entities are dropped ("drop", as the issue and T-Projection do) or
         projected and turned into LOC where the target words are a known location ("loc",
@@ -149,6 +160,7 @@ class MasakhanerConfig:
     dev_fallback: bool = False
     drop_partial: bool = False
     repair_tokens: bool = True
+    rejoin: str = "none"
     name_keys: bool = True
     misc: str = "drop"
     complete: bool = False
@@ -169,6 +181,8 @@ class MasakhanerConfig:
             raise ValueError(f"unknown baselines {unknown}; known: {', '.join(BASELINES)}")
         if self.misc not in ("drop", "loc"):
             raise ValueError(f"misc must be 'drop' or 'loc', not {self.misc!r}")
+        if self.rejoin not in REJOIN_MODES:
+            raise ValueError(f"rejoin must be one of {', '.join(REJOIN_MODES)}, not {self.rejoin!r}")
         if self.refine not in REFINEMENTS:
             raise ValueError(f"refine must be one of {', '.join(REFINEMENTS)}, not {self.refine!r}")
         if self.pivots is not None and self.refine != "pivot":
@@ -198,7 +212,8 @@ class MasakhanerConfig:
         return variant_suffix(misc=self.misc, drop_partial=self.drop_partial,
                               complete=self.complete, self_train=self.self_train,
                               extend=self.extend, crf=self.crf, refine=self.refine,
-                              memory="memory" in self.scorers, heads=self.heads is not None)
+                              memory="memory" in self.scorers, heads=self.heads is not None,
+                              rejoin=self.rejoin)
 
     @property
     def recipe(self) -> str:
@@ -289,20 +304,37 @@ def merge_mark_tokens(sentence: Sentence) -> Sentence:
     toks = sentence.tokens
     if not any(_is_mark(t) for t in toks[1:]):
         return sentence
-    new: list[str] = []
-    index: list[int] = []  # old token -> new token
+    group: list[int] = []
     for k, t in enumerate(toks):
-        if k > 0 and _is_mark(t):
-            new[-1] += t
-        else:
-            new.append(t)
-        index.append(len(new) - 1)
+        group.append(group[-1] if k > 0 and _is_mark(t) else (group[-1] + 1 if group else 0))
+    return regroup(sentence, group)
+
+
+def regroup(sentence: Sentence, group: Sequence[int]) -> Sentence:
+    """`sentence` with its tokens joined into words by `group` (token k goes into word
+    `group[k]`, as `annoproj.translate.tokenize.rejoin_groups` gives); a span keeps its
+    words, re-indexed, and one that starts inside the word another ends in is merged
+    into that one."""
+    from annoproj.translate.tokenize import rejoin
+
+    new = rejoin(sentence.tokens, group)
     spans: list[Span] = []
     for s in sentence.spans:
-        a, b = index[s.start], index[s.end - 1] + 1
-        if not spans or a >= spans[-1].end:  # a span starting on a mark merges into the one before
+        a, b = group[s.start], group[s.end - 1] + 1
+        if not spans or a >= spans[-1].end:
             spans.append(Span(a, b, s.label))
+        else:
+            spans[-1] = Span(spans[-1].start, max(b, spans[-1].end), spans[-1].label)
     return Sentence(new, spans, sentence.id, dict(sentence.meta))
+
+
+def rejoin_sentences(sentences: Sequence[Sentence], *, continuations: bool = True) -> list[Sentence]:
+    """`sentences` with split words rejoined (`annoproj.translate.tokenize.rejoin_groups`,
+    fitted on them all), spans carried onto the words."""
+    from annoproj.translate.tokenize import rejoin_groups
+
+    groups = rejoin_groups([s.tokens for s in sentences], continuations=continuations)
+    return [s if len(set(g)) == len(g) else regroup(s, g) for s, g in zip(sentences, groups)]
 
 
 def read_src_ids(path: str | Path) -> list[int]:
@@ -333,12 +365,13 @@ def read_translated(data_dir: Path, lang: str) -> tuple[list[Sentence], list[int
 
 def load_translations(
     data_dir: str | Path | None, lang: str, *, limit: int | None = None,
-    english: Sequence[Sentence] | None = None, repair_tokens: bool = True,
+    english: Sequence[Sentence] | None = None, repair_tokens: bool = True, rejoin: str = "none",
 ) -> tuple[list[Sentence], list[Sentence]]:
     """(English source, translation) pairs; translations keep their T-Projection spans.
 
     The English side keeps MISC (projection drops or relabels it); the translations have none. `english` is the CoNLL-2003 train set, if already read.
-    `repair_tokens` applies `merge_mark_tokens` to the translations.
+    `repair_tokens` applies `merge_mark_tokens` to the translations; `rejoin` ("pieces" or
+    "words", see `MasakhanerConfig`) `rejoin_sentences` instead, which does that and more.
     """
     d = resolve_data_dir(data_dir)
     missing = [str(p) for p in translation_files(d, lang) if not p.exists()]
@@ -354,14 +387,16 @@ def load_translations(
     if limit is not None:
         tgt, ids = tgt[:limit], ids[:limit]
     src = [english[i] for i in ids]
-    if repair_tokens:
+    if rejoin != "none":
+        tgt = rejoin_sentences(tgt, continuations=rejoin == "words")
+    elif repair_tokens:
         tgt = [merge_mark_tokens(t) for t in tgt]
     return src, _map(tgt, SOURCE_MAP)
 
 
 def pivot_corpora(
     data_dir: str | Path | None, lang: str, pivots: Sequence[str] | None = None, *,
-    limit: int | None = None, repair_tokens: bool = True,
+    limit: int | None = None, repair_tokens: bool = True, rejoin: str = "none",
     cache: dict[str, dict[int, list[str]]] | None = None,
 ) -> dict[str, list[list[str]]]:
     """The translations of `pivots` parallel to `lang`'s (as `load_translations` pairs them):
@@ -369,7 +404,7 @@ def pivot_corpora(
 
     `pivots` None: every other language of `translated_languages`. A named pivot without
     translations is a FileNotFoundError. `cache`, shared by the calls of one run (with the
-    same `repair_tokens`), keeps each pivot's sentences by English index so that a run over
+    same `repair_tokens` and `rejoin`), keeps each pivot's sentences by English index so that a run over
     several targets reads every pivot file once.
     """
     d = resolve_data_dir(data_dir)
@@ -385,8 +420,11 @@ def pivot_corpora(
         by_id = None if cache is None else cache.get(p)
         if by_id is None:
             sents, p_ids = read_translated(d, p)
-            by_id = {i: (merge_mark_tokens(s) if repair_tokens else s).tokens
-                     for i, s in zip(p_ids, sents)}
+            if rejoin != "none":
+                sents = rejoin_sentences(sents, continuations=rejoin == "words")
+            elif repair_tokens:
+                sents = [merge_mark_tokens(s) for s in sents]
+            by_id = {i: s.tokens for i, s in zip(p_ids, sents)}
             if cache is not None:
                 cache[p] = by_id
         out[p] = [list(by_id.get(i, [])) for i in ids]
@@ -581,7 +619,7 @@ def run_masakhaner(
         test = load_masakhaner(test_path)
         base = {"lang": lang, "eval": test_path.stem, "test_sentences": len(test)}
         src, tgt = load_translations(d, lang, limit=config.limit, english=english,
-                                     repair_tokens=config.repair_tokens)
+                                     repair_tokens=config.repair_tokens, rejoin=config.rejoin)
         heads = config.heads_for(lang)
         if config.heads is not None and not heads:
             note(f"{lang}: no head words in {config.heads}")
@@ -589,7 +627,8 @@ def run_masakhaner(
             pivots = None
             if config.refine == "pivot":
                 pivots = pivot_corpora(d, lang, config.pivots, limit=config.limit,
-                                       repair_tokens=config.repair_tokens, cache=pivot_cache)
+                                       repair_tokens=config.repair_tokens, rejoin=config.rejoin,
+                                       cache=pivot_cache)
                 if not pivots:
                     raise ValueError(f"{lang}: no pivot language: --pivots must name a "
                                      "language other than the target, with translations")
@@ -621,7 +660,8 @@ def run_masakhaner(
                 tags, n_heads = with_heads(tgt, heads)
             tags, st_stats = self_trained(tags, config)
             res = train_and_score(tags, test, config.crf)
-            emit({**base, "train": "tprojection" + ("+heads" if config.heads else "") + config.recipe,
+            emit({**base, "train": "tprojection" + variant_suffix(rejoin=config.rejoin)
+                  + ("+heads" if config.heads else "") + config.recipe,
                   **({} if n_heads is None else {"heads": n_heads}),
                   **res, "sentences": len(tgt), "pairs": len(src), "align_s": None,
                   "project_s": None, "projected_entities": sum(len(s.spans) for s in tgt),

@@ -215,6 +215,10 @@ def masakhaner(
         "language with translations).")),
     repair_tokens: bool = typer.Option(True, help=(
         "Glue split combining accents back onto their word in the translations.")),
+    rejoin: str = typer.Option("none", help=(
+        "Rejoin what the translations' tokeniser split, for our projection and "
+        "T-Projection's tags alike: none; pieces (Hausa 'jam 'iyyar' -> 'jam'iyyar'); words "
+        "(also Yoruba 'wọ́ n' -> 'wọ́n', from the corpus's statistics). Rows +rejoin-MODE.")),
     heads: Optional[Path] = typer.Option(None, help=(
         "Head words the target's annotation puts inside a name (Hausa jihar in 'jihar "
         "Kano'): a file for every language or a folder of LANG.txt files; LOC and ORG "
@@ -266,7 +270,7 @@ def masakhaner(
             drop_partial=drop_partial, misc=misc, complete=complete, extend=extend,
             name_keys=name_keys, refine=refine,
             pivots=split_list(pivots) if pivots is not None else None,
-            repair_tokens=repair_tokens, self_train=self_train,
+            repair_tokens=repair_tokens, rejoin=rejoin, self_train=self_train,
             heads=str(heads) if heads is not None else None,
             self_train_confidence=self_train_confidence, self_train_folds=self_train_folds,
             crf={"c1": c1, "c2": c2, "max_iterations": max_iterations,

@@ -74,6 +74,9 @@ class TranslateConfig:
     translator: str = "precomputed"
     path: str | None = None
     model: str | None = None
+    #: translate-train: rejoin words the translations' tokeniser split ("none", "pieces"
+    #: or "words"; `annoproj.translate.tokenize.rejoin_groups`).
+    rejoin: str = "none"
     options: dict = field(default_factory=dict)
 
 
@@ -200,6 +203,14 @@ class PipelineConfig:
             raise ConfigError('[translate] translator = "precomputed" needs a path to the translations')
         if self.translate.translator != "precomputed" and not self.translate.model:
             raise ConfigError(f"[translate] translator = {self.translate.translator!r} needs a model")
+        from annoproj.translate.tokenize import REJOIN_MODES
+
+        if self.translate.rejoin not in REJOIN_MODES:
+            raise ConfigError(f"[translate] rejoin must be one of {', '.join(REJOIN_MODES)}, "
+                              f"not {self.translate.rejoin!r}")
+        if self.translate.rejoin != "none" and self.kind == "translate-test":
+            raise ConfigError("[translate] rejoin mends the tokens of translations; "
+                              "translate-test labels the target sentences as given")
         if self.align.links and self.align.name_keys:
             raise ConfigError("[align] name_keys changes how eflomal aligns; with links the "
                               "links are given (make them with annoproj align --name-keys)")

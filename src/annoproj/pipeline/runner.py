@@ -274,6 +274,9 @@ def translate_train(config: PipelineConfig, *, log: Callable[[str], None] | None
         tr_key = key_of(src_key, file_digest(config.translate.path))
     else:
         tgt, tr_key = _translate(run, src, config.src_lang, config.tgt_lang, src_key)
+    if config.translate.rejoin != "none":
+        tgt = _rejoin(run, tgt)
+        tr_key = key_of(tr_key, "rejoin", config.translate.rejoin)
     links, align_key = _align(run, src, tgt, tr_key)
     projected, project_key = _project(run, src, tgt, links, align_key)
     kept = _skip_report(run, projected)
@@ -284,6 +287,16 @@ def translate_train(config: PipelineConfig, *, log: Callable[[str], None] | None
         _train_and_evaluate(run, kept, project_key)
     run.write_manifest()
     return run.manifest()
+
+
+def _rejoin(run: Run, tgt: list[Sentence]) -> list[Sentence]:
+    """The translations with the words their tokeniser split rejoined; counts the joins."""
+    from annoproj.translate.tokenize import rejoin, rejoin_groups
+
+    groups = rejoin_groups([s.tokens for s in tgt],
+                           continuations=run.config.translate.rejoin == "words")
+    run.counts["rejoined_tokens"] = sum(len(g) - len(set(g)) for g in groups)
+    return [Sentence(rejoin(s.tokens, g), [], s.id, dict(s.meta)) for s, g in zip(tgt, groups)]
 
 
 def _translate_precomputed(run: Run, src: list[Sentence]) -> list[Sentence]:

@@ -8,9 +8,15 @@ own; tag-like markers such as ``<e0>``/``</e0>`` stay whole.
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 
-__all__ = ["detokenize", "tokenize"]
+__all__ = ["REJOIN_MODES", "detokenize", "rejoin", "rejoin_groups", "tokenize"]
+
+#: How far `rejoin_groups` goes: nothing, the pieces that never start a word, or also
+#: the word continuations after a combining mark (`continuations=True`).
+REJOIN_MODES = ("none", "pieces", "words")
 
 _TOKEN = re.compile(
     r"</?[A-Za-z]\w*>"                     # markers such as <e0> and </e0>
@@ -20,6 +26,17 @@ _TOKEN = re.compile(
     re.UNICODE,
 )
 
+def _is_mark(token: str) -> bool:
+    """Whether `token` is made of combining marks only (Unicode categories Mn, Mc, Me)."""
+    return all(unicodedata.category(c)[0] == "M" for c in token)
+
+
+def _ends_in_mark(word: str) -> bool:
+    return unicodedata.category(word[-1])[0] == "M"
+
+
+_WORD = re.compile(r"\w")
+_JOINERS = "-'’"
 _NO_SPACE_BEFORE = set(".,;:!?)]}%»”’…")
 _NO_SPACE_AFTER = set("([{«“¿¡")
 
@@ -27,10 +44,33 @@ _NO_SPACE_AFTER = set("([{«“¿¡")
 def tokenize(text: str) -> list[str]:
     """Tokens of `text`: words, numbers and single punctuation characters.
 
+    Combining marks stay inside their word (Yoruba "wọ́n", Hindi "हिन्दी"), although the
+    regular expression's `\\w` does not match them.
+
     >>> tokenize("Mr. Smith's well-known book (2nd ed.) costs $1,000.50!")
     ['Mr', '.', "Smith's", 'well-known', 'book', '(', '2nd', 'ed', '.', ')', 'costs', '$', '1,000.50', '!']
+    >>> tokenize("Wọ́n lọ sí Ọ̀yọ́-Ilé. हिन्दी")
+    ['Wọ́n', 'lọ', 'sí', 'Ọ̀yọ́-Ilé', '.', 'हिन्दी']
     """
-    return _TOKEN.findall(text)
+    out: list[str] = []
+    found = list(_TOKEN.finditer(text))
+    for k, m in enumerate(found):
+        tok = m.group()
+        if out and m.start() == found[k - 1].end() and _continues(out[-1], tok, found, k):
+            out[-1] += tok
+        else:
+            out.append(tok)
+    return out
+
+
+def _continues(word: str, tok: str, found: list[re.Match], k: int) -> bool:
+    """Whether `tok` (match k, touching `word`) goes on the word that a combining mark cut."""
+    if _is_mark(tok):
+        return True
+    if _WORD.match(tok):
+        return _ends_in_mark(word) or (len(word) > 1 and word[-1] in _JOINERS)
+    return (tok in _JOINERS and any(_is_mark(c) for c in word) and k + 1 < len(found)
+            and found[k + 1].start() == found[k].end() and bool(_WORD.match(found[k + 1].group())))
 
 
 def detokenize(tokens: Sequence[str]) -> str:
@@ -57,3 +97,84 @@ def detokenize(tokens: Sequence[str]) -> str:
         out.append(tok)
         glue = tok in _NO_SPACE_AFTER
     return "".join(out)
+
+
+_APOSTROPHES = "'’"
+
+
+def _glues_back(prev: str, tok: str) -> bool:
+    """Pieces that never start a word: combining marks alone ("mọ ́"), and an apostrophe
+    with a lower-case letter after a word ending in a letter (Hausa "jam 'iyyar")."""
+    if _is_mark(tok):
+        return True
+    return (len(tok) > 1 and tok[0] in _APOSTROPHES and tok[1].islower()
+            and prev[-1:].isalpha())
+
+
+def rejoin_groups(corpus: Sequence[Sequence[str]], *, continuations: bool = True) -> list[list[int]]:
+    """For each sentence of `corpus`, the word each token belongs to once split words are
+    rejoined: `groups[i][k]` is the index of token k's word in sentence i.
+
+    Undoes tokenisers that cut words at characters a regular expression's `\\w` does not
+    match. Always joined onto the token before: a token of combining marks only (Yoruba
+    "mọ ́" -> "mọ́") and an apostrophe piece (Hausa "jam 'iyyar" -> "jam'iyyar"). With
+    `continuations`, a lower-case token after a word that ends in a combining mark joins
+    it too when the corpus has that token after such words more often, relative to all
+    tokens, than after other words: the Yoruba "wọ́ n" is "wọ́n", and "Gẹ̀ ẹ́ sì" is
+    "Gẹ̀ẹ́sì", while "mọ́ ìkésíni" stays two words, as "ìkésíni" is common elsewhere.
+
+    >>> corpus = [["wọ", "\u0301", "n", "lọ"], ["mọ", "\u0301", "ìkésíni"], ["ìkésíni", "n"],
+    ...           ["àwọn", "ìkésíni"], ["àwọn", "ìkésíni"], ["jam", "'iyyar", "'", "Yes"]]
+    >>> rejoin_groups(corpus)
+    [[0, 0, 0, 1], [0, 0, 1], [0, 1], [0, 1], [0, 1], [0, 0, 1, 2]]
+    """
+    glued: list[list[str]] = []  # the words after the pieces that never start one
+    first: list[list[int]] = []  # token -> glued word
+    for toks in corpus:
+        words: list[str] = []
+        index: list[int] = []
+        for k, t in enumerate(toks):
+            if not (k and _glues_back(words[-1], t)):
+                words.append(t)
+            else:
+                words[-1] += t
+            index.append(len(words) - 1)
+        glued.append(words)
+        first.append(index)
+    joins: set[str] = set()
+    if continuations:
+        after, elsewhere = Counter(), Counter()
+        for words in glued:
+            for prev, w in zip(words, words[1:]):
+                (after if _ends_in_mark(prev) else elsewhere)[w] += 1
+        n_after, n_elsewhere = sum(after.values()), sum(elsewhere.values())
+        joins = {w for w, c in after.items()
+                 if w[0].islower() and c * n_elsewhere > (elsewhere[w] + 1) * n_after}
+    groups: list[list[int]] = []
+    for words, index in zip(glued, first):
+        second: list[int] = []  # glued word -> final word
+        word = ""
+        for k, w in enumerate(words):
+            if k and w in joins and _ends_in_mark(word):
+                word += w
+                second.append(second[-1])
+            else:
+                word = w
+                second.append(second[-1] + 1 if second else 0)
+        groups.append([second[i] for i in index])
+    return groups
+
+
+def rejoin(tokens: Sequence[str], group: Sequence[int]) -> list[str]:
+    """The words of `tokens` as `rejoin_groups` groups them.
+
+    >>> rejoin(["Gẹ", "\u0300", "ẹ", "\u0301", "sì", "tì"], [0, 0, 0, 0, 0, 1]) == ["Gẹ̀ẹ́sì", "tì"]
+    True
+    """
+    words: list[str] = []
+    for k, (t, g) in enumerate(zip(tokens, group)):
+        if k and g == group[k - 1]:
+            words[-1] += t
+        else:
+            words.append(t)
+    return words
