@@ -6,7 +6,7 @@ choose a variant).
         --docs docs/benchmarks.md --key masakhaner-dev-variants
 
 Each file's projected rows are named by the variant its settings record (method, then
-+pivot, +memory, +misc-loc, +extend, +heads, +drop-partial, +complete, +self-train, +o-weight-W), whatever names the
++rejoin-MODE, +pivot, +memory, +misc-loc, +extend, +heads, +drop-partial, +complete, +self-train, +o-weight-W), whatever names the
 rows carry; baseline rows (tprojection, gold, tprojection+self-train, ...) keep their names. Rows of a run
 with another eflomal seed than 0 get " seed N" after their name; a variant run with several
 seeds also gets a column "VARIANT mean" (the mean over its seeds):
@@ -35,7 +35,8 @@ def variant_rows(path: str | Path) -> list[dict]:
                             extend=bool(s.get("extend")), crf=s.get("crf"),
                             refine=s.get("refine", "none"),
                             memory="memory" in (s.get("scorers") or ()),
-                            heads=s.get("heads") is not None)
+                            heads=s.get("heads") is not None,
+                            rejoin=s.get("rejoin", "none"))
     seed = int(s.get("seed") or 0)
     rows = []
     for r in data["rows"]:

@@ -173,6 +173,24 @@ done
     $R/masakhaner-misc-loc-extend-drop-partial-seed1.json $R/masakhaner-misc-loc-extend-drop-partial-seed2.json \
     $R/masakhaner-misc-loc-extend-heads-drop-partial.json $R/masakhaner-misc-loc-extend-heads-drop-partial-seed1.json \
     $R/masakhaner-misc-loc-extend-heads-drop-partial-seed2.json --docs $D --key masakhaner-test-heads
+# Rejoining words the translations' tokeniser split (both train sources)
+.venv/bin/python benchmarks/masakhaner_coverage.py --langs $L --split dev > $R/masakhaner-coverage-dev.jsonl
+$A bench masakhaner --split dev --langs $L --method match --misc loc --extend --drop-partial --rejoin pieces \
+    --baselines tprojection --out $R/masakhaner-dev-rejoin-pieces-misc-loc-extend-drop-partial.json
+.venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner-dev.json $R/masakhaner-dev-misc-loc-extend-drop-partial.json \
+    $R/masakhaner-dev-rejoin-pieces-misc-loc-extend-drop-partial.json --docs $D --key masakhaner-dev-rejoin
+$A bench masakhaner --split dev --langs yor --method match --misc loc --extend --drop-partial --rejoin words \
+    --baselines tprojection --out $R/masakhaner-dev-yor-rejoin-words-misc-loc-extend-drop-partial.json
+$A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --rejoin pieces \
+    --baselines tprojection --out $R/masakhaner-rejoin-pieces-misc-loc-extend-drop-partial.json
+for s in 1 2; do
+    $A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --rejoin pieces \
+        --baselines "" --seed $s --out $R/masakhaner-rejoin-pieces-misc-loc-extend-drop-partial-seed$s.json
+done
+.venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-misc-loc-extend-drop-partial.json \
+    $R/masakhaner-misc-loc-extend-drop-partial-seed1.json $R/masakhaner-misc-loc-extend-drop-partial-seed2.json \
+    $R/masakhaner-rejoin-pieces-misc-loc-extend-drop-partial.json $R/masakhaner-rejoin-pieces-misc-loc-extend-drop-partial-seed1.json \
+    $R/masakhaner-rejoin-pieces-misc-loc-extend-drop-partial-seed2.json --docs $D --key masakhaner-test-rejoin
 # Issue 7: speed
 $A bench speed --pairs 1000000 --docs $D --out $R/speed.json
 # streaming projection before and after the whole-input lexical table (2026-11-26)
