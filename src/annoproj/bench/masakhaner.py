@@ -14,7 +14,6 @@ as pivots (``refine="pivot"``, `annoproj.align.refine.PivotRefiner`).
 from __future__ import annotations
 
 import statistics
-import unicodedata
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -27,7 +26,7 @@ from annoproj.data.labels import LabelMap
 from annoproj.data.model import Alignment, Sentence, Span
 from annoproj.align.keys import with_name_keys
 from annoproj.project.finish import finish_projection
-from annoproj.translate.tokenize import REJOIN_MODES
+from annoproj.translate.tokenize import REJOIN_MODES, is_mark
 
 if TYPE_CHECKING:
     from annoproj.train.base import Tagger
@@ -291,10 +290,6 @@ def _map(sentences: Sequence[Sentence], label_map: str) -> list[Sentence]:
     return [Sentence(s.tokens, lmap.map_spans(s.spans), s.id, s.meta) for s in sentences]
 
 
-def _is_mark(token: str) -> bool:
-    return all(unicodedata.category(c).startswith("M") for c in token)
-
-
 def merge_mark_tokens(sentence: Sentence) -> Sentence:
     """`sentence` with tokens made only of combining marks glued back onto the token before.
 
@@ -302,11 +297,11 @@ def merge_mark_tokens(sentence: Sentence) -> Sentence:
     leave such tokens; a span keeps its words, re-indexed. Returns `sentence` if untouched.
     """
     toks = sentence.tokens
-    if not any(_is_mark(t) for t in toks[1:]):
+    if not any(is_mark(t) for t in toks[1:]):
         return sentence
     group: list[int] = []
     for k, t in enumerate(toks):
-        group.append(group[-1] if k > 0 and _is_mark(t) else (group[-1] + 1 if group else 0))
+        group.append(group[-1] if k > 0 and is_mark(t) else (group[-1] + 1 if group else 0))
     return regroup(sentence, group)
 
 

@@ -12,7 +12,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 
-__all__ = ["REJOIN_MODES", "detokenize", "rejoin", "rejoin_groups", "tokenize"]
+__all__ = ["REJOIN_MODES", "detokenize", "is_mark", "rejoin", "rejoin_groups", "tokenize"]
 
 #: How far `rejoin_groups` goes: nothing, the pieces that never start a word, or also
 #: the word continuations after a combining mark (`continuations=True`).
@@ -26,19 +26,24 @@ _TOKEN = re.compile(
     re.UNICODE,
 )
 
-def _is_mark(token: str) -> bool:
-    """Whether `token` is made of combining marks only (Unicode categories Mn, Mc, Me)."""
+_WORD = re.compile(r"\w")
+_JOINERS = "-'’"
+_APOSTROPHES = "'’"
+_NO_SPACE_BEFORE = set(".,;:!?)]}%»”’…")
+_NO_SPACE_AFTER = set("([{«“¿¡")
+
+
+def is_mark(token: str) -> bool:
+    """Whether `token` is made of combining marks only (Unicode categories Mn, Mc, Me).
+
+    >>> is_mark("\u0301"), is_mark("ọ\u0301")
+    (True, False)
+    """
     return all(unicodedata.category(c)[0] == "M" for c in token)
 
 
 def _ends_in_mark(word: str) -> bool:
     return unicodedata.category(word[-1])[0] == "M"
-
-
-_WORD = re.compile(r"\w")
-_JOINERS = "-'’"
-_NO_SPACE_BEFORE = set(".,;:!?)]}%»”’…")
-_NO_SPACE_AFTER = set("([{«“¿¡")
 
 
 def tokenize(text: str) -> list[str]:
@@ -65,11 +70,11 @@ def tokenize(text: str) -> list[str]:
 
 def _continues(word: str, tok: str, found: list[re.Match], k: int) -> bool:
     """Whether `tok` (match k, touching `word`) goes on the word that a combining mark cut."""
-    if _is_mark(tok):
+    if is_mark(tok):
         return True
     if _WORD.match(tok):
         return _ends_in_mark(word) or (len(word) > 1 and word[-1] in _JOINERS)
-    return (tok in _JOINERS and any(_is_mark(c) for c in word) and k + 1 < len(found)
+    return (tok in _JOINERS and any(is_mark(c) for c in word) and k + 1 < len(found)
             and found[k + 1].start() == found[k].end() and bool(_WORD.match(found[k + 1].group())))
 
 
@@ -99,13 +104,11 @@ def detokenize(tokens: Sequence[str]) -> str:
     return "".join(out)
 
 
-_APOSTROPHES = "'’"
-
 
 def _glues_back(prev: str, tok: str) -> bool:
     """Pieces that never start a word: combining marks alone ("mọ ́"), and an apostrophe
     with a lower-case letter after a word ending in a letter (Hausa "jam 'iyyar")."""
-    if _is_mark(tok):
+    if is_mark(tok):
         return True
     return (len(tok) > 1 and tok[0] in _APOSTROPHES and tok[1].islower()
             and prev[-1:].isalpha())
