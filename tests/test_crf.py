@@ -72,6 +72,12 @@ def test_word_shape_and_features():
     yoruba = [set(f) for f in FeatureExtractor(FeatureConfig()).sentence(["ní", "Ọ̀yọ́", "Ẹ̀KỌ́"])]
     assert {"title", "sh=Xx", "-1:w=ní"} <= yoruba[1] and "upper" not in yoruba[1]
     assert {"upper", "sh=X", "-1:title"} <= yoruba[2]
+    # affixes without tone marks: Èkó and Eko share them; the word itself stays apart
+    plain, toned = (set(f) for f in FeatureExtractor(FeatureConfig(fold_affixes=True))
+                    .sentence(["Eko", "Èkó"]))
+    affixes = {x for x in plain if x.startswith(("p1=", "p2=", "s1=", "s2="))}
+    assert affixes and affixes <= toned and "w=èkó" in toned and "w=èkó" not in plain
+    assert "s2=kó" in FeatureExtractor(FeatureConfig()).sentence(["Èkó"])[0]
     small = FeatureExtractor(FeatureConfig(affixes=0, window=1, bigrams=False, ascii_fold=False))
     f = small.sentence(["a", "b", "c"])[1]
     assert not any(x.startswith(("p1=", "s1=", "bg", "-2:", "+2:")) for x in f)
@@ -170,6 +176,16 @@ def test_cli_train_and_tag(tmp_path):
     res = runner.invoke(app, ["tag", "-m", str(model), "-i", str(dev), "-o", str(out_j)])
     assert res.exit_code == 0, res.output
     assert len(read_jsonl(out_j)) == 20
+
+
+def test_cli_fold_affixes_is_saved(tmp_path):
+    train = tmp_path / "train.conll"
+    write_conll(train, synthetic(40))
+    model = tmp_path / "model"
+    res = runner.invoke(app, ["train", "--train", str(train), "--out", str(model),
+                              "--max-iterations", "10", "--fold-affixes"])
+    assert res.exit_code == 0, res.output
+    assert json.loads((model / "config.json").read_text())["features"]["fold_affixes"] is True
 
 
 def test_cli_exit_codes(tmp_path):

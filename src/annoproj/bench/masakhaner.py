@@ -83,12 +83,15 @@ _RECIPE_OPTIONS = ("c1", "c2")
 
 def trainer_suffix(*, self_train: bool = False, crf: dict | None = None) -> str:
     """The suffix of the training recipe, which every train source's row gets alike:
-    self-training, CRF regularisation other than the default, O's decoding weight.
+    self-training, CRF regularisation other than the default, affixes without tone marks,
+    O's decoding weight.
 
     >>> trainer_suffix(self_train=True, crf={"c1": 0.1, "o_weight": 0.5})
     '+self-train+o-weight-0.5'
     >>> trainer_suffix(crf={"c1": 0.5, "c2": 0.1, "max_iterations": 200})
     '+c1-0.5'
+    >>> trainer_suffix(crf={"features": {"fold_affixes": True}})
+    '+fold-affixes'
     """
     from annoproj.train.crf import CRFTrainer
 
@@ -97,7 +100,8 @@ def trainer_suffix(*, self_train: bool = False, crf: dict | None = None) -> str:
     tuned = "".join(f"+{key}-{float(crf[key]):g}" for key in _RECIPE_OPTIONS
                     if key in crf and float(crf[key]) != defaults[key])
     o_weight = float(crf.get("o_weight", 1.0))
-    return (("+self-train" if self_train else "") + tuned
+    fold = bool((crf.get("features") or {}).get("fold_affixes"))
+    return (("+self-train" if self_train else "") + tuned + ("+fold-affixes" if fold else "")
             + (f"+o-weight-{o_weight:g}" if o_weight != 1.0 else ""))
 
 

@@ -226,6 +226,9 @@ def masakhaner(
     c1: float = typer.Option(0.1, help="CRF L1 regularisation."),
     c2: float = typer.Option(0.1, help="CRF L2 regularisation."),
     max_iterations: int = typer.Option(100, help="CRF L-BFGS iterations."),
+    fold_affixes: bool = typer.Option(False, help=(
+        "CRF prefixes and suffixes without accents and tone marks (Yoruba Èkó shares them "
+        "with Eko); every train source alike (rows get +fold-affixes).")),
     o_weight: float = typer.Option(1.0, min=0.0, help=(
         "Decode the CRF with the probability of O times this: below 1 finds more entities "
         "(every train source alike; rows get +o-weight-W).")),
@@ -274,7 +277,8 @@ def masakhaner(
             heads=str(heads) if heads is not None else None,
             self_train_confidence=self_train_confidence, self_train_folds=self_train_folds,
             crf={"c1": c1, "c2": c2, "max_iterations": max_iterations,
-                 **({"o_weight": o_weight} if o_weight != 1.0 else {})},
+                 **({"o_weight": o_weight} if o_weight != 1.0 else {}),
+                 **({"features": {"fold_affixes": True}} if fold_affixes else {})},
         )  # fmt: skip
     except ValueError as exc:
         raise fail(str(exc), 2) from exc

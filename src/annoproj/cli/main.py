@@ -475,6 +475,9 @@ def train(
     o_weight: float = typer.Option(1.0, help=(
         "CRF: decode with the probability of O times this (saved with the model); below 1 "
         "finds more entities, for taggers trained on projected data that miss names.")),
+    fold_affixes: bool = typer.Option(False, help=(
+        "CRF: prefixes and suffixes without accents and tone marks (Yoruba Èkó shares them "
+        "with Eko; saved with the model).")),
     fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP, callback=_check_format),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary."),
     option: Optional[list[str]] = typer.Option(None, "--option", help=(
@@ -489,7 +492,7 @@ def train(
     from annoproj.train import MissingDependencyError, trainers
 
     options = ({"c1": c1, "c2": c2, "max_iterations": max_iterations, "scheme": scheme,
-                "o_weight": o_weight}
+                "o_weight": o_weight, **({"features": {"fold_affixes": True}} if fold_affixes else {})}
                if trainer == "crf" else {"scheme": scheme})
     try:
         options.update(_trainer_options(option))

@@ -25,6 +25,10 @@ class FeatureConfig:
     normalize: Unicode normal form words are put in first (NFC, NFD, ...; "" for none), so
         composed and decomposed spellings of the same word get the same features.
     bigrams: add the lowercased (previous word, word) and (word, next word) pairs.
+    fold_affixes: take the prefixes and suffixes (the word's and its neighbours') from the
+        word without its accents and tone marks (`_unaccented`; letters such as Hausa *ƙ*
+        stay), so that names spelt with tone marks (Yoruba *Ọ̀yọ́*, *Èkó*) share
+        them with names spelt without.
     """
 
     affixes: int = 4
@@ -33,6 +37,7 @@ class FeatureConfig:
     ascii_fold: bool = True
     bigrams: bool = True
     normalize: str = "NFC"
+    fold_affixes: bool = False
 
     def __post_init__(self) -> None:
         if self.normalize not in ("", "NFC", "NFD", "NFKC", "NFKD"):
@@ -80,6 +85,18 @@ def _is_punct(word: str) -> bool:
     return all(unicodedata.category(ch)[0] in _PUNCT_CATEGORIES for ch in word)
 
 
+def _unaccented(word: str) -> str:
+    """`word` without accents and tone marks (combining marks placed above or below a
+    letter, classes 200-240 after NFD): "ọ̀yọ́" -> "oyo"; "ƙasar" and Devanagari's
+    virama and vowel signs stay.
+
+    >>> _unaccented("ọ̀yọ́"), _unaccented("ƙasar"), _unaccented("हिन्दी") == "हिन्दी"
+    ('oyo', 'ƙasar', True)
+    """
+    return "".join(c for c in unicodedata.normalize("NFD", word)
+                   if unicodedata.combining(c) < 200)
+
+
 def _fold(word: str) -> str:
     try:
         from anyascii import anyascii
@@ -112,10 +129,11 @@ class FeatureExtractor:
         bare = "".join(c for c in word if not unicodedata.combining(c)) or word
         shape = word_shape(bare)
         own = ["b", "w=" + low, "sh=" + shape, "len=" + str(min(len(word), 8))]
+        affix = _unaccented(low) if cfg.fold_affixes else low
         for k in range(1, cfg.affixes + 1):
-            if len(low) > k:
-                own.append(f"p{k}={low[:k]}")
-                own.append(f"s{k}={low[-k:]}")
+            if len(affix) > k:
+                own.append(f"p{k}={affix[:k]}")
+                own.append(f"s{k}={affix[-k:]}")
         if bare.istitle():
             own.append("title")
         if bare.isupper():
@@ -140,8 +158,8 @@ class FeatureExtractor:
             if abs(o) == 1:
                 if bare.istitle():
                     feats.append(f"{o:+d}:title")
-                if cfg.context_affixes and len(low) > cfg.context_affixes:
-                    feats.append(f"{o:+d}:s={low[-cfg.context_affixes:]}")
+                if cfg.context_affixes and len(affix) > cfg.context_affixes:
+                    feats.append(f"{o:+d}:s={affix[-cfg.context_affixes:]}")
             ctx[o] = feats
         hit = (own, ctx)
         self._cache[key] = hit
