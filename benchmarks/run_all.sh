@@ -191,6 +191,16 @@ done
     $R/masakhaner-misc-loc-extend-drop-partial-seed1.json $R/masakhaner-misc-loc-extend-drop-partial-seed2.json \
     $R/masakhaner-rejoin-pieces-misc-loc-extend-drop-partial.json $R/masakhaner-rejoin-pieces-misc-loc-extend-drop-partial-seed1.json \
     $R/masakhaner-rejoin-pieces-misc-loc-extend-drop-partial-seed2.json --docs $D --key masakhaner-test-rejoin
+# Affixes without tone marks (a CRF feature option, every train source alike)
+$A bench masakhaner --split dev --langs $L --method match --misc loc --extend --drop-partial --fold-affixes \
+    --baselines tprojection --out $R/masakhaner-dev-misc-loc-extend-drop-partial-fold-affixes.json
+.venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner-dev.json $R/masakhaner-dev-misc-loc-extend-drop-partial.json \
+    $R/masakhaner-dev-misc-loc-extend-drop-partial-fold-affixes.json --docs $D --key masakhaner-dev-fold-affixes
+$A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --fold-affixes \
+    --out $R/masakhaner-misc-loc-extend-drop-partial-fold-affixes.json
+$A bench masakhaner --langs ibo --method match --dev-fallback --fold-affixes --out $R/masakhaner-ibo-dev-fold-affixes.json
+.venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-misc-loc-extend-drop-partial.json \
+    $R/masakhaner-misc-loc-extend-drop-partial-fold-affixes.json --docs $D --key masakhaner-test-fold-affixes
 # Issue 7: speed
 $A bench speed --pairs 1000000 --docs $D --out $R/speed.json
 # streaming projection before and after the whole-input lexical table (2026-11-26)
