@@ -93,8 +93,8 @@ def _unaccented(word: str) -> str:
     >>> _unaccented("ọ̀yọ́"), _unaccented("ƙasar"), _unaccented("हिन्दी") == "हिन्दी"
     ('oyo', 'ƙasar', True)
     """
-    return "".join(c for c in unicodedata.normalize("NFD", word)
-                   if unicodedata.combining(c) < 200)
+    kept = "".join(c for c in unicodedata.normalize("NFD", word) if unicodedata.combining(c) < 200)
+    return unicodedata.normalize("NFC", kept)
 
 
 def _fold(word: str) -> str:
