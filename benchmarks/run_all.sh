@@ -199,8 +199,14 @@ $A bench masakhaner --split dev --langs $L --method match --misc loc --extend --
 $A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --fold-affixes \
     --out $R/masakhaner-misc-loc-extend-drop-partial-fold-affixes.json
 $A bench masakhaner --langs ibo --method match --dev-fallback --fold-affixes --out $R/masakhaner-ibo-dev-fold-affixes.json
+for s in 1 2; do
+    $A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --fold-affixes \
+        --baselines "" --seed $s --out $R/masakhaner-misc-loc-extend-drop-partial-fold-affixes-seed$s.json
+done
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-misc-loc-extend-drop-partial.json \
-    $R/masakhaner-misc-loc-extend-drop-partial-fold-affixes.json --docs $D --key masakhaner-test-fold-affixes
+    $R/masakhaner-misc-loc-extend-drop-partial-seed1.json $R/masakhaner-misc-loc-extend-drop-partial-seed2.json \
+    $R/masakhaner-misc-loc-extend-drop-partial-fold-affixes.json $R/masakhaner-misc-loc-extend-drop-partial-fold-affixes-seed1.json \
+    $R/masakhaner-misc-loc-extend-drop-partial-fold-affixes-seed2.json --docs $D --key masakhaner-test-fold-affixes
 # Issue 7: speed
 $A bench speed --pairs 1000000 --docs $D --out $R/speed.json
 # streaming projection before and after the whole-input lexical table (2026-11-26)
