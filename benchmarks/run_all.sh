@@ -207,6 +207,22 @@ done
     $R/masakhaner-misc-loc-extend-drop-partial-seed1.json $R/masakhaner-misc-loc-extend-drop-partial-seed2.json \
     $R/masakhaner-misc-loc-extend-drop-partial-fold-affixes.json $R/masakhaner-misc-loc-extend-drop-partial-fold-affixes-seed1.json \
     $R/masakhaner-misc-loc-extend-drop-partial-fold-affixes-seed2.json --docs $D --key masakhaner-test-fold-affixes
+# ... with the split words rejoined as well
+$A bench masakhaner --split dev --langs $L --method match --misc loc --extend --drop-partial --fold-affixes --rejoin words \
+    --baselines tprojection --out $R/masakhaner-dev-rejoin-words-misc-loc-extend-drop-partial-fold-affixes.json
+.venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner-dev.json $R/masakhaner-dev-misc-loc-extend-drop-partial-fold-affixes.json \
+    $R/masakhaner-dev-rejoin-words-misc-loc-extend-drop-partial-fold-affixes.json --docs $D --key masakhaner-dev-fold-words
+$A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --fold-affixes --rejoin words \
+    --baselines tprojection --out $R/masakhaner-rejoin-words-misc-loc-extend-drop-partial-fold-affixes.json
+for s in 1 2; do
+    $A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --fold-affixes --rejoin words \
+        --baselines "" --seed $s --out $R/masakhaner-rejoin-words-misc-loc-extend-drop-partial-fold-affixes-seed$s.json
+done
+.venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-misc-loc-extend-drop-partial-fold-affixes.json \
+    $R/masakhaner-misc-loc-extend-drop-partial-fold-affixes-seed1.json $R/masakhaner-misc-loc-extend-drop-partial-fold-affixes-seed2.json \
+    $R/masakhaner-rejoin-words-misc-loc-extend-drop-partial-fold-affixes.json \
+    $R/masakhaner-rejoin-words-misc-loc-extend-drop-partial-fold-affixes-seed1.json \
+    $R/masakhaner-rejoin-words-misc-loc-extend-drop-partial-fold-affixes-seed2.json --docs $D --key masakhaner-test-fold-words
 # Issue 7: speed
 $A bench speed --pairs 1000000 --docs $D --out $R/speed.json
 # streaming projection before and after the whole-input lexical table (2026-11-26)
