@@ -3,9 +3,8 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from annoproj.bench.masakhaner import regroup, rejoin_sentences
 from annoproj.data.model import Sentence, Span
-from annoproj.translate.tokenize import rejoin, rejoin_groups
+from annoproj.translate.tokenize import regroup, rejoin, rejoin_groups, rejoin_sentences
 
 ACUTE, GRAVE = "\u0301", "\u0300"
 PIECES = ["wọ", "n", "lọ", "ìkésíni", "Gẹ", "ẹ", "sì", "jam", "'iyyar", "'", "Kano", ".",

@@ -26,7 +26,7 @@ from annoproj.data.labels import LabelMap
 from annoproj.data.model import Alignment, Sentence, Span
 from annoproj.align.keys import with_name_keys
 from annoproj.project.finish import finish_projection
-from annoproj.translate.tokenize import REJOIN_MODES, is_mark
+from annoproj.translate.tokenize import REJOIN_MODES, is_mark, regroup, rejoin_sentences
 
 if TYPE_CHECKING:
     from annoproj.train.base import Tagger
@@ -309,31 +309,12 @@ def merge_mark_tokens(sentence: Sentence) -> Sentence:
     return regroup(sentence, group)
 
 
-def regroup(sentence: Sentence, group: Sequence[int]) -> Sentence:
-    """`sentence` with its tokens joined into words by `group` (token k goes into word
-    `group[k]`, as `annoproj.translate.tokenize.rejoin_groups` gives); a span keeps its
-    words, re-indexed, and one that starts inside the word another ends in is merged
-    into that one."""
-    from annoproj.translate.tokenize import rejoin
-
-    new = rejoin(sentence.tokens, group)
-    spans: list[Span] = []
-    for s in sentence.spans:
-        a, b = group[s.start], group[s.end - 1] + 1
-        if not spans or a >= spans[-1].end:
-            spans.append(Span(a, b, s.label))
-        else:
-            spans[-1] = Span(spans[-1].start, max(b, spans[-1].end), spans[-1].label)
-    return Sentence(new, spans, sentence.id, dict(sentence.meta))
-
-
-def rejoin_sentences(sentences: Sequence[Sentence], *, continuations: bool = True) -> list[Sentence]:
-    """`sentences` with split words rejoined (`annoproj.translate.tokenize.rejoin_groups`,
-    fitted on them all), spans carried onto the words."""
-    from annoproj.translate.tokenize import rejoin_groups
-
-    groups = rejoin_groups([s.tokens for s in sentences], continuations=continuations)
-    return [s if len(set(g)) == len(g) else regroup(s, g) for s, g in zip(sentences, groups)]
+def _mended(sentences: list[Sentence], *, repair_tokens: bool, rejoin: str) -> list[Sentence]:
+    """Translations with split words rejoined (`rejoin`), or else with lone marks glued back
+    (`repair_tokens`)."""
+    if rejoin != "none":
+        return rejoin_sentences(sentences, mode=rejoin)
+    return [merge_mark_tokens(s) for s in sentences] if repair_tokens else sentences
 
 
 def read_src_ids(path: str | Path) -> list[int]:
@@ -386,11 +367,7 @@ def load_translations(
     if limit is not None:
         tgt, ids = tgt[:limit], ids[:limit]
     src = [english[i] for i in ids]
-    if rejoin != "none":
-        tgt = rejoin_sentences(tgt, continuations=rejoin == "words")
-    elif repair_tokens:
-        tgt = [merge_mark_tokens(t) for t in tgt]
-    return src, _map(tgt, SOURCE_MAP)
+    return src, _map(_mended(tgt, repair_tokens=repair_tokens, rejoin=rejoin), SOURCE_MAP)
 
 
 def pivot_corpora(
@@ -419,10 +396,7 @@ def pivot_corpora(
         by_id = None if cache is None else cache.get(p)
         if by_id is None:
             sents, p_ids = read_translated(d, p)
-            if rejoin != "none":
-                sents = rejoin_sentences(sents, continuations=rejoin == "words")
-            elif repair_tokens:
-                sents = [merge_mark_tokens(s) for s in sents]
+            sents = _mended(sents, repair_tokens=repair_tokens, rejoin=rejoin)
             by_id = {i: s.tokens for i, s in zip(p_ids, sents)}
             if cache is not None:
                 cache[p] = by_id

@@ -291,12 +291,11 @@ def translate_train(config: PipelineConfig, *, log: Callable[[str], None] | None
 
 def _rejoin(run: Run, tgt: list[Sentence]) -> list[Sentence]:
     """The translations with the words their tokeniser split rejoined; counts the joins."""
-    from annoproj.translate.tokenize import rejoin, rejoin_groups
+    from annoproj.translate.tokenize import rejoin_sentences
 
-    groups = rejoin_groups([s.tokens for s in tgt],
-                           continuations=run.config.translate.rejoin == "words")
-    run.counts["rejoined_tokens"] = sum(len(g) - len(set(g)) for g in groups)
-    return [Sentence(rejoin(s.tokens, g), [], s.id, dict(s.meta)) for s, g in zip(tgt, groups)]
+    out = rejoin_sentences(tgt, mode=run.config.translate.rejoin)
+    run.counts["rejoined_tokens"] = sum(len(a.tokens) - len(b.tokens) for a, b in zip(tgt, out))
+    return out
 
 
 def _translate_precomputed(run: Run, src: list[Sentence]) -> list[Sentence]:

@@ -11,8 +11,13 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-__all__ = ["REJOIN_MODES", "detokenize", "is_mark", "rejoin", "rejoin_groups", "tokenize"]
+if TYPE_CHECKING:
+    from annoproj.data.model import Sentence
+
+__all__ = ["REJOIN_MODES", "detokenize", "is_mark", "regroup", "rejoin", "rejoin_groups",
+           "rejoin_sentences", "tokenize"]
 
 #: How far `rejoin_groups` goes: nothing, the pieces that never start a word, or also
 #: the word continuations after a combining mark (`continuations=True`).
@@ -181,3 +186,31 @@ def rejoin(tokens: Sequence[str], group: Sequence[int]) -> list[str]:
         else:
             words.append(t)
     return words
+
+
+def regroup(sentence: Sentence, group: Sequence[int]) -> Sentence:
+    """`sentence` with its tokens joined into words by `group` (token k goes into word
+    `group[k]`, as `rejoin_groups` gives); a span keeps its words, re-indexed, and one that
+    starts inside the word another ends in is merged into that one."""
+    from annoproj.data.model import Sentence, Span
+
+    spans: list[Span] = []
+    for s in sentence.spans:
+        a, b = group[s.start], group[s.end - 1] + 1
+        if not spans or a >= spans[-1].end:
+            spans.append(Span(a, b, s.label))
+        else:
+            spans[-1] = Span(spans[-1].start, max(b, spans[-1].end), spans[-1].label)
+    return Sentence(rejoin(sentence.tokens, group), spans, sentence.id, dict(sentence.meta))
+
+
+def rejoin_sentences(sentences: Sequence[Sentence], *, mode: str = "words") -> list[Sentence]:
+    """`sentences` with split words rejoined as `mode` of `REJOIN_MODES` says
+    (`rejoin_groups` fitted on them all; "words" with continuations), spans carried onto
+    the words; a sentence with nothing to join is returned as it is."""
+    if mode not in REJOIN_MODES:
+        raise ValueError(f"rejoin mode must be one of {', '.join(REJOIN_MODES)}, not {mode!r}")
+    if mode == "none":
+        return list(sentences)
+    groups = rejoin_groups([s.tokens for s in sentences], continuations=mode == "words")
+    return [s if len(set(g)) == len(g) else regroup(s, g) for s, g in zip(sentences, groups)]
