@@ -109,7 +109,6 @@ def detokenize(tokens: Sequence[str]) -> str:
     return "".join(out)
 
 
-
 def _glues_back(prev: str, tok: str) -> bool:
     """Pieces that never start a word: combining marks alone ("mọ ́"), and an apostrophe
     with a lower-case letter after a word ending in a letter (Hausa "jam 'iyyar")."""
