@@ -6,7 +6,8 @@ choose a variant).
         --docs docs/benchmarks.md --key masakhaner-dev-variants
 
 Each file's projected rows are named by the variant its settings record (method, then
-+rejoin-MODE, +pivot, +memory, +misc-loc, +extend, +heads, +drop-partial, +complete, +self-train, +o-weight-W), whatever names the
++rejoin-MODE, +pivot, +memory, +misc-loc, +extend, +heads, +drop-partial, +complete, +self-train,
++fold-affixes, +plain-crf, +o-weight-W), whatever names the
 rows carry; baseline rows (tprojection, gold, tprojection+self-train, ...) keep their names. Rows of a run
 with another eflomal seed than 0 get " seed N" after their name; a variant run with several
 seeds also gets a column "VARIANT mean" (the mean over its seeds):

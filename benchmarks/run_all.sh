@@ -223,6 +223,18 @@ done
     $R/masakhaner-rejoin-words-misc-loc-extend-drop-partial-fold-affixes.json \
     $R/masakhaner-rejoin-words-misc-loc-extend-drop-partial-fold-affixes-seed1.json \
     $R/masakhaner-rejoin-words-misc-loc-extend-drop-partial-fold-affixes-seed2.json --docs $D --key masakhaner-test-fold-words
+# ... with a plain CRF (sklearn-crfsuite's tutorial features), the kind of CRF behind the issue's reference figures
+$A bench masakhaner --split dev --langs $L --method match --misc loc --extend --drop-partial --crf-features plain \
+    --baselines tprojection --out $R/masakhaner-dev-misc-loc-extend-drop-partial-plain-crf.json
+$A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --crf-features plain \
+    --out $R/masakhaner-misc-loc-extend-drop-partial-plain-crf.json
+for s in 1 2; do
+    $A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --crf-features plain \
+        --baselines "" --seed $s --out $R/masakhaner-misc-loc-extend-drop-partial-plain-crf-seed$s.json
+done
+.venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-misc-loc-extend-drop-partial-plain-crf.json \
+    $R/masakhaner-misc-loc-extend-drop-partial-plain-crf-seed1.json $R/masakhaner-misc-loc-extend-drop-partial-plain-crf-seed2.json \
+    --docs $D --key masakhaner-test-plain-crf
 # Issue 7: speed
 $A bench speed --pairs 1000000 --docs $D --out $R/speed.json
 # streaming projection before and after the whole-input lexical table (2026-11-26)

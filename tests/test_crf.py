@@ -5,6 +5,8 @@ import random
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from annoproj.cli.main import app
@@ -186,6 +188,70 @@ def test_cli_fold_affixes_is_saved(tmp_path):
                               "--max-iterations", "10", "--fold-affixes"])
     assert res.exit_code == 0, res.output
     assert json.loads((model / "config.json").read_text())["features"]["fold_affixes"] is True
+
+
+def _tutorial_features(sent: list[str], i: int) -> dict:
+    """sklearn-crfsuite's tutorial word2features without part-of-speech tags: the oracle."""
+    word = sent[i]
+    f = {"bias": 1.0, "word.lower()": word.lower(), "word[-3:]": word[-3:],
+         "word[-2:]": word[-2:], "word.isupper()": word.isupper(),
+         "word.istitle()": word.istitle(), "word.isdigit()": word.isdigit()}
+    for o, edge in ((-1, "BOS"), (1, "EOS")):
+        if 0 <= i + o < len(sent):
+            w = sent[i + o]
+            f.update({f"{o:+d}:word.lower()": w.lower(), f"{o:+d}:word.istitle()": w.istitle(),
+                      f"{o:+d}:word.isupper()": w.isupper()})
+        else:
+            f[edge] = True
+    return f
+
+
+_TUTORIAL_NAMES = {"bias": "b", "word.lower()": "w", "word[-3:]": "s3", "word[-2:]": "s2",
+                   "word.isupper()": "upper", "word.istitle()": "title", "word.isdigit()": "digit",
+                   "BOS": "-1:BOS", "EOS": "+1:EOS"}
+
+
+def _as_crfsuite(features: dict) -> set[str]:
+    """crfsuite's reading of a dict: strings are name=value, true flags a name, false nothing."""
+    out = set()
+    for key, value in features.items():
+        side, base = (key[:3], key[3:]) if key[:3] in ("-1:", "+1:") else ("", key)
+        name = _TUTORIAL_NAMES[key] if key in ("BOS", "EOS") else side + _TUTORIAL_NAMES[base]
+        if isinstance(value, str):
+            out.add(f"{name}={value}")
+        elif value:
+            out.add(name)
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet="aBcD1é-Ọ̀ ", min_size=1, max_size=6), min_size=1, max_size=5))
+def test_plain_template_is_the_tutorials_features(tokens):
+    got = FeatureExtractor(FeatureConfig(template="plain", normalize="")).sentence(tokens)
+    for i, feats in enumerate(got):
+        assert len(feats) == len(set(feats))
+        assert set(feats) == _as_crfsuite(_tutorial_features(tokens, i))
+
+
+def test_plain_template_options_and_round_trip(tmp_path):
+    with pytest.raises(ValueError, match="template"):
+        FeatureConfig(template="fancy")
+    with pytest.raises(ValueError, match="rich template"):
+        FeatureConfig(template="plain", fold_affixes=True)
+    train = tmp_path / "train.conll"
+    write_conll(train, synthetic(60))
+    model = tmp_path / "model"
+    res = runner.invoke(app, ["train", "--train", str(train), "--out", str(model),
+                              "--max-iterations", "30", "--crf-features", "plain"])
+    assert res.exit_code == 0, res.output
+    assert json.loads((model / "config.json").read_text())["features"]["template"] == "plain"
+    tagger = load_tagger(model)
+    assert tagger.features.template == "plain"
+    assert tagger.predict([["Amina", "ta", "tafi", "Lagos", "."]])[0] == [Span(0, 1, "PER"),
+                                                                       Span(3, 4, "LOC")]
+    res = runner.invoke(app, ["train", "--train", str(train), "--out", str(model),
+                              "--crf-features", "plain", "--fold-affixes"])
+    assert res.exit_code == 2 and "rich template" in res.output
 
 
 def test_cli_exit_codes(tmp_path):

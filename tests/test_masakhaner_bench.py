@@ -207,6 +207,20 @@ def test_o_weight_rows(fake_data):
     assert json.loads(res.stdout.splitlines()[-1])["train"] == "gold+o-weight-0.5"
 
 
+def test_plain_crf_rows(fake_data):
+    res = CliRunner().invoke(app, [
+        "bench", "masakhaner", "--langs", "xx", "--data-dir", str(fake_data), "--method", "",
+        "--baselines", "tprojection,gold", "--limit", "40", "--max-iterations", "10",
+        "--crf-features", "plain", "--json"])
+    assert res.exit_code == 0, res.output
+    rows = [json.loads(line) for line in res.stdout.splitlines()]
+    assert [r["train"] for r in rows] == ["tprojection+plain-crf", "gold+plain-crf"]
+    res = CliRunner().invoke(app, [
+        "bench", "masakhaner", "--langs", "xx", "--data-dir", str(fake_data),
+        "--crf-features", "fancy"])
+    assert res.exit_code == 2 and "feature template" in res.output
+
+
 def test_heads_rows(fake_data, tmp_path):
     (tmp_path / "xx.txt").write_text("# test\nbirnin\n", encoding="utf-8")
     cfg = MasakhanerConfig(langs=("xx",), methods=("heuristic",), heads=str(tmp_path),

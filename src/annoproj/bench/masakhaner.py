@@ -84,7 +84,7 @@ _RECIPE_OPTIONS = ("c1", "c2")
 def trainer_suffix(*, self_train: bool = False, crf: dict | None = None) -> str:
     """The suffix of the training recipe, which every train source's row gets alike:
     self-training, CRF regularisation other than the default, affixes without tone marks,
-    O's decoding weight.
+    the plain feature template, O's decoding weight.
 
     >>> trainer_suffix(self_train=True, crf={"c1": 0.1, "o_weight": 0.5})
     '+self-train+o-weight-0.5'
@@ -92,6 +92,8 @@ def trainer_suffix(*, self_train: bool = False, crf: dict | None = None) -> str:
     '+c1-0.5'
     >>> trainer_suffix(crf={"features": {"fold_affixes": True}})
     '+fold-affixes'
+    >>> trainer_suffix(crf={"features": {"template": "plain"}})
+    '+plain-crf'
     """
     from annoproj.train.crf import CRFTrainer
 
@@ -100,8 +102,11 @@ def trainer_suffix(*, self_train: bool = False, crf: dict | None = None) -> str:
     tuned = "".join(f"+{key}-{float(crf[key]):g}" for key in _RECIPE_OPTIONS
                     if key in crf and float(crf[key]) != defaults[key])
     o_weight = float(crf.get("o_weight", 1.0))
-    fold = bool((crf.get("features") or {}).get("fold_affixes"))
+    features = crf.get("features") or {}
+    fold = bool(features.get("fold_affixes"))
+    plain = features.get("template", "rich") == "plain"
     return (("+self-train" if self_train else "") + tuned + ("+fold-affixes" if fold else "")
+            + ("+plain-crf" if plain else "")
             + (f"+o-weight-{o_weight:g}" if o_weight != 1.0 else ""))
 
 

@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from annoproj import defaults
-from annoproj.cli.common import EXIT_INPUT, EXIT_TARGET, emit_json, fail
+from annoproj.cli.common import EXIT_INPUT, EXIT_TARGET, crf_features, emit_json, fail
 
 bench_app = typer.Typer(help="Benchmarks on the shared evaluation data.", no_args_is_help=True,
                         rich_markup_mode=None)
@@ -229,6 +229,10 @@ def masakhaner(
     fold_affixes: bool = typer.Option(False, help=(
         "CRF prefixes and suffixes without accents and tone marks (Yoruba Èkó shares them "
         "with Eko); every train source alike (rows get +fold-affixes).")),
+    crf_features_name: str = typer.Option("rich", "--crf-features", help=(
+        "CRF feature template: rich (annoproj's), or plain (sklearn-crfsuite's tutorial "
+        "features, a common baseline CRF); every train source alike (plain rows get "
+        "+plain-crf).")),
     o_weight: float = typer.Option(1.0, min=0.0, help=(
         "Decode the CRF with the probability of O times this: below 1 finds more entities "
         "(every train source alike; rows get +o-weight-W).")),
@@ -278,7 +282,7 @@ def masakhaner(
             self_train_confidence=self_train_confidence, self_train_folds=self_train_folds,
             crf={"c1": c1, "c2": c2, "max_iterations": max_iterations,
                  **({"o_weight": o_weight} if o_weight != 1.0 else {}),
-                 **({"features": {"fold_affixes": True}} if fold_affixes else {})},
+                 **crf_features(crf_features_name, fold_affixes=fold_affixes)},
         )  # fmt: skip
     except ValueError as exc:
         raise fail(str(exc), 2) from exc

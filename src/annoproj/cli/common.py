@@ -22,6 +22,16 @@ EXIT_DEPENDENCY = 4  # an optional package or a model is missing
 EXIT_TARGET = 5  # a benchmark ran but missed a --fail-under threshold
 
 
+def crf_features(template: str, *, fold_affixes: bool = False) -> dict:
+    """The CRF trainer's `features` option from the command line's flags ({} for the defaults)."""
+    features: dict = {}
+    if fold_affixes:
+        features["fold_affixes"] = True
+    if template != "rich":
+        features["template"] = template
+    return {"features": features} if features else {}
+
+
 def fail(message: str, code: int) -> typer.Exit:
     """Print `message` to stderr and return the Exit to raise."""
     typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)

@@ -478,6 +478,9 @@ def train(
     fold_affixes: bool = typer.Option(False, help=(
         "CRF: prefixes and suffixes without accents and tone marks (Yoruba Èkó shares them "
         "with Eko; saved with the model).")),
+    crf_features_name: str = typer.Option("rich", "--crf-features", help=(
+        "CRF feature template: rich (annoproj's), or plain (sklearn-crfsuite's tutorial "
+        "features, a common baseline CRF; saved with the model).")),
     fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP, callback=_check_format),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary."),
     option: Optional[list[str]] = typer.Option(None, "--option", help=(
@@ -485,14 +488,15 @@ def train(
         "(hf: model, epochs, learning_rate, batch_size, max_length, seed, device, fp16...).")),
 ) -> None:
     """Train an NER tagger on (projected) annotations and save it as a model folder."""
-    from annoproj.cli.common import EXIT_DEPENDENCY, EXIT_USAGE
+    from annoproj.cli.common import EXIT_DEPENDENCY, EXIT_USAGE, crf_features
     from annoproj.data.labels import LabelMap
     from annoproj.data.model import Sentence
     from annoproj.registry import RegistryError
     from annoproj.train import MissingDependencyError, trainers
 
     options = ({"c1": c1, "c2": c2, "max_iterations": max_iterations, "scheme": scheme,
-                "o_weight": o_weight, **({"features": {"fold_affixes": True}} if fold_affixes else {})}
+                "o_weight": o_weight,
+                **crf_features(crf_features_name, fold_affixes=fold_affixes)}
                if trainer == "crf" else {"scheme": scheme})
     try:
         options.update(_trainer_options(option))

@@ -12,12 +12,19 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
 
 _PUNCT_CATEGORIES = ("P", "S")
+#: Feature templates: "rich" (annoproj's, the default) and "plain" (sklearn-crfsuite's tutorial).
+TEMPLATES = ("rich", "plain")
 
 
 @dataclass(frozen=True)
 class FeatureConfig:
     """Which features a tagger extracts.
 
+    template: "rich", annoproj's features (the options below); or "plain", the features of
+        sklearn-crfsuite's tutorial without part-of-speech tags (the lowercased word, its
+        last 2 and 3 characters, upper/title/digit flags, and the lowercased word and
+        upper/title flags of each neighbour), a common baseline CRF. "plain" takes no other
+        option but `normalize`.
     affixes: prefixes and suffixes of 1..affixes characters of the lowercased word.
     window: neighbouring words on each side whose lowercased form and shape are features.
     context_affixes: suffix of this many characters of the nearest neighbours (0: none).
@@ -38,8 +45,13 @@ class FeatureConfig:
     bigrams: bool = True
     normalize: str = "NFC"
     fold_affixes: bool = False
+    template: str = "rich"
 
     def __post_init__(self) -> None:
+        if self.template not in TEMPLATES:
+            raise ValueError(f"feature template must be one of {', '.join(TEMPLATES)}, not {self.template!r}")
+        if self.template == "plain" and self.fold_affixes:
+            raise ValueError("fold_affixes needs the rich template: the plain one has fixed affixes")
         if self.normalize not in ("", "NFC", "NFD", "NFKC", "NFKD"):
             raise ValueError(f"normalize must be NFC, NFD, NFKC, NFKD or '', not {self.normalize!r}")
         for name in ("affixes", "window", "context_affixes"):
@@ -110,7 +122,8 @@ class FeatureExtractor:
 
     def __init__(self, config: FeatureConfig | None = None) -> None:
         self.config = config or FeatureConfig()
-        w = self.config.window
+        self._rich = self.config.template == "rich"
+        w = self.config.window if self._rich else 1
         self._offsets = [o for o in range(-w, w + 1) if o != 0]
         # word -> (own features, {offset: neighbour features})
         self._cache: dict[str, tuple[list[str], dict[int, list[str]]]] = {}
@@ -125,6 +138,10 @@ class FeatureExtractor:
         if cfg.normalize:
             word = unicodedata.normalize(cfg.normalize, word)
         low = word.lower()
+        if not self._rich:
+            hit = self._plain(word, low)
+            self._cache[key] = hit
+            return hit
         # case and shape read the word without combining marks: Yoruba "Ọ̀yọ́" is title case
         bare = "".join(c for c in word if not unicodedata.combining(c)) or word
         shape = word_shape(bare)
@@ -165,17 +182,31 @@ class FeatureExtractor:
         self._cache[key] = hit
         return hit
 
+    @staticmethod
+    def _plain(word: str, low: str) -> tuple[list[str], dict[int, list[str]]]:
+        """The "plain" template's features of one word: own and as a neighbour."""
+        flags = [name for name, on in (("upper", word.isupper()), ("title", word.istitle()))
+                 if on]
+        own = ["b", "w=" + low, "s3=" + word[-3:], "s2=" + word[-2:], *flags]
+        if word.isdigit():
+            own.append("digit")
+        return own, {o: [f"{o:+d}:w={low}", *(f"{o:+d}:{f}" for f in flags)] for o in (-1, 1)}
+
     def sentence(self, tokens: Sequence[str]) -> list[list[str]]:
         """Feature lists of each token of one sentence."""
         n = len(tokens)
         recs = [self._word(t) for t in tokens]
-        lows = [r[0][1] for r in recs] if self.config.bigrams else None  # "w=<lower>"
+        rich = self._rich
+        lows = [r[0][1] for r in recs] if rich and self.config.bigrams else None  # "w=<lower>"
         out: list[list[str]] = []
         for i in range(n):
             feats = list(recs[i][0])
             for o in self._offsets:
                 j = i + o
                 feats.extend(recs[j][1][o] if 0 <= j < n else self._pad[o])
+            if not rich:
+                out.append(feats)
+                continue
             if i == 0:
                 feats.append("first")
                 if "title" in recs[0][0]:
