@@ -232,7 +232,8 @@ for s in 1 2; do
     $A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --crf-features plain \
         --baselines "" --seed $s --out $R/masakhaner-misc-loc-extend-drop-partial-plain-crf-seed$s.json
 done
-.venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-misc-loc-extend-drop-partial-plain-crf.json \
+$A bench masakhaner --langs $L --method match,heuristic --crf-features plain --baselines "" --out $R/masakhaner-plain-crf.json
+.venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-plain-crf.json $R/masakhaner-misc-loc-extend-drop-partial-plain-crf.json \
     $R/masakhaner-misc-loc-extend-drop-partial-plain-crf-seed1.json $R/masakhaner-misc-loc-extend-drop-partial-plain-crf-seed2.json \
     --docs $D --key masakhaner-test-plain-crf
 # Issue 7: speed

@@ -49,7 +49,8 @@ class FeatureConfig:
 
     def __post_init__(self) -> None:
         if self.template not in TEMPLATES:
-            raise ValueError(f"feature template must be one of {', '.join(TEMPLATES)}, not {self.template!r}")
+            raise ValueError(f"feature template must be one of {', '.join(TEMPLATES)}, "
+                             f"not {self.template!r}")
         if self.template == "plain" and self.fold_affixes:
             raise ValueError("fold_affixes needs the rich template: the plain one has fixed affixes")
         if self.normalize not in ("", "NFC", "NFD", "NFKC", "NFKD"):
