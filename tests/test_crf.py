@@ -180,12 +180,18 @@ def test_cli_train_and_tag(tmp_path):
     assert len(read_jsonl(out_j)) == 20
 
 
-def test_cli_fold_affixes_is_saved(tmp_path):
+def _cli_train(tmp_path, *flags: str, n: int = 60, iterations: int = 30):
+    """`annoproj train` on `n` synthetic sentences with `flags`: the result and model folder."""
     train = tmp_path / "train.conll"
-    write_conll(train, synthetic(40))
+    write_conll(train, synthetic(n))
     model = tmp_path / "model"
     res = runner.invoke(app, ["train", "--train", str(train), "--out", str(model),
-                              "--max-iterations", "10", "--fold-affixes"])
+                              "--max-iterations", str(iterations), *flags])
+    return res, model
+
+
+def test_cli_fold_affixes_is_saved(tmp_path):
+    res, model = _cli_train(tmp_path, "--fold-affixes", n=40, iterations=10)
     assert res.exit_code == 0, res.output
     assert json.loads((model / "config.json").read_text())["features"]["fold_affixes"] is True
 
@@ -238,19 +244,14 @@ def test_plain_template_options_and_round_trip(tmp_path):
         FeatureConfig(template="fancy")
     with pytest.raises(ValueError, match="rich template"):
         FeatureConfig(template="plain", fold_affixes=True)
-    train = tmp_path / "train.conll"
-    write_conll(train, synthetic(60))
-    model = tmp_path / "model"
-    res = runner.invoke(app, ["train", "--train", str(train), "--out", str(model),
-                              "--max-iterations", "30", "--crf-features", "plain"])
+    res, model = _cli_train(tmp_path, "--crf-features", "plain")
     assert res.exit_code == 0, res.output
     assert json.loads((model / "config.json").read_text())["features"]["template"] == "plain"
     tagger = load_tagger(model)
     assert tagger.features.template == "plain"
     assert tagger.predict([["Amina", "ta", "tafi", "Lagos", "."]])[0] == [Span(0, 1, "PER"),
                                                                        Span(3, 4, "LOC")]
-    res = runner.invoke(app, ["train", "--train", str(train), "--out", str(model),
-                              "--crf-features", "plain", "--fold-affixes"])
+    res, _ = _cli_train(tmp_path, "--crf-features", "plain", "--fold-affixes")
     assert res.exit_code == 2 and "rich template" in res.output
 
 
@@ -290,11 +291,7 @@ def test_o_weight_finds_more_entities_and_round_trips(tagger, tmp_path):
 
 
 def test_cli_o_weight(tmp_path):
-    train = tmp_path / "t.conll"
-    write_conll(train, synthetic(60))
-    model = tmp_path / "m"
-    res = runner.invoke(app, ["train", "--train", str(train), "--out", str(model),
-                              "--max-iterations", "30", "--o-weight", "0.5"])
+    res, model = _cli_train(tmp_path, "--o-weight", "0.5")
     assert res.exit_code == 0, res.output
     assert json.loads((model / "config.json").read_text())["decoding"] == {"o_weight": 0.5}
     text = tmp_path / "in.txt"
