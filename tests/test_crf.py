@@ -301,3 +301,11 @@ def test_cli_o_weight(tmp_path):
                                   "-o", str(tmp_path / "o.conll"), *flag])
         assert res.exit_code == code, res.output
     assert read_conll(tmp_path / "o.conll")[0].spans  # everything is a name at 1e-9
+
+
+def test_features_doctests():
+    import doctest
+
+    import annoproj.train.features as features_mod
+
+    assert doctest.testmod(features_mod).failed == 0

@@ -78,3 +78,12 @@ def test_tokenize_keeps_every_character_and_marks_in_words(text):
     # a token never starts with a mark unless the text's word does
     assert all(not t[0] in (ACUTE, GRAVE, "\u093f") or any(w.startswith(t[0]) for w in words)
                for t in toks)
+
+
+def test_module_doctests():
+    import doctest
+    import importlib
+
+    # annoproj.translate exports the function tokenize, which hides the module's name
+    tokenize_mod = importlib.import_module("annoproj.translate.tokenize")
+    assert doctest.testmod(tokenize_mod).failed == 0

@@ -26,7 +26,7 @@ from annoproj.data.labels import LabelMap
 from annoproj.data.model import Alignment, Sentence, Span
 from annoproj.align.keys import with_name_keys
 from annoproj.project.finish import finish_projection
-from annoproj.translate.tokenize import REJOIN_MODES, is_mark, regroup, rejoin_sentences
+from annoproj.translate.tokenize import REJOIN_MODES, is_mark, regroup, rejoin_sentences, runs
 
 if TYPE_CHECKING:
     from annoproj.train.base import Tagger
@@ -308,10 +308,7 @@ def merge_mark_tokens(sentence: Sentence) -> Sentence:
     toks = sentence.tokens
     if not any(is_mark(t) for t in toks[1:]):
         return sentence
-    group: list[int] = []
-    for k, t in enumerate(toks):
-        group.append(group[-1] if k > 0 and is_mark(t) else (group[-1] + 1 if group else 0))
-    return regroup(sentence, group)
+    return regroup(sentence, runs([is_mark(t) for t in toks]))
 
 
 def _mended(sentences: list[Sentence], *, repair_tokens: bool, rejoin: str) -> list[Sentence]:

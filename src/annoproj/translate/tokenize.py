@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from annoproj.data.model import Sentence
 
 __all__ = ["REJOIN_MODES", "detokenize", "is_mark", "regroup", "rejoin", "rejoin_groups",
-           "rejoin_sentences", "tokenize"]
+           "rejoin_sentences", "runs", "tokenize"]
 
 #: How far `rejoin_groups` goes: nothing, the pieces that never start a word, or also
 #: the word continuations after a combining mark (`continuations=True`).
@@ -135,19 +135,10 @@ def rejoin_groups(corpus: Sequence[Sequence[str]], *, continuations: bool = True
     >>> rejoin_groups(corpus)
     [[0, 0, 0, 1], [0, 0, 1], [0, 1], [0, 1], [0, 1], [0, 0, 1, 2]]
     """
-    glued: list[list[str]] = []  # the words after the pieces that never start one
-    first: list[list[int]] = []  # token -> glued word
-    for toks in corpus:
-        words: list[str] = []
-        index: list[int] = []
-        for k, t in enumerate(toks):
-            if not (k and _glues_back(words[-1], t)):
-                words.append(t)
-            else:
-                words[-1] += t
-            index.append(len(words) - 1)
-        glued.append(words)
-        first.append(index)
+    # token -> word once the pieces that never start a word are glued back, and those words
+    first = [runs([k > 0 and _glues_back(toks[k - 1], t) for k, t in enumerate(toks)])
+             for toks in corpus]
+    glued = [rejoin(toks, index) for toks, index in zip(corpus, first)]
     joins: set[str] = set()
     if continuations:
         after, elsewhere = Counter(), Counter()
@@ -159,17 +150,23 @@ def rejoin_groups(corpus: Sequence[Sequence[str]], *, continuations: bool = True
                  if w[0].islower() and c * n_elsewhere > (elsewhere[w] + 1) * n_after}
     groups: list[list[int]] = []
     for words, index in zip(glued, first):
-        second: list[int] = []  # glued word -> final word
-        word = ""
-        for k, w in enumerate(words):
-            if k and w in joins and _ends_in_mark(word):
-                word += w
-                second.append(second[-1])
-            else:
-                word = w
-                second.append(second[-1] + 1 if second else 0)
+        # glued word -> final word; a joined word ends as the word before it did
+        second = runs([k > 0 and w in joins and _ends_in_mark(words[k - 1])
+                       for k, w in enumerate(words)])
         groups.append([second[i] for i in index])
     return groups
+
+
+def runs(joined: Sequence[bool]) -> list[int]:
+    """The group of each token when a token whose flag is true joins the group before it.
+
+    >>> runs([False, True, True, False, True])
+    [0, 0, 0, 1, 1]
+    """
+    group: list[int] = []
+    for k, j in enumerate(joined):
+        group.append(group[-1] if k and j else (group[-1] + 1 if group else 0))
+    return group
 
 
 def rejoin(tokens: Sequence[str], group: Sequence[int]) -> list[str]:
