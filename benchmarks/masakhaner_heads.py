@@ -1,10 +1,9 @@
 """Head words that MasakhaNER's annotators put inside LOC and ORG names, read off the gold
 training sets: the first words of multi-word LOC/ORG spans that start with a cased letter,
 lower-cased (Hausa *jihar* in *jihar Kano*, "Kano state"; also *Gwamnatin* in *Gwamnatin
-Tarayya*), seen at least MIN
-times inside a span and at least twice as often inside as just before one. Words that
-begin multi-word names pass too (Hausa *kano*, *boko*; *new*, *south* elsewhere): before a
-span they are part of the name, as a head word is.
+Tarayya*), seen at least MIN times inside a span and at least twice as often inside as just
+before one. Words that begin multi-word names pass too (Hausa *kano*, *boko*; *new*, *south*
+elsewhere): before a span they are part of the name, as a head word is.
 
 This is knowledge of the target's annotation convention taken from in-language gold
 annotation, so a run with these lists (`annoproj bench masakhaner --heads benchmarks/heads`)
