@@ -30,6 +30,14 @@ $A bench europarl --tgt de --method heuristic --refine pivot --runs 3 --out $R/e
     $R/europarl-match.json $R/europarl-match-pivot-ms05.json $R/europarl-match-pivot.json \
     $R/europarl-match-pivot-dw05-t025.json $R/europarl-match-pivot-t001.json --docs $D
 .venv/bin/python benchmarks/europarl_pivot_oracle.py --seeds 3 --docs $D
+# back-translation refinement through Apertium (es, it: German has no Apertium pair; Italian
+# through Spanish), both methods, then the path's parts one at a time
+# (apt-get install apertium apertium-eng-spa apertium-spa-ita apertium-cat-ita apertium-eng-cat)
+$A bench europarl --tgt es,it --method heuristic --refine backtranslation --translator apertium --via es \
+    --runs 3 --docs $D --out $R/europarl-heuristic-backtranslation-apertium.json
+$A bench europarl --tgt es,it --refine backtranslation --translator apertium --via es \
+    --runs 3 --docs $D --out $R/europarl-match-backtranslation-apertium.json
+.venv/bin/python benchmarks/europarl_backtranslation.py --seeds 3 --docs $D
 # widening short spans to whole names, both methods, without and with pivot refinement
 $A bench europarl --extend --runs 3 --docs $D --out $R/europarl-match-extend.json
 $A bench europarl --method heuristic --extend --runs 3 --docs $D --out $R/europarl-heuristic-extend.json

@@ -210,7 +210,11 @@ def test_backtranslation_from_a_file(tmp_path):
     # the source aligns one-to-one to its back-translation ("Anna" ~ "ANNA" by case)
     s2b = r.monolingual.align(EN, back)
     assert all(a.pairs() == [(i, i) for i in range(len(s))] for a, s in zip(s2b, EN))
-    assert r.stats["eflomal_runs"] == 1
+    # eflomal ran on the source/back-translation pairs (the same-language aligner adds its
+    # links) and on the back-translation/target leg (a file has no word links)
+    assert r.stats["eflomal_runs"] == 2 and r.stats["target_leg"] == "aligner"
+    # the cached run gives the links the aligner would make itself
+    assert r._source_leg(EN, back) == r.monolingual.align(EN, back)
 
 
 def test_backtranslation_with_a_given_target_aligner():
@@ -355,8 +359,10 @@ def test_europarl_refinement_options(tiny_europarl, tmp_path):
     (bt / "de-en.txt").write_text("\n".join(" ".join(s) for s in EN) + "\n", encoding="utf-8")
     rows = run_europarl(EuroparlConfig(tgts=("de",), refine="backtranslation",
                                        backtranslations=str(bt)), data_dir=tiny_europarl)
-    # a perfect back-translation is the source itself: its eflomal leg is the direct run
-    assert rows[0]["refine"] == "backtranslation" and rows[0]["refine_runs"] == 0
+    # a perfect back-translation is the source itself: its eflomal leg is the direct run,
+    # and one run aligns the source with its back-translation
+    assert rows[0]["refine"] == "backtranslation" and rows[0]["refine_runs"] == 1
+    assert rows[0]["target_leg"] == "aligner" and rows[0]["translator"] == "precomputed"
 
 
 def test_auto_settings_follow_the_direct_links():

@@ -144,16 +144,30 @@ class MonolingualAligner:
         links = np.stack([rows[ok], cols[ok]], axis=1)
         return Alignment.from_arrays(links, sim[rows[ok], cols[ok]])
 
-    def align(self, src: Sequence[Tokens], tgt: Sequence[Tokens]) -> list[Alignment]:
-        """Alignments of each (src[k], tgt[k]) pair."""
+    def eflomal_aligner(self):
+        """The `EflomalAligner` whose links `use_eflomal` adds (intersection-symmetrised)."""
+        from annoproj.align.eflomal import EflomalAligner
+
+        return EflomalAligner(**{"symmetrize": "intersection", "seed": self.seed,
+                                 **self.eflomal_options})
+
+    def align(
+        self,
+        src: Sequence[Tokens],
+        tgt: Sequence[Tokens],
+        *,
+        links: Sequence[Alignment] | None = None,
+    ) -> list[Alignment]:
+        """Alignments of each (src[k], tgt[k]) pair. With `use_eflomal`, `links` are the
+        eflomal links to add (as `eflomal_aligner` makes them), when the caller has them."""
         if len(src) != len(tgt):
             raise ValueError(f"{len(src)} source but {len(tgt)} target sentences")
         extras: list[np.ndarray | None] = [None] * len(src)
         if self.use_eflomal and len(src):
-            from annoproj.align.eflomal import EflomalAligner
-
-            opts = {"symmetrize": "intersection", "seed": self.seed, **self.eflomal_options}
-            links = EflomalAligner(**opts).align(src, tgt)
+            if links is None:
+                links = self.eflomal_aligner().align(src, tgt)
+            elif len(links) != len(src):
+                raise ValueError(f"{len(links)} eflomal alignments for {len(src)} pairs")
             extras = [
                 self.eflomal_weight * (a.to_matrix(len(s), len(t)) > 0)
                 for a, s, t in zip(links, src, tgt)

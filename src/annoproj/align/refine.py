@@ -450,8 +450,12 @@ class _ComposingRefiner:
         paths = self._paths(src, tgt, st)
         out = self._combine(src, tgt, direct, list(paths.values()), directions, st)
         extra = {self.paths_stat: list(paths)} if self.paths_stat else {}
-        self._end(start, **extra, **st, leg_options=self.leg_options)
+        self._end(start, **extra, **self._path_stats(), **st, leg_options=self.leg_options)
         return out
+
+    def _path_stats(self) -> dict:
+        """What the last paths' making adds to `stats`."""
+        return {}
 
     @staticmethod
     def _check(src: Corpus, tgt: Corpus, direct: Sequence[Alignment]) -> None:
@@ -529,13 +533,19 @@ class BacktranslationRefiner(_ComposingRefiner):
 
     `translator` (an `annoproj.translate.base.Translator`) back-translates the target
     sentences from `tgt_lang` into `src_lang`. The source is aligned to the
-    back-translation by `monolingual` (a `MonolingualAligner` or its options), the
-    back-translation to the target by `target_aligner` (default: eflomal with `aligner`
-    options changed by `leg_options`, and `seed`, symmetrised by `leg_symmetrize`); the
-    composed path is combined with the direct links by `combine`.
+    back-translation by `monolingual` (a `MonolingualAligner` or its options; default:
+    string similarity plus eflomal links of the source/back-translation corpus, with the
+    legs' eflomal settings), the back-translation to the target by `target_aligner` if
+    given, else by `target_links`: ``"translator"`` takes the translator's own word links
+    (a translator with ``translate_aligned``, e.g. `annoproj.translate.apertium.
+    ApertiumTranslator`, or `PrecomputedTranslator` with a links file), ``"eflomal"``
+    aligns the leg with eflomal (`aligner` options changed by `leg_options`, and `seed`,
+    symmetrised by `leg_symmetrize`), ``"auto"`` the translator's links when it has them.
+    The composed path is combined with the direct links by `combine`.
     """
 
     name = "backtranslation"
+    TARGET_LINKS = ("auto", "translator", "eflomal")
 
     def __init__(
         self,
@@ -545,48 +555,121 @@ class BacktranslationRefiner(_ComposingRefiner):
         tgt_lang: str,
         monolingual: MonolingualAligner | Mapping[str, Any] | None = None,
         target_aligner: Aligner | None = None,
+        target_links: str = "auto",
         **options: Any,
     ) -> None:
         super().__init__(**options)
         if not hasattr(translator, "translate"):
             raise TypeError("translator must have a translate(sentences, src_lang=, tgt_lang=) "
                             "method (annoproj.translate.base.Translator)")
+        if target_links not in self.TARGET_LINKS:
+            raise ValueError(f"target_links must be one of {', '.join(self.TARGET_LINKS)}; "
+                             f"got {target_links!r}")
+        if target_links == "translator" and not callable(
+                getattr(translator, "translate_aligned", None)):
+            raise ValueError(f"target_links='translator' needs a translator that gives word "
+                             f"links (translate_aligned); {type(translator).__name__} does not")
         self.translator = translator
         self.src_lang = src_lang
         self.tgt_lang = tgt_lang
-        self.monolingual = (
-            monolingual if isinstance(monolingual, MonolingualAligner)
-            else MonolingualAligner(**dict(monolingual or {}))
-        )  # fmt: skip
+        if not isinstance(monolingual, MonolingualAligner):
+            legs = vars(self.leg_aligner)
+            eflomal = {k: v for k, v in legs.items()
+                       if k not in ("symmetrize", "seed", "extra_src", "extra_tgt")}
+            preset = {"use_eflomal": True, "seed": self.leg_aligner.seed,
+                      "eflomal_options": eflomal}
+            monolingual = MonolingualAligner(**{**preset, **dict(monolingual or {})})
+        self.monolingual = monolingual
         self.target_aligner = target_aligner
+        self.target_links = target_links
+        #: Where the last path's back-translation -> target leg came from.
+        self.leg_source: str | None = None
 
     def back_translate(self, tgt: Corpus) -> list[list[str]]:
         """The target sentences in the source language."""
-        bt = self.translator.translate(tgt, src_lang=self.tgt_lang, tgt_lang=self.src_lang)
+        return self.back_translate_aligned(tgt, links=False)[0]
+
+    def back_translate_aligned(
+        self, tgt: Corpus, *, links: bool | None = None
+    ) -> tuple[list[list[str]], list[Alignment] | None]:
+        """The back-translations and the translator's links from each target word to its
+        back-translation's words. The links are asked for when `links` is True (None: unless
+        `target_links` is "eflomal") and are None when not asked for or not given."""
+        want = self.target_links != "eflomal" if links is None else links
+        aligned = getattr(self.translator, "translate_aligned", None)
+        got: list[Alignment] | None = None
+        if want and callable(aligned):
+            pairs = aligned(tgt, src_lang=self.tgt_lang, tgt_lang=self.src_lang)
+            bt = [list(p[0]) for p in pairs]
+            found = [p[1] for p in pairs]
+            got = None if any(a is None for a in found) else list(found)
+        else:
+            bt = [list(s) for s in self.translator.translate(
+                tgt, src_lang=self.tgt_lang, tgt_lang=self.src_lang)]
         if len(bt) != len(tgt):
             raise ValueError(f"the translator returned {len(bt)} back-translations for "
                              f"{len(tgt)} target sentences")
-        return [list(s) for s in bt]
+        if got is None and self.target_links == "translator" and want:
+            raise ValueError("target_links='translator', but the translator gave no word "
+                             "links for these sentences")
+        return bt, got
 
     def path(
-        self, src: Corpus, tgt: Corpus, back: Corpus | None = None, *, settings: dict | None = None
+        self,
+        src: Corpus,
+        tgt: Corpus,
+        back: Corpus | None = None,
+        *,
+        back_links: Sequence[Alignment] | None = None,
+        settings: dict | None = None,
     ) -> list[Alignment]:
-        """The composed source->back-translation->target alignment (`back`: the
-        back-translations, made by the translator when not given)."""
+        """The composed source->back-translation->target alignment. `back`: the
+        back-translations (made by the translator when not given); `back_links`: links
+        from each target word to its back-translation's words (the translator's, when it
+        made `back` and gives them)."""
         st = self.settings() if settings is None else settings
-        bt = self.back_translate(tgt) if back is None else [list(s) for s in back]
-        s2b = self.monolingual.align(src, bt)
+        if back is None:
+            bt, found = self.back_translate_aligned(tgt)
+            back_links = back_links if back_links is not None else found
+        else:
+            bt = [list(s) for s in back]
+        s2b = self._source_leg(src, bt)
+        use_links = (self.target_aligner is None and back_links is not None
+                     and self.target_links != "eflomal")
         if self.target_aligner is not None:
             b2t = self.target_aligner.align(bt, tgt)
+        elif use_links:
+            assert back_links is not None
+            if len(back_links) != len(tgt):
+                raise ValueError(f"{len(back_links)} back-translation links for {len(tgt)} "
+                                 "target sentences")
+            b2t = [a.inverted() for a in back_links]
+            for a, b, t in zip(b2t, bt, tgt):
+                a.check_bounds(len(b), len(t))
         else:
             run = self.cache.align_many(self.leg_aligner, [(bt, tgt)], workers=1,
                                         reuse=(self.aligner,))[0]
             b2t = self._symmetrized(run, bt, tgt, st["leg_symmetrize"])
+        self.leg_source = "translator" if use_links else "aligner"
         return compose_all(s2b, b2t, _lens(src), _lens(bt), _lens(tgt),
                            scores=st["compose_scores"])  # fmt: skip
 
+    def _source_leg(self, src: Corpus, bt: Corpus) -> list[Alignment]:
+        """Source -> back-translation links; the eflomal run the same-language aligner
+        adds goes through the cache (so `stats` count it)."""
+        mono = self.monolingual
+        if not mono.use_eflomal or not len(src):
+            return mono.align(src, bt)
+        eflomal = mono.eflomal_aligner()
+        run = self.cache.align_many(eflomal, [(src, bt)], workers=1)[0]
+        links = self._symmetrized(run, src, bt, eflomal.symmetrize)
+        return mono.align(src, bt, links=links)
+
     def _paths(self, src: Corpus, tgt: Corpus, st: dict) -> dict[str, list[Alignment]]:
         return {"backtranslation": self.path(src, tgt, settings=st)}
+
+    def _path_stats(self) -> dict:
+        return {"target_leg": self.leg_source}
 
 
 def align_refined(
@@ -595,6 +678,7 @@ def align_refined(
     *,
     pivots: Mapping[str, Corpus] | None = None,
     back: Corpus | None = None,
+    back_links: Sequence[Alignment] | None = None,
     aligner: Mapping[str, Any] | None = None,
     seed: int | None = 0,
     symmetrization: str = "soft-union",
@@ -603,10 +687,11 @@ def align_refined(
 ) -> list[Alignment]:
     """eflomal links of each (src[k], tgt[k]) pair, symmetrised by `symmetrization`, then
     refined through the same sentences in other languages (`pivots`, name -> corpus) or
-    through the target translated back into the source language (`back`); exactly one of
-    the two. `aligner`: eflomal options of the direct pair (its extra corpora serve the
-    direct pair alone, not the legs). `stats`, if given, receives "align_s", "refine_s"
-    and the refiner's own statistics.
+    through the target translated back into the source language (`back`; `back_links`:
+    the translator's links from each target word to its back-translation's words, used as
+    that leg instead of eflomal); exactly one of the two. `aligner`: eflomal options of the
+    direct pair (its extra corpora serve the direct pair alone, not the legs). `stats`, if
+    given, receives "align_s", "refine_s" and the refiner's own statistics.
 
     >>> src = [["the", "house"]] * 8; tgt = [["das", "Haus"]] * 8
     >>> align_refined(src, tgt, pivots={"es": [["la", "casa"]] * 8}, combine="union")[0]
@@ -633,8 +718,9 @@ def align_refined(
         if len(back) != len(tgt):
             raise ValueError(f"{len(back)} back-translations for {len(tgt)} target sentences")
         refiner = BacktranslationRefiner(
-            translator=PrecomputedTranslator(sentences=back), src_lang="source",
-            tgt_lang="target", aligner=legs, seed=seed, combine=combine)  # fmt: skip
+            translator=PrecomputedTranslator(sentences=back, links=back_links),
+            src_lang="source", tgt_lang="target", aligner=legs, seed=seed,
+            combine=combine)  # fmt: skip
     start = time.perf_counter()
     out = refiner.refine(src, tgt, direct, directions=both)
     if stats is not None:

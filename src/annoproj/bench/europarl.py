@@ -57,6 +57,17 @@ class EuroparlConfig:
     #: Back-translations (refine="backtranslation"): a folder of ``{tgt}-{src}.txt`` files
     #: (target sentences translated into the source language, one a line), or one file.
     backtranslations: str | None = None
+    #: Back-translate on the fly instead (refine="backtranslation"): "apertium"
+    #: (`annoproj.translate.apertium`, rule-based, offline; its word links serve as the
+    #: back-translation -> target leg), chained through the languages of `via`.
+    translator: str | None = None
+    via: Sequence[str] = ()
+    #: Where the back-translation -> target leg comes from: "auto" (the translator's word
+    #: links when it gives them, else eflomal), "translator" or "eflomal".
+    target_links: str = "auto"
+    #: Options of the source <-> back-translation aligner
+    #: (`annoproj.align.monolingual.MonolingualAligner`; None: the refiner's defaults).
+    monolingual: dict | None = None
     #: How composed paths combine with the direct links: "auto" (the preset of
     #: `annoproj.align.refine.PRESETS` that suits the method's links) or a policy of
     #: `annoproj.align.compose.COMBINERS`; `combine_options` override its options.
@@ -113,6 +124,8 @@ class EuroparlConfig:
             "source_labels": self.source_labels,
             "extend": self.extend,
             **({"combine": self.combine} if self.refine != "none" else {}),
+            **({"translator": self.translator or "precomputed"}
+               if self.refine == "backtranslation" else {}),
         }
 
 
@@ -182,18 +195,35 @@ def _make_refiner(
                              f"--pivots must name a language other than source and target")
         return make_refiner("pivot", pivots=pivots, **common)
     if config.refine == "backtranslation":
-        from annoproj.translate.base import PrecomputedTranslator
-
-        if not config.backtranslations:
-            raise ValueError("refine='backtranslation' needs the back-translations "
-                             "(--backtranslations FOLDER with {tgt}-{src}.txt files)")
-        path = Path(config.backtranslations)
-        if path.is_file() and len(config.tgts) > 1:
-            raise ValueError(f"{path} is one file but there are {len(config.tgts)} targets: "
-                             "give a folder with one {tgt}-{src}.txt file per target")
-        return make_refiner("backtranslation", translator=PrecomputedTranslator(path),
-                            src_lang=config.src, tgt_lang=tgt_lang, **common)  # fmt: skip
+        return make_refiner("backtranslation", translator=_backtranslator(config),
+                            src_lang=config.src, tgt_lang=tgt_lang,
+                            target_links=config.target_links, monolingual=config.monolingual,
+                            **common)  # fmt: skip
     raise ValueError(f"unknown refinement {config.refine!r}: use none, pivot or backtranslation")
+
+
+def _backtranslator(config: EuroparlConfig) -> Any:
+    """The translator that back-translates the targets: Apertium, or files read."""
+    if config.translator is not None:
+        if config.backtranslations:
+            raise ValueError("give back-translation files or a translator, not both")
+        if config.translator != "apertium":
+            raise ValueError(f"unknown back-translator {config.translator!r}: use apertium, "
+                             "or files (--backtranslations)")
+        from annoproj.translate.apertium import ApertiumTranslator
+
+        return ApertiumTranslator(via=tuple(config.via))
+    from annoproj.translate.base import PrecomputedTranslator
+
+    if not config.backtranslations:
+        raise ValueError("refine='backtranslation' needs the back-translations "
+                         "(--backtranslations FOLDER with {tgt}-{src}.txt files) or a "
+                         "translator (--translator apertium)")
+    path = Path(config.backtranslations)
+    if path.is_file() and len(config.tgts) > 1:
+        raise ValueError(f"{path} is one file but there are {len(config.tgts)} targets: "
+                         "give a folder with one {tgt}-{src}.txt file per target")
+    return PrecomputedTranslator(path)
 
 
 def evaluate_pair(
@@ -233,6 +263,11 @@ def run_europarl(
 ) -> list[dict]:
     """One result row per target language (mean over `config.runs` seeds)."""
     src = load_europarl(data_dir, config.src)
+    if config.refine == "backtranslation":  # a missing translator or pair fails now
+        translator = _backtranslator(config)
+        for tgt_lang in config.tgts:
+            if hasattr(translator, "chain"):
+                translator.chain(tgt_lang, config.src)
     labelled, label_s = source_labelled(src, config.source_labels)
     rows = []
     corpora = {config.src: src}
@@ -268,7 +303,7 @@ def run_europarl(
                     both, align_s = _align(src, tgt, config.aligner, seed)
                 alignments = symmetrized(both, src, tgt, defaults.symmetrize_for(
                     config.method, config.aligner.get("symmetrize")))
-            refine_s, refine_runs, combine_used, legs = 0.0, 0, None, None
+            refine_s, refine_runs, combine_used, legs, target_leg = 0.0, 0, None, None, None
             refiner = _make_refiner(config, data_dir, tgt_lang, seed, caches.get(k), corpora)
             if refiner is not None:
                 src_tok, tgt_tok = [s.tokens for s in src], [s.tokens for s in tgt]
@@ -282,12 +317,14 @@ def run_europarl(
                 refine_runs = refiner.stats.get("eflomal_runs", 0)
                 combine_used = refiner.stats.get("combine", config.combine)
                 legs = refiner.stats.get("leg_options")
+                target_leg = refiner.stats.get("target_leg")
             res = evaluate_pair(config, labelled, tgt, alignments)
             res["align_s"] = align_s
             res["refine_s"] = refine_s
             res["refine_runs"] = refine_runs
             res["combine"] = combine_used
             res["leg_options"] = legs
+            res["target_leg"] = target_leg
             res.update(_link_scores(src, tgt, alignments))
             runs.append(res)
         row = {"src": config.src, "tgt": tgt_lang, **config.label()}
@@ -305,6 +342,10 @@ def run_europarl(
             row["leg_options"] = runs[0]["leg_options"]
             if config.refine == "pivot":
                 row["pivots"] = ",".join(config.pivots_for(tgt_lang))
+            if config.refine == "backtranslation":
+                row["target_leg"] = runs[0]["target_leg"]
+                if config.via:
+                    row["via"] = ",".join(config.via)
         for key in ("link_precision", "link_recall"):
             row[key] = round(statistics.mean(r[key] for r in runs), 4)
         row["project_s"] = round(statistics.mean(r["project_s"] for r in runs), 4)
@@ -356,8 +397,8 @@ def summary_rows(rows: list[dict]) -> list[dict]:
     out = list(rows)
     if len(rows) > 1:
         avg = {k: rows[0][k] for k in ("src", "method", "scorers", "solver", "symmetrize")}
-        avg.update({k: rows[0][k] for k in ("refine", "combine", "source_labels", "min_score", "extend")
-                    if k in rows[0]})
+        avg.update({k: rows[0][k] for k in ("refine", "combine", "source_labels", "min_score",
+                                            "extend", "translator") if k in rows[0]})
         avg["tgt"] = "avg"
         for key in ("precision", "recall", "f1", "f1_misc", "align_s", "project_s"):
             avg[key] = round(statistics.mean(r[key] for r in rows), 4)

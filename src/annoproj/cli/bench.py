@@ -40,12 +40,24 @@ def europarl(
     json_out: bool = typer.Option(False, "--json", help="One JSON object per language pair on stdout."),
     refine: str = typer.Option("none", help=(
         "Refine the alignments before projecting: none, pivot (the other Europarl languages) "
-        "or backtranslation (needs --backtranslations).")),
+        "or backtranslation (needs --backtranslations or --translator).")),
     pivots: Optional[str] = typer.Option(None, help=(
         "Pivot languages for --refine pivot, comma separated (default: those neither source nor target).")),
     backtranslations: Optional[Path] = typer.Option(None, help=(
         "For --refine backtranslation: a folder of {tgt}-{src}.txt files (the targets translated "
-        "into the source language, one tokenised sentence a line), or one file for one target.")),
+        "into the source language, one tokenised sentence a line; {tgt}-{src}.links beside "
+        "them, if there, link each target word to its back-translation's words), or one file "
+        "for one target.")),
+    translator: Optional[str] = typer.Option(None, help=(
+        "For --refine backtranslation: back-translate the targets now with apertium "
+        "(rule-based, offline; system packages apertium and e.g. apertium-eng-spa), whose "
+        "word links serve as the back-translation -> target leg.")),
+    via: Optional[str] = typer.Option(None, help=(
+        "Languages --translator chains through, comma separated (e.g. es: Italian -> "
+        "Spanish -> English with Apertium; default: a direct pair, else any installed chain).")),
+    target_links: str = typer.Option("auto", help=(
+        "For --refine backtranslation, the back-translation -> target leg: auto (the "
+        "translator's word links when it gives them, else eflomal), translator or eflomal.")),
     combine: str = typer.Option("auto", help=(
         "How refinement combines composed paths with the direct links: auto (confirm for the "
         "heuristic's links, a soft weighted mean for match's soft-union ones), confirm, vote, "
@@ -82,6 +94,7 @@ def europarl(
             seed=seed, runs=runs, refine=refine,
             pivots=[p.strip() for p in pivots.split(",") if p.strip()] if pivots else None,
             backtranslations=str(backtranslations) if backtranslations else None,
+            translator=translator, via=_split_list(via), target_links=target_links,
             combine=combine, combine_options=_combine_options(combine_k, combine_option),
             leg_options=_number_options(leg_option, "--leg-option", "n_samplers=3"),
             aligner_name=aligner, source_labels=source_labels, min_score=min_score, extend=extend,
@@ -94,11 +107,21 @@ def europarl(
         raise fail(f"unknown --aligner {aligner!r}: use eflomal, simalign or awesome", 2)
     if refine not in ("none", "pivot", "backtranslation"):
         raise fail(f"unknown --refine {refine!r}: use none, pivot or backtranslation", 2)
+    if refine != "backtranslation" and (translator or via or target_links != "auto"):
+        raise fail("--translator, --via and --target-links go with --refine backtranslation", 2)
+    if target_links not in ("auto", "translator", "eflomal"):
+        raise fail(f"unknown --target-links {target_links!r}: use auto, translator or eflomal", 2)
     on_row = emit_json if json_out else None
+    from annoproj.train.base import ModelError
+
     try:
         rows = run_europarl(config, data_dir=data_dir, on_row=on_row)
     except FileNotFoundError as exc:
         raise fail(str(exc), EXIT_INPUT) from exc
+    except ModelError as exc:  # e.g. no Apertium pair for a target
+        from annoproj.cli.common import EXIT_DEPENDENCY
+
+        raise fail(str(exc), EXIT_DEPENDENCY) from exc
     except ValueError as exc:
         raise fail(str(exc), 2) from exc
     except ImportError as exc:  # a missing optional package or model (neural aligners)
@@ -107,6 +130,11 @@ def europarl(
         raise fail(str(exc), EXIT_DEPENDENCY) from exc
     columns = COLUMNS if refine == "none" else COLUMNS[:6] + REFINE_COLUMNS + COLUMNS[6:] + [
         ("refine_s", "refine s")]
+    if refine == "backtranslation":
+        columns = [c for c in columns if c[0] != "pivots"]
+        at = [c[0] for c in columns].index("combine")
+        columns = (columns[:at] + [("translator", "translator"), ("target_leg", "leg")]
+                   + columns[at:])
     if aligner != "eflomal":
         columns = [("aligner", "aligner") if key == "symmetrize" else (key, head) for key, head in columns]
     if source_labels != "gold":
@@ -124,6 +152,8 @@ def europarl(
             key += "-" + "-".join(config.scorers)
         if refine != "none":
             key += f"-{refine}"
+        if translator:
+            key += f"-{translator}"
         if extend:
             key += "-extend"
         if aligner != "eflomal":
@@ -142,6 +172,10 @@ COLUMNS = [
     ("f1", "F1 (no MISC)"), ("f1_std", "F1 sd"), ("f1_misc", "F1 (MISC)"),
     ("align_s", "align s"), ("project_s", "project s"),
 ]
+
+
+def _split_list(value: str | None) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()] if value else []
 
 
 def _number_options(items: list[str] | None, flag: str, example: str) -> dict | None:

@@ -38,6 +38,22 @@ def fail(message: str, code: int) -> typer.Exit:
     return typer.Exit(code)
 
 
+def read_links(path, sentences: int, corpus) -> list:
+    """The Pharaoh links of `path`, one line for each of the `sentences` pairs of `corpus`
+    (a path, for the message); exits 3 when the file is missing, malformed or of another
+    length."""
+    from annoproj.data.io import read_pharaoh
+
+    try:
+        links = read_pharaoh(path)
+    except (FileNotFoundError, ValueError) as exc:
+        raise fail(str(exc), EXIT_INPUT) from exc
+    if len(links) != sentences:
+        raise fail(f"{path} has {len(links)} lines but {corpus} has {sentences} sentences",
+                   EXIT_INPUT)
+    return links
+
+
 def progress(items: Sequence[T] | Iterable[T], *, label: str, total: int | None = None,
              show: bool = True) -> Iterator[T]:
     """Iterate with a progress bar on stderr when it is a terminal and `show` is on."""

@@ -23,6 +23,7 @@ from annoproj.cli.common import (
     fail,
     pool_options,
     progress_bar,
+    read_links,
     read_sentences,
 )
 
@@ -86,6 +87,10 @@ _PIVOT_HELP = ("The same sentences in a third language, parallel to SRC and TGT 
                "more languages): the links are refined through them (docs/refinement.md).")
 _BACK_HELP = ("TGT translated back into the language of SRC, line by line: the links are "
               "refined through it.")
+_BACK_LINKS_HELP = ("With --backtranslation: the translator's word links from each TGT word to "
+                    "its back-translation's words (Pharaoh, one line a sentence; annoproj "
+                    "translate --backend apertium --links writes them), used instead of "
+                    "aligning that leg.")
 _FORMAT_HELP = "Input format: auto, conll, jsonl or text (one pre-tokenised sentence a line)."
 _NAME_KEYS_HELP = ("Align words without the prefixes some languages glue onto names "
                    "(Xhosa eLondon -> London); the tokens are unchanged.")
@@ -131,6 +136,8 @@ def align(
         "(for corpora too large for memory; 0: the whole corpus at once).")),
     pivot: Optional[list[Path]] = typer.Option(None, "--pivot", metavar="FILE", help=_PIVOT_HELP),
     backtranslation: Optional[Path] = typer.Option(None, "--backtranslation", metavar="FILE", help=_BACK_HELP),
+    backtranslation_links: Optional[Path] = typer.Option(
+        None, "--backtranslation-links", metavar="FILE", help=_BACK_LINKS_HELP),
     combine: str = typer.Option("auto", help=(
         "With --pivot or --backtranslation: how the paths join the direct links: auto (the "
         "preset measured best for the links' symmetrisation) or a policy of "
@@ -158,6 +165,8 @@ def align(
     from annoproj.data.io import write_pharaoh
 
     refine = bool(pivot) or backtranslation is not None
+    if backtranslation_links is not None and backtranslation is None:
+        raise fail("--backtranslation-links goes with --backtranslation", EXIT_USAGE)
     if refine:
         _check_refinement(pivot, backtranslation, combine, chunk_size=chunk_size,
                           aligner_name=aligner_name)
@@ -199,7 +208,8 @@ def align(
     with timer() as tm:
         if refine:
             links = _align_refined(s, t, src, pivot or [], backtranslation, fmt=fmt, opts=opts,
-                                   name_keys=name_keys, combine=combine, stats=stats)
+                                   name_keys=name_keys, combine=combine, stats=stats,
+                                   back_links=backtranslation_links)
         else:
             links = aligner.align([x.tokens for x in s], [x.tokens for x in t])
     write_pharaoh(output, links)
@@ -208,6 +218,8 @@ def align(
         if refine:
             extra = {"refine": "pivot" if pivot else "backtranslation",
                      "align_s": stats["align_s"], "refine_s": stats["refine_s"]}
+            if backtranslation is not None:
+                extra["target_leg"] = stats.get("target_leg")
             if pivot:
                 extra["pivots"] = [str(p) for p in pivot]
         emit_json({"sentences": len(links), "links": sum(len(a) for a in links),
@@ -233,8 +245,9 @@ def _check_refinement(pivot: list[Path] | None, backtranslation: Path | None, co
 
 def _align_refined(s: list, t: list, src: Path, pivot: list[Path], backtranslation: Path | None,
                    *, fmt: str, opts: dict, name_keys: bool, combine: str,
-                   stats: dict) -> list:
-    """Links of `annoproj align` refined through pivot files or back-translations."""
+                   stats: dict, back_links: Path | None = None) -> list:
+    """Links of `annoproj align` refined through pivot files or back-translations (with
+    the translator's word links, when given)."""
     from annoproj.align.keys import with_name_keys
     from annoproj.align.refine import align_refined
 
@@ -248,6 +261,15 @@ def _align_refined(s: list, t: list, src: Path, pivot: list[Path], backtranslati
     s_tok, t_tok = [x.tokens for x in s], [x.tokens for x in t]
     pivots = {f"{k}:{p.name}": read(p) for k, p in enumerate(pivot)} if pivot else None
     back = read(backtranslation) if backtranslation is not None else None
+    links = None
+    if back_links is not None:
+        links = read_links(back_links, len(t), src)
+        for k, (a, x, b) in enumerate(zip(links, t, back or [])):
+            try:
+                a.check_bounds(len(x.tokens), len(b))
+            except ValueError as exc:
+                raise fail(f"{back_links}:{k + 1}: {exc} (TGT sentence -> its back-translation)",
+                           EXIT_INPUT) from None
     if name_keys:  # every side keyed alike
         cache: dict[str, str] = {}
         s_tok, t_tok = with_name_keys(s_tok, cache=cache), with_name_keys(t_tok, cache=cache)
@@ -256,8 +278,8 @@ def _align_refined(s: list, t: list, src: Path, pivot: list[Path], backtranslati
         if back is not None:
             back = with_name_keys(back, cache=cache)
     # (an extra corpus in opts is keyed already, and serves the direct pair alone)
-    return align_refined(s_tok, t_tok, pivots=pivots, back=back, aligner=opts,
-                         seed=opts["seed"], symmetrization=opts["symmetrize"],
+    return align_refined(s_tok, t_tok, pivots=pivots, back=back, back_links=links,
+                         aligner=opts, seed=opts["seed"], symmetrization=opts["symmetrize"],
                          combine=combine, stats=stats)
 
 
@@ -318,6 +340,8 @@ def project(
         _PIVOT_HELP + " Used when eflomal aligns (no -a); pairs >= 0.45 kept by default.")),
     backtranslation: Optional[Path] = typer.Option(None, "--backtranslation", metavar="FILE", help=(
         _BACK_HELP + " Used when eflomal aligns (no -a).")),
+    backtranslation_links: Optional[Path] = typer.Option(
+        None, "--backtranslation-links", metavar="FILE", help=_BACK_LINKS_HELP),
     workers: int = typer.Option(1, min=1, help="Worker processes (or Ray actors) for projection."),
     backend: str = typer.Option("process", "--pool", "--backend", help=POOL_HELP),
     ray_address: Optional[str] = typer.Option(None, help=RAY_ADDRESS_HELP),
@@ -350,6 +374,8 @@ def project(
         if given and alignments is not None:
             raise fail(f"{flag} changes how eflomal aligns; with -a the links are given "
                        f"(use annoproj align {flag} to make them)", EXIT_USAGE)
+    if backtranslation_links is not None and backtranslation is None:
+        raise fail("--backtranslation-links goes with --backtranslation", EXIT_USAGE)
     if refine:
         _check_refinement(pivot, backtranslation, "auto", chunk_size=0, aligner_name="eflomal")
     align_s = 0.0
@@ -365,7 +391,8 @@ def project(
         with timer() as tm:
             if refine:
                 links = _align_refined(s, t, src, pivot or [], backtranslation, fmt=fmt,
-                                       opts=opts, name_keys=name_keys, combine="auto", stats=stats)
+                                       opts=opts, name_keys=name_keys, combine="auto", stats=stats,
+                                       back_links=backtranslation_links)
             else:
                 links = _keyed(EflomalAligner(**opts), name_keys).align(
                     [x.tokens for x in s], [x.tokens for x in t])
@@ -604,15 +631,24 @@ def _write_sentences(output: Path, sentences) -> None:
 
 @app.command("translate")
 def translate_cmd(
-    model: str = typer.Option(..., "--model", "-m", help=(
+    model: Optional[str] = typer.Option(None, "--model", "-m", help=(
         "Seq2seq model: Hugging Face name or folder (facebook/nllb-200-distilled-600M, "
-        "facebook/m2m100_418M, Helsinki-NLP/opus-mt-en-de); with --backend ct2 a CTranslate2 folder.")),
+        "facebook/m2m100_418M, Helsinki-NLP/opus-mt-en-de); with --backend ct2 a CTranslate2 "
+        "folder; with --backend apertium Apertium's data folder (default: the installed one).")),
     src_lang: str = typer.Option(..., "--src-lang", help="Source language: ISO 639-1/3 (eng, en) or the model's code (eng_Latn)."),
     tgt_lang: str = typer.Option(..., "--tgt-lang", help="Target language, e.g. hau or hau_Latn."),
     input_file: Path = typer.Option(..., "--input", "-i", help="Sentences: CoNLL, JSONL or text (one sentence a line)."),
     output: Path = typer.Option(..., "--output", "-o", help=(
         "Translations: .conll / .jsonl (with projected entities under --markers), else tokenised text.")),
-    backend: str = typer.Option("hf", help="hf (transformers) or ct2 (CTranslate2, faster)."),
+    backend: str = typer.Option("hf", help=(
+        "hf (transformers), ct2 (CTranslate2, faster) or apertium (rule-based, offline, from "
+        "system packages such as apertium-eng-spa; docs/refinement.md).")),
+    via: Optional[str] = typer.Option(None, help=(
+        "apertium: languages to chain through when the pair has no mode, comma separated "
+        "(e.g. es for it -> es -> en).")),
+    links: Optional[Path] = typer.Option(None, "--links", help=(
+        "apertium: also write the word links, input word i to output word j, as Pharaoh "
+        "lines (what --backtranslation-links of annoproj align reads).")),
     tokenizer: Optional[str] = typer.Option(None, help="ct2: the original model for the tokenizer (default: the folder)."),
     device: str = typer.Option("auto", help="auto, cpu or cuda."),
     batch_size: int = typer.Option(16, min=1, help="Sentences per batch."),
@@ -630,29 +666,56 @@ def translate_cmd(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary on stdout."),
 ) -> None:
-    """Machine-translate sentences (NLLB-200, M2M-100, Marian) with transformers or CTranslate2."""
+    """Machine-translate sentences (NLLB-200, M2M-100, Marian) with transformers or
+    CTranslate2, or with Apertium's rule-based pairs offline."""
     from annoproj.bench.common import timer
     from annoproj.cli.common import EXIT_DEPENDENCY
     from annoproj.data.model import Sentence
     from annoproj.train.base import MissingDependencyError, ModelError
     from annoproj.translate import make_translator
 
-    if backend not in ("hf", "ct2"):
-        raise fail(f"unknown --backend {backend!r}: use hf or ct2", 2)
+    if backend not in ("hf", "ct2", "apertium"):
+        raise fail(f"unknown --backend {backend!r}: use hf, ct2 or apertium", 2)
+    rule_based = backend == "apertium"
+    if model is None and not rule_based:
+        raise fail(f"--backend {backend} needs --model (a model name or folder)", 2)
+    if (via or links is not None) and not rule_based:
+        raise fail("--via and --links go with --backend apertium", 2)
+    if markers and rule_based:
+        raise fail("--markers needs a neural translator (--backend hf or ct2): Apertium "
+                   "does not carry markers through its rules", 2)
     sents = _load(input_file, fmt)
-    opts: dict = dict(src_lang=src_lang, tgt_lang=tgt_lang, device=device, batch_size=batch_size,
-                      num_beams=num_beams, max_length=max_length, cache=cache)
+    opts: dict
+    if rule_based:
+        opts = {"via": _split(via)}
+    else:
+        opts = dict(device=device, batch_size=batch_size, num_beams=num_beams,
+                    max_length=max_length, cache=cache)
     if backend == "ct2" and tokenizer:
         opts["tokenizer"] = tokenizer
     skipped: list = []
     parallel = workers > 1 or pool == "ray"
-    if parallel and markers:
-        raise fail("--markers runs in one worker: leave out --workers/--pool ray", 2)
+    if parallel and (markers or links is not None):
+        raise fail("--markers and --links run in one worker: leave out --workers/--pool ray", 2)
+    word_links = None
     try:
         with timer() as tm:
-            if markers:
+            if rule_based and not parallel:
+                translator = make_translator(backend, model, **opts)
+                done = []
+                with progress_bar(total=len(sents), label="translating", show=not quiet) as adv:
+                    for lo in range(0, len(sents), 1000):  # one pipeline run per 1000
+                        part = [s.tokens for s in sents[lo : lo + 1000]]
+                        done += translator.translate_aligned(part, src_lang=src_lang,
+                                                             tgt_lang=tgt_lang)
+                        adv(len(part))
+                tgt_tokens = [d.tokens for d in done]
+                word_links = [d.alignment for d in done]
+                spans = [[] for _ in sents]
+            elif markers:
                 from annoproj.project.markers import MarkerProjector
 
+                opts.update(src_lang=src_lang, tgt_lang=tgt_lang)
                 proj = MarkerProjector(make_translator(backend, model, **opts), style=marker_style)
                 tgt_tokens, result = proj.project_with_translation(sents)
                 spans = [[p.span() for p in ps] for ps in result.spans]
@@ -660,6 +723,7 @@ def translate_cmd(
             else:
                 from annoproj.pipeline.parallel import Call, WorkerSpec, map_chunks
 
+                opts.update(src_lang=src_lang, tgt_lang=tgt_lang)
                 spec = WorkerSpec(make_translator, Call("translate"),
                                   {"backend": backend, "model": model, **opts})
                 run = pool_options(workers, pool, ray_address, gpus_per_worker) if parallel else {}
@@ -675,6 +739,10 @@ def translate_cmd(
         raise fail(str(exc), 2) from exc
     out = [Sentence(list(t), sp, s.id, dict(s.meta)) for s, t, sp in zip(sents, tgt_tokens, spans)]
     _write_sentences(output, out)
+    if links is not None and word_links is not None:
+        from annoproj.data.io import write_pharaoh
+
+        write_pharaoh(links, word_links)
     if json_out:
         emit_json({"sentences": len(out), "tokens": sum(len(s.tokens) for s in out),
                    "entities": sum(len(s.spans) for s in out), "skipped": len(skipped),

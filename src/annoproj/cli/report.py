@@ -7,7 +7,14 @@ from typing import Optional
 
 import typer
 
-from annoproj.cli.common import EXIT_INPUT, EXIT_USAGE, emit_json, fail, read_sentences
+from annoproj.cli.common import (
+    EXIT_INPUT,
+    EXIT_USAGE,
+    emit_json,
+    fail,
+    read_links,
+    read_sentences,
+)
 
 
 def _read(path: Path, fmt: str = "auto"):
@@ -52,16 +59,7 @@ def report(
         raise fail(f"{projected}: {exc}", EXIT_INPUT) from exc
     links = None
     if alignments is not None:
-        from annoproj.data.io import read_pharaoh
-
-        try:
-            links = read_pharaoh(alignments)
-        except (FileNotFoundError, ValueError) as exc:
-            raise fail(str(exc), EXIT_INPUT) from exc
-        if len(links) != len(s):
-            raise fail(f"{alignments} has {len(links)} lines but {src} has {len(s)} sentences",
-                       EXIT_INPUT)
-        links = [links[i] for i in idx]
+        links = [read_links(alignments, len(s), src)[i] for i in idx]
     if g is not None:
         if len(g) == len(s):
             g = [g[i] for i in idx]

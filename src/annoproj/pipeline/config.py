@@ -201,7 +201,7 @@ class PipelineConfig:
             raise ConfigError("translate-test needs [target] path (target-language sentences)")
         if self.translate.translator == "precomputed" and not self.translate.path:
             raise ConfigError('[translate] translator = "precomputed" needs a path to the translations')
-        if self.translate.translator != "precomputed" and not self.translate.model:
+        if self.translate.translator not in ("precomputed", "apertium") and not self.translate.model:
             raise ConfigError(f"[translate] translator = {self.translate.translator!r} needs a model")
         from annoproj.translate.tokenize import REJOIN_MODES
 

@@ -128,6 +128,8 @@ def _translator(config: PipelineConfig):
         import annoproj.translate  # noqa: F401  (registers model-backed translators)
     except ImportError:
         pass
+    if t.translator == "apertium":  # rule-based: `model` is Apertium's data folder, if any
+        return translators.create("apertium", data_dir=t.model, **t.options)
     return translators.create(t.translator, model=t.model, **t.options)
 
 

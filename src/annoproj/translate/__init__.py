@@ -1,10 +1,14 @@
-"""Translators: model-backed (Hugging Face, CTranslate2) or precomputed, behind one interface.
+"""Translators: model-backed (Hugging Face, CTranslate2), rule-based (Apertium) or
+precomputed, behind one interface.
 
 Importing this package registers every translator in `translators` ("precomputed", "hf",
-"ct2"); the heavy packages (torch, transformers, ctranslate2) load only when one is built.
+"ct2", "apertium"); the heavy packages (torch, transformers, ctranslate2) load only when
+one is built, and Apertium runs as system programs.
 """
 
+from annoproj.translate.apertium import ApertiumTranslator
 from annoproj.translate.base import (
+    AligningTranslator,
     PrecomputedTranslator,
     Translator,
     read_translations,
@@ -17,10 +21,13 @@ from annoproj.translate.tokenize import detokenize, tokenize
 
 
 def make_translator(backend: str, model: str | None = None, **options) -> Translator:
-    """The translator `backend` ("hf", "ct2" or "precomputed") for `model` (a name or folder;
-    for "precomputed" the translations file or folder), built with `options`."""
+    """The translator `backend` ("hf", "ct2", "apertium" or "precomputed") for `model` (a
+    name or folder; for "precomputed" the translations file or folder; for "apertium"
+    Apertium's data folder, default its installed one), built with `options`."""
     if backend == "precomputed":
         return translators.create("precomputed", path=model, **options)
+    if backend == "apertium":
+        return translators.create("apertium", data_dir=model, **options)
     if model is None:
         raise ValueError(f"translator {backend!r} needs a model name or folder")
     if backend == "ct2":
@@ -29,7 +36,7 @@ def make_translator(backend: str, model: str | None = None, **options) -> Transl
 
 
 __all__ = [
-    "CT2Translator", "HFTranslator", "PrecomputedTranslator", "TranslationCache", "Translator",
-    "convert_to_ct2", "detokenize", "make_translator", "read_translations", "tokenize",
-    "translators",
+    "AligningTranslator", "ApertiumTranslator", "CT2Translator", "HFTranslator",
+    "PrecomputedTranslator", "TranslationCache", "Translator", "convert_to_ct2", "detokenize",
+    "make_translator", "read_translations", "tokenize", "translators",
 ]

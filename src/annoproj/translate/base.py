@@ -13,9 +13,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+from annoproj.data.model import Alignment
 from annoproj.registry import Registry
 
-__all__ = ["PrecomputedTranslator", "Translator", "read_translations", "translators"]
+__all__ = ["AligningTranslator", "PrecomputedTranslator", "Translator", "read_translations",
+           "translators"]
 
 Tokens = Sequence[str]
 
@@ -31,6 +33,18 @@ class Translator(Protocol):
         self, sentences: Sequence[Tokens], *, src_lang: str, tgt_lang: str
     ) -> list[list[str]]:
         """One tokenised translation per input sentence, in order."""
+        ...
+
+
+@runtime_checkable
+class AligningTranslator(Translator, Protocol):
+    """A translator that also says which input words each output word translates."""
+
+    def translate_aligned(
+        self, sentences: Sequence[Tokens], *, src_lang: str, tgt_lang: str
+    ) -> list[tuple[list[str], Alignment | None]]:
+        """(tokens, links from input word i to output word j) per input sentence; the
+        links are None where the translator has none for a sentence."""
         ...
 
 
@@ -74,6 +88,12 @@ class PrecomputedTranslator:
     `sentences` gives the translations directly. A call must pass exactly as many
     sentences as there are translations; otherwise it raises ValueError, since
     positions would silently pair the wrong sentences.
+
+    Word links from each input sentence to its translation (Pharaoh ``i-j``, input word i
+    to output word j, one line a sentence, as ``annoproj translate --links`` writes them)
+    come from `links` (a file, or the alignments themselves), or in a folder from a
+    ``{src_lang}-{tgt_lang}.links`` file beside the translations; `translate_aligned`
+    returns them (None without).
     """
 
     def __init__(
@@ -84,6 +104,7 @@ class PrecomputedTranslator:
         src_lang: str | None = None,
         tgt_lang: str | None = None,
         fmt: str = "auto",
+        links: str | Path | Sequence[Alignment] | None = None,
     ) -> None:
         if (path is None) == (sentences is None):
             raise ValueError("give either a path or the translated sentences")
@@ -95,6 +116,14 @@ class PrecomputedTranslator:
         self._given = None if sentences is None else [list(s) for s in sentences]
         if self.path is not None and not self.path.exists():
             raise FileNotFoundError(f"{self.path}: no such translation file or folder")
+        self._links: list[Alignment] | None = None
+        self.links_path: Path | None = None
+        if isinstance(links, (str, Path)):
+            self.links_path = Path(links)
+            if not self.links_path.is_file():
+                raise FileNotFoundError(f"{self.links_path}: no such links file")
+        elif links is not None:
+            self._links = list(links)
 
     def file_for(self, src_lang: str, tgt_lang: str) -> Path:
         """The file that holds the `src_lang` -> `tgt_lang` translations."""
@@ -141,3 +170,37 @@ class PrecomputedTranslator:
                 "position, so the counts must agree"
             )
         return [list(t) for t in found]
+
+    def links_file(self, src_lang: str, tgt_lang: str) -> Path | None:
+        """The Pharaoh file of the direction's word links, or None."""
+        if self.links_path is not None:
+            return self.links_path
+        if self.path is not None and self.path.is_dir():
+            cand = self.path / f"{src_lang}-{tgt_lang}.links"
+            return cand if cand.is_file() else None
+        return None
+
+    def translate_aligned(
+        self, sentences: Sequence[Tokens], *, src_lang: str, tgt_lang: str
+    ) -> list[tuple[list[str], Alignment | None]]:
+        """The stored translations with their word links (None for each, without links)."""
+        out = self.translate(sentences, src_lang=src_lang, tgt_lang=tgt_lang)
+        links = self._links
+        path = None
+        if links is None:
+            path = self.links_file(src_lang, tgt_lang)
+            if path is None:
+                return [(t, None) for t in out]
+            from annoproj.data.io import read_pharaoh
+
+            links = read_pharaoh(path)
+        if len(links) != len(out):
+            where = str(path) if path is not None else "the given links"
+            raise ValueError(f"{where} hold {len(links)} alignments for {len(out)} translations")
+        for k, (a, s, t) in enumerate(zip(links, sentences, out)):
+            try:
+                a.check_bounds(len(s), len(t))
+            except ValueError as exc:
+                where = f"{path}:{k + 1}" if path is not None else f"links of sentence {k}"
+                raise ValueError(f"{where}: {exc}") from None
+        return list(zip(out, links))
