@@ -18,6 +18,9 @@ $A bench europarl --method heuristic --runs 3 --docs $D --out $R/europarl-heuris
 $A bench europarl --method heuristic --refine pivot --runs 3 --docs $D --out $R/europarl-heuristic-pivot.json
 $A bench europarl --refine pivot --runs 3 --docs $D --out $R/europarl-match-pivot.json
 $A bench europarl --refine pivot --min-score 0.5 --runs 3 --out $R/europarl-match-pivot-ms05.json
+# the alignment scorer alone (the paper's matching score), without and with pivots
+$A bench europarl --scorers alignment --runs 3 --docs $D --out $R/europarl-match-alignment.json
+$A bench europarl --scorers alignment --refine pivot --runs 3 --docs $D --out $R/europarl-match-alignment-pivot.json
 $A bench europarl --refine pivot --combine weighted --combine-option direct_weight=0.5 --combine-option threshold=0.25 \
     --runs 3 --out $R/europarl-match-pivot-dw05-t025.json
 $A bench europarl --refine pivot --combine weighted --combine-option threshold=0.01 --runs 3 --out $R/europarl-match-pivot-t001.json
