@@ -201,10 +201,11 @@ class ApertiumTranslator:
             return [direct]
         if self.via:
             steps = [src_lang, *self.via, tgt_lang]
-            modes = [self._mode(a, b, installed) for a, b in zip(steps, steps[1:])]
-            missing = [f"{a}->{b}" for (a, b), m in zip(zip(steps, steps[1:]), modes) if m is None]
+            hops = list(zip(steps, steps[1:]))
+            found = {hop: self._mode(*hop, installed) for hop in hops}
+            missing = [f"{a}->{b}" for (a, b), mode in found.items() if mode is None]
             if not missing:
-                return [m for m in modes if m is not None]
+                return [found[hop] for hop in hops]  # type: ignore[misc]
             what = ", ".join(missing)
         else:
             for mode in sorted(installed):
