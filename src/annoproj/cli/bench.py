@@ -8,7 +8,14 @@ from typing import Optional
 import typer
 
 from annoproj import defaults
-from annoproj.cli.common import EXIT_INPUT, EXIT_TARGET, crf_features, emit_json, fail
+from annoproj.cli.common import (
+    EXIT_INPUT,
+    EXIT_TARGET,
+    crf_features,
+    emit_json,
+    fail,
+    split_list,
+)
 
 bench_app = typer.Typer(help="Benchmarks on the shared evaluation data.", no_args_is_help=True,
                         rich_markup_mode=None)
@@ -94,7 +101,7 @@ def europarl(
             seed=seed, runs=runs, refine=refine,
             pivots=[p.strip() for p in pivots.split(",") if p.strip()] if pivots else None,
             backtranslations=str(backtranslations) if backtranslations else None,
-            translator=translator, via=_split_list(via), target_links=target_links,
+            translator=translator, via=split_list(via), target_links=target_links,
             combine=combine, combine_options=_combine_options(combine_k, combine_option),
             leg_options=_number_options(leg_option, "--leg-option", "n_samplers=3"),
             aligner_name=aligner, source_labels=source_labels, min_score=min_score, extend=extend,
@@ -172,10 +179,6 @@ COLUMNS = [
     ("f1", "F1 (no MISC)"), ("f1_std", "F1 sd"), ("f1_misc", "F1 (MISC)"),
     ("align_s", "align s"), ("project_s", "project s"),
 ]
-
-
-def _split_list(value: str | None) -> list[str]:
-    return [v.strip() for v in value.split(",") if v.strip()] if value else []
 
 
 def _number_options(items: list[str] | None, flag: str, example: str) -> dict | None:
@@ -293,9 +296,6 @@ def masakhaner(
     )
     from annoproj.cli.common import EXIT_DEPENDENCY
     from annoproj.train import MissingDependencyError
-
-    def split_list(value: str | None) -> list[str]:
-        return [v.strip() for v in value.split(",") if v.strip()] if value else []
 
     if plot is not None:
         try:

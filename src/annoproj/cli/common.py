@@ -38,6 +38,11 @@ def fail(message: str, code: int) -> typer.Exit:
     return typer.Exit(code)
 
 
+def split_list(value: str | None) -> list[str]:
+    """The comma-separated items of a flag's value, stripped (none for None or "")."""
+    return [v.strip() for v in value.split(",") if v.strip()] if value else []
+
+
 def read_links(path, sentences: int, corpus) -> list:
     """The Pharaoh links of `path`, one line for each of the `sentences` pairs of `corpus`
     (a path, for the message); exits 3 when the file is missing, malformed or of another

@@ -25,6 +25,7 @@ from annoproj.cli.common import (
     progress_bar,
     read_links,
     read_sentences,
+    split_list,
 )
 
 app = typer.Typer(
@@ -52,10 +53,6 @@ def main(
                                  help="Print the version and exit."),
 ) -> None:
     """annoproj: carry NER annotations across languages."""
-
-
-def _split(value: str | None) -> list[str]:
-    return [v.strip() for v in value.split(",") if v.strip()] if value else []
 
 
 def _load(path: Path, fmt: str):
@@ -364,7 +361,7 @@ def project(
             min_score = defaults.REFINED_MIN_SCORE
         if min_score is not None:
             options["min_score"] = min_score
-    job = ProjectionJob(method=method, scorers=_split(scorers), solver=solver, options=options)
+    job = ProjectionJob(method=method, scorers=split_list(scorers), solver=solver, options=options)
     try:  # before the alignment, which may take long
         check_projection(method, scorers=job.scorers, solver=solver, options=options)
     except ValueError as exc:
@@ -452,7 +449,7 @@ def evaluate(
     g, p = _load(gold, fmt), _load(pred, fmt)
     if len(g) != len(p):
         raise fail(f"{gold} has {len(g)} sentences but {pred} has {len(p)}", EXIT_INPUT)
-    report = evaluate_spans([x.spans for x in g], [x.spans for x in p], ignore=set(_split(ignore)))
+    report = evaluate_spans([x.spans for x in g], [x.spans for x in p], ignore=set(split_list(ignore)))
     if json_out:
         emit_json(report.to_dict())
         return
@@ -687,7 +684,7 @@ def translate_cmd(
     sents = _load(input_file, fmt)
     opts: dict
     if rule_based:
-        opts = {"via": _split(via)}
+        opts = {"via": split_list(via)}
     else:
         opts = dict(device=device, batch_size=batch_size, num_beams=num_beams,
                     max_length=max_length, cache=cache)

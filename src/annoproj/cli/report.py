@@ -59,7 +59,8 @@ def report(
         raise fail(f"{projected}: {exc}", EXIT_INPUT) from exc
     links = None
     if alignments is not None:
-        links = [read_links(alignments, len(s), src)[i] for i in idx]
+        every = read_links(alignments, len(s), src)
+        links = [every[i] for i in idx]
     if g is not None:
         if len(g) == len(s):
             g = [g[i] for i in idx]
