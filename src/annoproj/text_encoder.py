@@ -107,7 +107,10 @@ def model_max_length(tokenizer: Any, config: Any) -> int:
 
 def load_tokenizer(model: str, **kwargs: Any) -> Any:
     """`AutoTokenizer.from_pretrained(model)`, which must be a fast tokenizer."""
+    from annoproj.models import resolve_model
+
     transformers = import_transformers()
+    model = resolve_model(model)
     try:
         tok = transformers.AutoTokenizer.from_pretrained(model, **kwargs)
     except OSError as exc:
@@ -127,8 +130,11 @@ def load_tokenizer(model: str, **kwargs: Any) -> Any:
 
 def load_model(auto_class: str, model: str, *, device: str, fp16: bool, **kwargs: Any) -> Any:
     """`transformers.<auto_class>.from_pretrained(model)` in eval mode on `device`."""
+    from annoproj.models import resolve_model
+
     transformers = import_transformers()
     cls = getattr(transformers, auto_class)
+    model = resolve_model(model)
     try:
         net = cls.from_pretrained(model, dtype=torch_dtype(device, fp16), **kwargs)
     except OSError as exc:
