@@ -28,6 +28,8 @@ from annoproj.cli.common import (
     split_list,
 )
 
+from annoproj.cli.models import models_app  # noqa: E402
+
 app = typer.Typer(
     name="annoproj",
     help="Named-entity annotation projection: align, project, evaluate, benchmark.",
@@ -37,6 +39,7 @@ app = typer.Typer(
     rich_markup_mode=None,  # help texts are plain: "annoproj[neural]" must not read as markup
 )
 app.add_typer(bench_app, name="bench")
+app.add_typer(models_app, name="models")
 
 
 def _version(value: bool) -> None:

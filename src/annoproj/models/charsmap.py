@@ -30,6 +30,8 @@ def build_charsmap(mapping: Mapping[str, str]) -> bytes:
     strings = bytearray()
     where: dict[str, int] = {}
     for value in sorted(set(mapping.values())):
+        if "\0" in value:
+            raise ValueError(f"charsmap replacement {value!r} holds NUL")
         where[value] = len(strings)
         strings += value.encode("utf-8") + b"\0"
     # byte trie: node = [children {byte: node}, value or None]
