@@ -15,6 +15,7 @@ Three parts, each a table (and a JSON file with --out):
     python benchmarks/e5_alignment.py --part choose
     python benchmarks/e5_alignment.py --part links --layer 8 --method itermax
     python benchmarks/e5_alignment.py --part fuse --layer 8 --method itermax --seeds 3
+    python benchmarks/e5_alignment.py --part diff    # where e5 changed the spans, with examples
 """
 
 from __future__ import annotations
@@ -140,9 +141,58 @@ def fuse_part(encoder: HFEncoder, data_dir, layer: int, method: str, seeds: int)
     return [best, *rows]
 
 
+def diff_part(encoder: HFEncoder, data_dir, layer: int, method: str, langs=("de", "it")) -> list[dict]:
+    """Where the e5 links change the default matching's spans (seed 0): gold target spans
+    found only with them (fixed), found only without them (lost), and examples."""
+    from annoproj.project.projectors import make_projector
+
+    sym = defaults.symmetrize_for("match")
+    d = defaults.FUSE
+    src = load_europarl(data_dir, "en")
+    spans = [[x for x in s.spans if x.label != "MISC"] for s in src]
+    rows = []
+    for lang in langs:
+        tgt = load_europarl(data_dir, lang)
+        gold = [{(x.start, x.end, x.label) for x in t.spans if x.label != "MISC"} for t in tgt]
+        both, _ = _align(src, tgt, defaults.ALIGNER, 0)
+        direct = symmetrized(both, src, tgt, sym)
+        extra, _ = e5_links(encoder, layer, method, src, tgt)
+        fusedl = fused(direct, extra, src, tgt, direct_weight=d["direct_weight"],
+                       threshold=d["threshold"], scored=d["scored"])
+        proj = make_projector("match", scorers=list(defaults.SCORERS))
+        preds = {}
+        for name, links in (("eflomal", direct), ("fused", fusedl)):
+            res = proj.project([s.tokens for s in src], [t.tokens for t in tgt], spans, links)
+            preds[name] = [{(p.start, p.end, p.label) for p in sp} for sp in res.spans]
+        fixed, lost, examples = 0, 0, []
+        for i, g in enumerate(gold):
+            a, b = preds["eflomal"][i], preds["fused"][i]
+            for span in g:
+                if span in b and span not in a:
+                    fixed += 1
+                    kind = "fixed"
+                elif span in a and span not in b:
+                    lost += 1
+                    kind = "lost"
+                else:
+                    continue
+                wrong = sorted((a if kind == "fixed" else b) - g)
+                t = tgt[i].tokens
+                examples.append({"lang": lang, "kind": kind, "gold": " ".join(t[span[0]:span[1]]),
+                                 "label": span[2],
+                                 "other": "; ".join(" ".join(t[x:y]) for x, y, _ in wrong) or "(none)"})
+        row = {"tgt": lang, "fixed": fixed, "lost": lost,
+               "changed_sentences": sum(preds["eflomal"][i] != preds["fused"][i] for i in range(len(gold)))}
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+        for ex in examples[:40]:
+            print(json.dumps(ex, ensure_ascii=False), flush=True)
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--part", choices=("choose", "links", "fuse", "links+fuse"), required=True)
+    ap.add_argument("--part", choices=("choose", "links", "fuse", "links+fuse", "diff"), required=True)
     ap.add_argument("--layer", type=int, default=8)
     ap.add_argument("--method", default="itermax")
     ap.add_argument("--seeds", type=int, default=3)
@@ -154,6 +204,8 @@ def main() -> None:
         rows = choose(encoder, args.data_dir)
     elif args.part == "links":
         rows = links_part(encoder, args.data_dir, args.layer, args.method)
+    elif args.part == "diff":
+        rows = diff_part(encoder, args.data_dir, args.layer, args.method)
     elif args.part == "fuse":
         rows = fuse_part(encoder, args.data_dir, args.layer, args.method, args.seeds)
     else:
