@@ -175,3 +175,111 @@ def test_output_format_goes_by_the_last_suffix(tmp_path):
 def test_the_conll_writer_refuses_tokens_it_cannot_read_back(token):
     with pytest.raises(ValueError, match="cannot be written"):
         format_conll(Sentence(["x", token], []))
+
+
+# -- names that become paths --------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["../../escaped", "/abs/x", "a/b", "..", ".hidden", "", "a\\b"])
+def test_a_language_that_would_lead_out_of_the_run_folder_is_refused(lang):
+    from annoproj.pipeline.config import ConfigError, config_from_dict
+
+    with pytest.raises(ConfigError, match="cannot name a file"):
+        config_from_dict({"source": {"path": "x.conll"}, "translate": {
+            "translator": "precomputed", "path": "t.txt"}, "tgt_lang": lang})
+
+
+def test_translate_train_with_an_escaping_language_exits_2(tmp_path):
+    from typer.testing import CliRunner
+
+    from annoproj.cli.main import app
+
+    paths = corpus(tmp_path, 6)
+    (tmp_path / "t.txt").write_text("".join(f"der x w{k}\n" for k in range(6)))
+    r = CliRunner().invoke(app, ["translate-train", "--source", str(paths[0]), "--translations",
+                                 str(tmp_path / "t.txt"), "--tgt-lang", "../../escaped", "-o",
+                                 str(tmp_path / "run" / "a")])
+    assert r.exit_code == 2 and "cannot name a file" in r.output
+    assert not list(tmp_path.rglob("*escaped*"))
+
+
+def test_a_second_pipeline_run_on_the_same_folder_fails_at_once(tmp_path):
+    from annoproj.pipeline.config import config_from_dict
+    from annoproj.pipeline.runner import run_pipeline
+
+    paths = corpus(tmp_path, 6)
+    (tmp_path / "t.txt").write_text("".join(f"der x w{k}\n" for k in range(6)))
+    cfg = config_from_dict({"source": {"path": str(paths[0])}, "tgt_lang": "de",
+                            "output_dir": str(tmp_path / "run"), "translate": {
+                                "translator": "precomputed", "path": str(tmp_path / "t.txt")},
+                            "align": {"links": str(paths[2])}})
+    with output_lock(tmp_path / "run", lock_file=tmp_path / "run" / ".lock"):
+        with pytest.raises(BusyError):
+            run_pipeline(cfg)
+    assert run_pipeline(cfg)["counts"]["sentences"] == 6
+
+
+# -- child processes and temp folders ---------------------------------------------------
+
+def test_a_dead_runs_temp_folder_is_swept(tmp_path):
+    import subprocess
+    import sys
+
+    from annoproj._proc import sweep_tempdirs
+
+    p = subprocess.Popen([sys.executable, "-c", "pass"])
+    p.wait()
+    (tmp_path / f"annoproj-eflomal-{p.pid}-abc").mkdir()
+    (tmp_path / "annoproj-eflomal-1-abc").mkdir()  # init: alive
+    assert sweep_tempdirs("annoproj-eflomal-", tmp_path) == 1
+    assert [d.name for d in tmp_path.iterdir()] == ["annoproj-eflomal-1-abc"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGINT", "SIGKILL"])
+def test_eflomal_dies_with_annoproj(tmp_path, data_dir, sig):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    src = Path(__import__("annoproj").__file__).parents[1]
+    env = dict(os.environ, TMPDIR=str(tmp), PYTHONPATH=str(src))
+    d = data_dir / "europarl"
+    p = subprocess.Popen([sys.executable, "-m", "annoproj.cli.main", "align",
+                          str(d / "en.test.conll"), str(d / "de.test.conll"), "-o",
+                          str(tmp_path / "l.ph")], env=env, stderr=subprocess.PIPE)
+
+    def children():
+        out = []
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if str(tmp).encode() in cmd and b"eflomal" in cmd:
+                out.append(int(pid))
+        return out
+
+    t0 = time.time()
+    while not children() and p.poll() is None and time.time() - t0 < 60:
+        time.sleep(0.02)
+    assert children(), "eflomal did not start"
+    p.send_signal(getattr(signal, sig))
+    p.wait(timeout=30)
+    t0 = time.time()
+    while children() and time.time() - t0 < 5:
+        time.sleep(0.05)
+    assert not children()
+    assert "Traceback" not in p.stderr.read().decode()
+    left = list(tmp.iterdir())
+    if sig == "SIGKILL":  # nothing runs to remove it: the next run sweeps it
+        from annoproj._proc import sweep_tempdirs
+
+        assert sweep_tempdirs("annoproj-eflomal-", tmp) == len(left) == 1
+    else:
+        assert not left
+    assert not (tmp_path / "l.ph").exists()
