@@ -113,6 +113,16 @@ def _finite(value: float | None) -> float | None:
     return value
 
 
+def _check_symmetrize(value: str) -> str:
+    """--symmetrize names a known symmetrisation (else a usage error, exit code 2)."""
+    from annoproj.align.symmetrize import SYMMETRIZERS
+
+    if value != "auto" and value not in SYMMETRIZERS:
+        raise typer.BadParameter(f"unknown symmetrisation {value!r}: use auto, "
+                                 f"{', '.join(SYMMETRIZERS)}")
+    return value
+
+
 def _check_output(output: Path) -> None:
     """-o names a file, not a folder (a usage error, before any work)."""
     if output.is_dir():
@@ -134,7 +144,7 @@ def align(
     tgt: Path = typer.Argument(..., help="Target sentences, parallel to SRC."),
     output: Path = typer.Option(..., "--output", "-o", help="Pharaoh file to write (i-j links)."),
     fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP, callback=_check_format),
-    symmetrize: str = typer.Option(defaults.ALIGNER["symmetrize"], help=(
+    symmetrize: str = typer.Option(defaults.ALIGNER["symmetrize"], callback=_check_symmetrize, help=(
         "auto (soft-union, scored: best for matching), forward, reverse, intersection, union, "
         "grow-diag, grow-diag-final, grow-diag-final-and, soft-union.")),
     seed: int = typer.Option(0, help="Seed of eflomal's sampler."),
@@ -347,7 +357,8 @@ def project(
     min_confidence: float = typer.Option(0.0, min=0.0, max=1.0, callback=_finite, help=(
         "Drop target sentences whose least confident span scores below this, or that lost an entity.")),
     fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP, callback=_check_format),
-    symmetrize: str = typer.Option(defaults.ALIGNER["symmetrize"], help="Symmetrisation when aligning."),
+    symmetrize: str = typer.Option(defaults.ALIGNER["symmetrize"], callback=_check_symmetrize,
+                                   help="Symmetrisation when aligning."),
     seed: int = typer.Option(0, help="Seed of eflomal's sampler."),
     name_keys: bool = typer.Option(False, "--name-keys", help=_NAME_KEYS_HELP + " Used when eflomal aligns (no -a)."),
     pivot: Optional[list[Path]] = typer.Option(None, "--pivot", metavar="FILE", help=(

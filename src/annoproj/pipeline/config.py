@@ -380,6 +380,8 @@ def load_config(path: str | Path, *, overrides: dict | None = None) -> PipelineC
         raise
     except Exception as exc:  # parse errors of any of the three formats
         raise ConfigError(f"{path}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a table of settings, not a {type(data).__name__}")
     base = path.parent
     data = _resolve_paths(data, base)
     for dotted, value in (overrides or {}).items():

@@ -142,16 +142,20 @@ def read_conll(path: str | Path, **options) -> list[Sentence]:
     return list(iter_conll(path, **options))
 
 
+class TokenError(InputError, ValueError):
+    """A token that a CoNLL file cannot hold (exit code 3: it came from an input)."""
+
+
 def check_token(token: str) -> None:
-    """A ValueError unless `token` reads back from a CoNLL line as itself: not empty, no
-    tab, line end or surrounding space, not ``-DOCSTART-``."""
+    """A `TokenError` (a ValueError) unless `token` reads back from a CoNLL line as itself:
+    not empty, no tab, line end or surrounding space, not ``-DOCSTART-``."""
     if not isinstance(token, str) or not token:
-        raise ValueError(f"token {token!r} cannot be written to CoNLL: tokens are not empty")
+        raise TokenError(f"token {token!r} cannot be written to CoNLL: tokens are not empty")
     if token != token.strip() or any(c in token for c in "\t\n\r"):
-        raise ValueError(f"token {token!r} cannot be written to CoNLL: it holds a tab, a line "
+        raise TokenError(f"token {token!r} cannot be written to CoNLL: it holds a tab, a line "
                          "end or surrounding space")
     if token.startswith("-DOCSTART-"):
-        raise ValueError(f"token {token!r} cannot be written to CoNLL: it reads as a "
+        raise TokenError(f"token {token!r} cannot be written to CoNLL: it reads as a "
                          "document mark")
 
 
@@ -160,8 +164,11 @@ def format_conll(sentence: Sentence, *, scheme: str = "IOB2", sep: str = "\t") -
     the line `EMPTY_SENTENCE`. A ValueError for a token the reader could not read back."""
     if not sentence.tokens:
         return EMPTY_SENTENCE + "\n\n"
-    for tok in sentence.tokens:
-        check_token(tok)
+    for k, tok in enumerate(sentence.tokens):
+        try:
+            check_token(tok)
+        except TokenError as exc:
+            raise TokenError(f"sentence {sentence.id or '?'}, token {k + 1}: {exc}") from None
     tags = spans_to_tags(_non_overlapping(sentence.spans), len(sentence.tokens), scheme=scheme)
     lines = [f"{tok}{sep}{tag}" for tok, tag in zip(sentence.tokens, tags)]
     return "\n".join(lines) + "\n\n"
