@@ -9,7 +9,7 @@
      child processes, temp files left after the kill and after the rerun (which sweeps what
      a SIGKILL leaves), reruns whose output differs from an uninterrupted run.
 
-    python benchmarks/reliability.py [--trials 20] [--seed 0] [--json]
+    python benchmarks/reliability.py [--trials 20] [--seed 0] [--json] [--src OTHER/src]
 
 Uses $ANNOPROJ_DATA (default ../shared/data); runs `python -m annoproj.cli.main` with the
 interpreter running this script; every child gets its own TMPDIR to find leftovers.
@@ -33,8 +33,11 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("ANNOPROJ_DATA", ROOT.parent / "shared" / "data"))
 
 
+SRC = ROOT / "src"
+
+
 def annoproj(args, *, tmp: Path, wait=True, **kw):
-    env = dict(os.environ, TMPDIR=str(tmp), PYTHONPATH=str(ROOT / "src"))
+    env = dict(os.environ, TMPDIR=str(tmp), PYTHONPATH=str(SRC))
     cmd = [sys.executable, "-m", "annoproj.cli.main", *map(str, args)]
     p = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
     if wait:
@@ -68,12 +71,16 @@ def leftovers(*folders: Path) -> list[str]:
 
 
 def main() -> None:
+    global SRC
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--trials", type=int, default=20)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--keep", action="store_true", help="Keep the work folder.")
+    ap.add_argument("--src", type=Path, default=SRC,
+                    help="The annoproj source tree to run (e.g. an older checkout's src).")
     a = ap.parse_args()
+    SRC = a.src.resolve()
     rng = random.Random(a.seed)
     work = Path(tempfile.mkdtemp(prefix="reliability-"))
     tmp = work / "tmp"
@@ -169,7 +176,7 @@ def main() -> None:
         ph = kill["by_phase"].setdefault(name, {"trials": 0, "signals": []})
         ph["trials"] += 1
         ph["signals"].append(signal.Signals(sig).name)
-    row = {"date": time.strftime("%Y-%m-%d"), "align_s": round(align_s, 1),
+    row = {"date": time.strftime("%Y-%m-%d"), "src": str(SRC), "align_s": round(align_s, 1),
            "reference_s": {k: round(v, 1) for k, v in secs.items()},
            "concurrent": conc, "kill": kill}
     if a.json:

@@ -1,6 +1,7 @@
 """Issue 29: one run per output, content-keyed and crash-safe checkpoints, no lost sentence."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -283,3 +284,35 @@ def test_eflomal_dies_with_annoproj(tmp_path, data_dir, sig):
     else:
         assert not left
     assert not (tmp_path / "l.ph").exists()
+
+
+def test_the_lock_is_reentrant_within_a_process_but_not_across(tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "o.conll"
+    with output_lock(out, reentrant=True):
+        with output_lock(out):  # the command holds it around the library call
+            pass
+        assert (tmp_path / "o.conll.lock").exists()
+        code = ("import sys; from annoproj.pipeline.lock import output_lock\n"
+                "try:\n    output_lock(sys.argv[1]).__enter__()\n"
+                "except Exception as e:\n    sys.exit(type(e).__name__)\n")
+        r = subprocess.run([sys.executable, "-c", code, str(out)], capture_output=True,
+                           text=True, env={**__import__("os").environ,
+                                           "PYTHONPATH": str(Path(__import__("annoproj").__file__).parents[1])})
+        assert "BusyError" in r.stderr
+    assert not (tmp_path / "o.conll.lock").exists()
+
+
+def test_project_cli_holds_the_lock_before_aligning(tmp_path):
+    from typer.testing import CliRunner
+
+    from annoproj.cli.main import app
+
+    paths = corpus(tmp_path, 6)
+    out = tmp_path / "o.conll"
+    with output_lock(out):
+        r = CliRunner().invoke(app, ["project", str(paths[0]), str(paths[1]), "-o", str(out)])
+    assert r.exit_code == 3 and "another annoproj run" in r.output
+    assert not (tmp_path / "o.conll.links").exists()

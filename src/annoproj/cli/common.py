@@ -39,18 +39,36 @@ def fail(message: str, code: int) -> typer.Exit:
     return typer.Exit(code)
 
 
+_RESOURCES = None  # the running command's ExitStack (see `hold`)
+
+
+def hold(manager):
+    """Enter the context `manager` until the running command ends (e.g. an output lock);
+    returns what it yields."""
+    if _RESOURCES is None:  # called outside the command group: held until exit
+        return manager.__enter__()
+    return _RESOURCES.enter_context(manager)
+
+
 class AnnoprojGroup(TyperGroup):
     """The command group: errors a user can act on end in one ``error:`` line and their
     exit code (annoproj.errors; a file that cannot be opened or read: 3), never in a
     traceback; SIGTERM unwinds like Ctrl-C, so children and temp folders go (annoproj._proc)."""
 
     def invoke(self, ctx):
+        from contextlib import ExitStack
+
         from annoproj._proc import terminate_on_sigterm
         from annoproj.errors import AnnoprojError
 
+        global _RESOURCES
         try:
-            with terminate_on_sigterm():
-                return super().invoke(ctx)
+            with terminate_on_sigterm(), ExitStack() as stack:
+                _RESOURCES = stack
+                try:
+                    return super().invoke(ctx)
+                finally:
+                    _RESOURCES = None
         except AnnoprojError as exc:
             raise fail(str(exc), exc.exit_code) from None
         except UnicodeDecodeError as exc:

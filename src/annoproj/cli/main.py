@@ -123,6 +123,15 @@ def _check_symmetrize(value: str) -> str:
     return value
 
 
+def _hold_lock(output: Path) -> None:
+    """Hold the lock of `output` until the command ends (annoproj.pipeline.lock; exit code
+    3 at once when another run holds it)."""
+    from annoproj.cli.common import hold
+    from annoproj.pipeline.lock import output_lock
+
+    hold(output_lock(output, reentrant=True))
+
+
 def _check_output(output: Path) -> None:
     """-o names a file, not a folder (a usage error, before any work)."""
     if output.is_dir():
@@ -236,6 +245,8 @@ def align(
                                    back_links=backtranslation_links)
         else:
             links = aligner.align([x.tokens for x in s], [x.tokens for x in t])
+    if len(links) != len(s):  # pragma: no cover - an aligner bug
+        raise fail(f"{len(s)} sentence pairs read but {len(links)} aligned", 1)
     write_pharaoh(output, links)
     if json_out:
         extra = {}
@@ -383,6 +394,7 @@ def project(
 
     refine = bool(pivot) or backtranslation is not None
     _check_output(output)
+    _hold_lock(output)  # OUT.links too: one run at a time writes OUT
     options: dict = {}
     if method == "match":
         options = {"constraint": constraint, "per_entity": per_entity}
@@ -772,6 +784,8 @@ def translate_cmd(
         raise fail(str(exc), EXIT_INPUT) from exc
     except ValueError as exc:
         raise fail(str(exc), 2) from exc
+    if not len(sents) == len(tgt_tokens) == len(spans):  # pragma: no cover - a translator bug
+        raise fail(f"{len(sents)} sentences read but {len(tgt_tokens)} translated", 1)
     out = [Sentence(list(t), sp, s.id, dict(s.meta)) for s, t, sp in zip(sents, tgt_tokens, spans)]
     _write_sentences(output, out)
     if links is not None and word_links is not None:

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from annoproj.errors import BusyError
 
+_HELD: dict[str, int] = {}  # lock files this process holds, and how often (re-entrant)
+
 
 def lock_path(output: str | Path) -> Path:
     """The lock file of `output`: ``<output>.lock``, or ``<folder>/.lock`` for a folder."""
@@ -24,8 +26,11 @@ def lock_path(output: str | Path) -> Path:
 
 
 @contextmanager
-def output_lock(output: str | Path, *, lock_file: str | Path | None = None) -> Iterator[Path]:
-    """Hold the lock of `output` for the block; `BusyError` if another process holds it."""
+def output_lock(output: str | Path, *, lock_file: str | Path | None = None,
+                reentrant: bool = False) -> Iterator[Path]:
+    """Hold the lock of `output` for the block; `BusyError` if another process holds it.
+    Taken with `reentrant`, it lets the same process take it again inside the block (a
+    command around a library call that locks the same output)."""
     try:
         import fcntl
     except ImportError:  # pragma: no cover - not POSIX: no locking
@@ -33,6 +38,14 @@ def output_lock(output: str | Path, *, lock_file: str | Path | None = None) -> I
         return
     path = Path(lock_file) if lock_file is not None else lock_path(output)
     path.parent.mkdir(parents=True, exist_ok=True)
+    key = str(path.resolve())
+    if key in _HELD:  # this process holds it, reentrant (a command around a library call)
+        _HELD[key] += 1
+        try:
+            yield path
+        finally:
+            _HELD[key] -= 1
+        return
     while True:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
@@ -56,11 +69,14 @@ def output_lock(output: str | Path, *, lock_file: str | Path | None = None) -> I
         if same:
             break
         os.close(fd)
+    if reentrant:
+        _HELD[key] = 1
     try:
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         yield path
     finally:
+        _HELD.pop(key, None)
         try:
             os.unlink(path)  # before unlocking: a waiter on the old file sees it is gone
         except FileNotFoundError:
