@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from annoproj.data.io.conll import FormatError
+from annoproj.data.io.conll import _LABEL, FormatError, _check_tag
 from annoproj.data.io.files import atomic_write, iter_lines
 from annoproj.data.model import Sentence, Span
 from annoproj.data.tags import tags_to_spans
@@ -28,15 +28,31 @@ def parse_record(obj: object, path: str | Path = "<input>", lineno: int = 0) -> 
         tags = obj["tags"]
         if not isinstance(tags, list) or len(tags) != len(tokens):
             raise FormatError(path, lineno, f"'tags' must be a list of {len(tokens)} strings")
-        spans = tags_to_spans([str(t) for t in tags])
-    for k, s in enumerate(obj.get("spans") or []):
+        if not all(isinstance(t, str) for t in tags):
+            raise FormatError(path, lineno, "'tags' must be a list of strings")
+        for t in tags:
+            _check_tag(t, path, lineno)
+        spans = tags_to_spans(tags)
+    raw = obj.get("spans")
+    if raw is not None and not isinstance(raw, list):
+        raise FormatError(path, lineno, f"'spans' must be a list of [start, end, label], "
+                          f"not {type(raw).__name__}")
+    for k, s in enumerate(raw or []):
         try:
             if isinstance(s, dict):
-                start, end, label = int(s["start"]), int(s["end"]), str(s["label"])
+                start, end, label = s["start"], s["end"], s["label"]
+            elif isinstance(s, list) and len(s) == 3:
+                start, end, label = s
             else:
-                start, end, label = int(s[0]), int(s[1]), str(s[2])
-        except (KeyError, IndexError, TypeError, ValueError):
+                raise TypeError
+        except (KeyError, TypeError):
             raise FormatError(path, lineno, f"span {k} is not [start, end, label]: {s!r}") from None
+        if not all(isinstance(x, int) and not isinstance(x, bool) for x in (start, end)):
+            raise FormatError(path, lineno, f"span {k}: offsets {start!r}, {end!r} are not "
+                              "integers")
+        if not isinstance(label, str) or not _LABEL.match(label):
+            raise FormatError(path, lineno, f"span {k}: label {label!r} is not an identifier "
+                              "(e.g. PER)")
         if not 0 <= start < end <= len(tokens):
             raise FormatError(
                 path, lineno, f"span {k} ({start}, {end}) is outside the {len(tokens)} tokens"
@@ -56,6 +72,8 @@ def iter_jsonl(path: str | Path) -> Iterator[Sentence]:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
             raise FormatError(path, lineno, f"invalid JSON: {exc.msg}") from None
+        except RecursionError:
+            raise FormatError(path, lineno, "JSON nested too deep") from None
         sent = parse_record(obj, path, lineno)
         if sent.id is None:
             sent.id = f"{Path(path).name}:{lineno}"
