@@ -103,6 +103,46 @@ class progress_bar:  # noqa: N801 - used like a function
             self._bar.__exit__(*exc)
 
 
+LABEL_LIST_HELP = ("Names of integer tags (Hugging Face ner_tags), in id order: O,B-PER,I-PER,... "
+                   "or a file of them (one a line, a JSON list, or a datasets "
+                   "dataset_info.json); default: a labels.txt or dataset_info.json beside the "
+                   "input, or the dataset's own features.")
+SCHEME_HELP = "Tag scheme of the tags written: iob1, iob2, bioes or biluo."
+
+
+def label_list(value: str | None) -> list[str] | None:
+    """The label names of a --label-list value: a comma list, or a file (one name a line,
+    a JSON list, or a datasets features/dataset_info JSON); exits 2 on a bad value."""
+    if not value:
+        return None
+    from pathlib import Path
+
+    path = Path(value)
+    if "," not in value and path.is_file():
+        text = path.read_text(encoding="utf-8")
+        if path.suffix.lower() == ".json":
+            from annoproj.data.io.jsonl import names_from_features
+
+            data = json.loads(text)
+            names = data if isinstance(data, list) else names_from_features(
+                data.get("features", data))
+            if not names:
+                raise fail(f"--label-list {value}: no label names found in it", EXIT_USAGE)
+            return [str(x) for x in names]
+        return [x.strip() for x in text.splitlines() if x.strip()]
+    return split_list(value)
+
+
+def scheme_option(value: str) -> str:
+    """--scheme: a known tag scheme, canonical (a usage error, exit 2, otherwise)."""
+    from annoproj.data.tags import check_scheme
+
+    try:
+        return check_scheme(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
 #: Help of the options that spread model-backed work over workers.
 WORKERS_HELP = "Workers, each loading the model once (processes, or Ray actors with --pool ray)."
 POOL_HELP = "Where workers run: process (this machine) or ray (Ray actors)."

@@ -16,15 +16,19 @@ from annoproj.cli.common import (
     EXIT_INPUT,
     EXIT_USAGE,
     GPUS_HELP,
+    LABEL_LIST_HELP,
+    SCHEME_HELP,
     POOL_HELP,
     RAY_ADDRESS_HELP,
     WORKERS_HELP,
     emit_json,
     fail,
+    label_list,
     pool_options,
     progress_bar,
     read_links,
     read_sentences,
+    scheme_option,
     split_list,
 )
 
@@ -55,11 +59,28 @@ def main(
     """annoproj: carry NER annotations across languages."""
 
 
-def _load(path: Path, fmt: str):
+def _load(path: Path, fmt: str, label_names: list[str] | None = None):
+    import warnings
+
     try:
-        return read_sentences(path, fmt)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            sents = read_sentences(path, fmt, label_names=label_names)
     except (FileNotFoundError, ValueError, UnicodeDecodeError) as exc:
         raise fail(str(exc), EXIT_INPUT) from exc
+    except ImportError as exc:
+        raise fail(str(exc), EXIT_DEPENDENCY) from exc
+    for w in caught:
+        typer.secho(f"warning: {w.message}", fg=typer.colors.YELLOW, err=True)
+    return sents
+
+
+def _warn_no_entities(path: Path, sentences, role: str) -> None:
+    """A warning on stderr when `sentences` (read from `path`) hold no entity at all."""
+    if sentences and not any(s.spans for s in sentences):
+        typer.secho(f"warning: {path} has no entities ({role}); check that its tags are "
+                    "read: CoNLL's last column, JSONL's spans, ner_tags or tags",
+                    fg=typer.colors.YELLOW, err=True)
 
 
 def _aligner_options(symmetrize: str, seed: int, prefix_len: int, identical_words: bool,
@@ -344,6 +365,8 @@ def project(
     ray_address: Optional[str] = typer.Option(None, help=RAY_ADDRESS_HELP),
     chunk_size: int = typer.Option(20000, min=1, help=(
         "Sentence pairs per checkpoint: a rerun after an interruption skips finished chunks.")),
+    scheme: str = typer.Option("IOB2", "--scheme", help=SCHEME_HELP, callback=scheme_option),
+    label_names: Optional[str] = typer.Option(None, "--label-list", help=LABEL_LIST_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary."),
 ) -> None:
@@ -377,11 +400,12 @@ def project(
         _check_refinement(pivot, backtranslation, "auto", chunk_size=0, aligner_name="eflomal")
     align_s = 0.0
     stats: dict = {}
+    names = label_list(label_names)
     if alignments is None:
         from annoproj.align.eflomal import EflomalAligner
         from annoproj.data.io import write_pharaoh
 
-        s, t = _load(src, fmt), _load(tgt, fmt)
+        s, t = _load(src, fmt, names), _load(tgt, fmt, names)
         if len(s) != len(t):
             raise fail(f"{src} has {len(s)} sentences but {tgt} has {len(t)}", EXIT_INPUT)
         opts = dict(defaults.ALIGNER, seed=seed, symmetrize=defaults.symmetrize_for(method, symmetrize))
@@ -399,18 +423,27 @@ def project(
         del s, t, links
     total = None if quiet else _count_lines(alignments)
     bar = progress_bar(total=total, label="projecting", show=not quiet)
+    import warnings
+
     try:
-        with timer() as tm, bar as advance:
+        with timer() as tm, bar as advance, warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             summary = project_files(
                 src, tgt, alignments, output, method=method, options=job.projector_options(),
                 label_map=labels, fmt=fmt, backend=backend, workers=workers,
                 ray_address=ray_address, chunk_size=chunk_size, min_confidence=min_confidence,
-                on_chunk=advance)
+                on_chunk=advance, scheme=scheme, label_names=names)
     except ImportError as exc:
         raise fail(str(exc), EXIT_DEPENDENCY) from exc
     except (FileNotFoundError, InputMismatchError, ValueError) as exc:
         raise fail(str(exc), EXIT_INPUT) from exc
+    for w in caught:
+        typer.secho(f"warning: {w.message}", fg=typer.colors.YELLOW, err=True)
     log = output.with_name(output.name + ".skipped.tsv")
+    if summary.sentences and not summary.source_spans:
+        typer.secho(f"warning: {src} has no entities, so none were projected; check that its "
+                    "tags are read: CoNLL's last column, JSONL's spans, ner_tags or tags "
+                    "(integer tags with --label-list)", fg=typer.colors.YELLOW, err=True)
     if summary.skipped:
         typer.secho(f"{summary.skipped} sentence pairs could not be projected; reasons in {log}",
                     fg=typer.colors.YELLOW, err=True)
@@ -441,12 +474,15 @@ def evaluate(
     pred: Path = typer.Argument(..., help="Predicted CoNLL or JSONL, same sentences."),
     ignore: str = typer.Option("", help="Labels to ignore on both sides, e.g. MISC."),
     fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP, callback=_check_format),
+    label_names: Optional[str] = typer.Option(None, "--label-list", help=LABEL_LIST_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """Entity-level precision, recall and F1 (micro and per type), as seqeval computes them."""
     from annoproj.evaluate import evaluate_spans
 
-    g, p = _load(gold, fmt), _load(pred, fmt)
+    names = label_list(label_names)
+    g, p = _load(gold, fmt, names), _load(pred, fmt, names)
+    _warn_no_entities(gold, g, "gold: every score is 0")
     if len(g) != len(p):
         raise fail(f"{gold} has {len(g)} sentences but {pred} has {len(p)}", EXIT_INPUT)
     report = evaluate_spans([x.spans for x in g], [x.spans for x in p], ignore=set(split_list(ignore)))
@@ -572,6 +608,7 @@ def tag(
     o_weight: Optional[float] = typer.Option(None, help=(
         "CRF: decode with the probability of O times this instead of the weight saved "
         "with the model; below 1 finds more entities.")),
+    scheme: str = typer.Option("IOB2", "--scheme", help=SCHEME_HELP, callback=scheme_option),
     fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP, callback=_check_format),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary."),
 ) -> None:
@@ -601,9 +638,9 @@ def tag(
     tagged = [Sentence(list(s.tokens), p, s.id, s.meta) for s, p in zip(sents, spans)]
     name = output.name.lower()
     if name.endswith((".jsonl", ".jsonl.gz", ".jsonl.zst", ".json")):
-        write_jsonl(output, tagged)
+        write_jsonl(output, tagged, scheme=scheme)
     else:
-        write_conll(output, tagged)
+        write_conll(output, tagged, scheme=scheme)
     summary = {"sentences": len(tagged), "tokens": sum(len(s.tokens) for s in tagged),
                "entities": sum(len(p) for p in spans), "seconds": round(tm[0], 3),
                "output": str(output)}
@@ -611,7 +648,7 @@ def tag(
         emit_json(summary)
 
 
-def _write_sentences(output: Path, sentences) -> None:
+def _write_sentences(output: Path, sentences, scheme: str = "IOB2") -> None:
     """CoNLL, JSONL (by the suffix of `output`) or tokenised text (any other suffix)."""
     from annoproj.data.io import write_conll, write_jsonl, write_tokenized
 
@@ -619,9 +656,9 @@ def _write_sentences(output: Path, sentences) -> None:
     for suffix in (".gz", ".zst"):
         name = name.removesuffix(suffix)
     if name.endswith((".jsonl", ".json")):
-        write_jsonl(output, sentences)
+        write_jsonl(output, sentences, scheme=scheme)
     elif name.endswith((".conll", ".conllu", ".iob", ".bio", ".bioes", ".tsv")):
-        write_conll(output, sentences)
+        write_conll(output, sentences, scheme=scheme)
     else:
         write_tokenized(output, [s.tokens for s in sentences])
 
@@ -655,6 +692,7 @@ def translate_cmd(
     markers: bool = typer.Option(False, "--markers", help=(
         "Project the input entities by translating them inside markers (EasyProject).")),
     marker_style: str = typer.Option("brackets", help="Markers: brackets ([ ]) or xml (<e0> </e0>)."),
+    scheme: str = typer.Option("IOB2", "--scheme", help=SCHEME_HELP, callback=scheme_option),
     fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP, callback=_check_format),
     workers: int = typer.Option(1, min=1, help=WORKERS_HELP),
     pool: str = typer.Option("process", help=POOL_HELP),
@@ -735,7 +773,7 @@ def translate_cmd(
     except ValueError as exc:
         raise fail(str(exc), 2) from exc
     out = [Sentence(list(t), sp, s.id, dict(s.meta)) for s, t, sp in zip(sents, tgt_tokens, spans)]
-    _write_sentences(output, out)
+    _write_sentences(output, out, scheme)
     if links is not None and word_links is not None:
         from annoproj.data.io import write_pharaoh
 
@@ -758,6 +796,7 @@ def label_cmd(
     aggregation: str = typer.Option("first", help="HF subword -> word aggregation: first, average or max."),
     batch_size: int = typer.Option(32, min=1, help="Sentences per batch."),
     device: str = typer.Option("auto", help="auto, cpu or cuda."),
+    scheme: str = typer.Option("IOB2", "--scheme", help=SCHEME_HELP, callback=scheme_option),
     fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP, callback=_check_format),
     workers: int = typer.Option(1, min=1, help=WORKERS_HELP),
     pool: str = typer.Option("process", help=POOL_HELP),
@@ -795,12 +834,46 @@ def label_cmd(
     out = [Sentence(list(s.tokens), p, s.id, dict(s.meta)) for s, p in zip(sents, spans)]
     name = output.name.lower()
     if name.endswith((".jsonl", ".jsonl.gz", ".jsonl.zst", ".json")):
-        write_jsonl(output, out)
+        write_jsonl(output, out, scheme=scheme)
     else:
-        write_conll(output, out)
+        write_conll(output, out, scheme=scheme)
     if json_out:
         emit_json({"sentences": len(out), "entities": sum(len(p) for p in spans),
                    "seconds": round(tm[0], 3), "output": str(output)})
+
+
+@app.command()
+def convert(
+    input_path: Path = typer.Argument(..., metavar="IN", help=(
+        "Sentences: CoNLL, JSONL (annoproj's or Hugging Face's tokens + ner_tags), a datasets "
+        "folder (save_to_disk), Parquet, or spaCy DocBin (.spacy).")),
+    output: Path = typer.Argument(..., metavar="OUT", help=(
+        "Where to write, the format from the suffix: .conll (or .iob, .bio, .tsv...), .jsonl, "
+        ".parquet, .spacy, .txt (tokens only); a folder or a name without a suffix is a "
+        "datasets folder (load_from_disk).")),
+    scheme: str = typer.Option("IOB2", "--scheme", help=SCHEME_HELP, callback=scheme_option),
+    fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP, callback=_check_format),
+    to: str = typer.Option("auto", "--to", help=(
+        "Output format, when the suffix does not say: conll, jsonl, hf, parquet, spacy, text.")),
+    label_names: Optional[str] = typer.Option(None, "--label-list", help=LABEL_LIST_HELP),
+    json_out: bool = typer.Option(False, "--json", help="Print a JSON summary."),
+) -> None:
+    """Convert sentences and their entities between CoNLL, JSONL, Hugging Face datasets
+    (folders, Parquet) and spaCy DocBin, writing tags in any scheme."""
+    from annoproj.data.io.auto import OUTPUT_FORMATS, write_sentences
+
+    if to not in OUTPUT_FORMATS:
+        raise fail(f"unknown --to {to!r}: use {', '.join(OUTPUT_FORMATS)}", EXIT_USAGE)
+    sents = _load(input_path, fmt, label_list(label_names))
+    try:
+        n = write_sentences(output, sents, fmt=to, scheme=scheme)
+    except ImportError as exc:
+        raise fail(str(exc), EXIT_DEPENDENCY) from exc
+    except ValueError as exc:
+        raise fail(f"{output}: {exc}", EXIT_INPUT) from exc
+    entities = sum(len(s.spans) for s in sents)
+    if json_out:
+        emit_json({"sentences": n, "entities": entities, "output": str(output)})
 
 
 @app.command("evaluate-alignment")

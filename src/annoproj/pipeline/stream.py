@@ -51,12 +51,13 @@ class StreamSummary:
     spans: int = 0
     chunks: int = 0
     resumed_chunks: int = 0
+    source_spans: int = 0
 
 
-def _format(sent: Sentence, fmt: str) -> str:
+def _format(sent: Sentence, fmt: str, scheme: str = "IOB2") -> str:
     if fmt == "jsonl":
-        return json.dumps(to_record(sent), ensure_ascii=False) + "\n"
-    return format_conll(sent)
+        return json.dumps(to_record(sent, scheme=scheme), ensure_ascii=False) + "\n"
+    return format_conll(sent, scheme=scheme)
 
 
 def project_files(
@@ -76,8 +77,11 @@ def project_files(
     batch_size: int = 1000,
     min_confidence: float = 0.0,
     on_chunk: Callable[[int], None] | None = None,
+    scheme: str = "IOB2",
+    label_names: Sequence[str] | None = None,
 ) -> StreamSummary:
-    """Project SRC spans onto TGT with the given links, streaming; returns counts."""
+    """Project SRC spans onto TGT with the given links, streaming; returns counts (tags
+    written in `scheme`; `label_names` name integer tags of Hugging Face JSONL)."""
     from annoproj.pipeline.projection import uncertain
 
     options = dict(options or {})
@@ -85,6 +89,7 @@ def project_files(
     lmap = LabelMap.parse(label_map) if label_map else None
     settings = {"method": method, "options": options, "labels": label_map, "chunk": chunk_size,
                 "min_confidence": min_confidence, "fmt": out_fmt,
+                **({"scheme": scheme} if scheme != "IOB2" else {}),
                 "inputs": [str(src_path), str(tgt_path), str(links_path)],
                 "sizes": [p.stat().st_size for p in (src_path, tgt_path, links_path)]}
     spec = projection_spec(method, options)
@@ -93,7 +98,7 @@ def project_files(
     if method == "match":  # corpus statistics (the lexical table, the memory) of the whole input
         def pieces() -> Iterator[tuple]:
             chunks = iter(single) if single else _chunks(
-                _stream(src_path, tgt_path, links_path, fmt), chunk_size)
+                _stream(src_path, tgt_path, links_path, fmt, label_names), chunk_size)
             for k, c in enumerate(chunks):
                 single[:] = [c] if k == 0 else []
                 yield ([s.tokens for s, _, _ in c], [t.tokens for _, t, _ in c],
@@ -109,24 +114,24 @@ def project_files(
                       ray_address=ray_address)  # workers start at the first chunk to project
     with pool:
         chunks = iter(single) if single else _chunks(
-            _stream(src_path, tgt_path, links_path, fmt), chunk_size)
+            _stream(src_path, tgt_path, links_path, fmt, label_names), chunk_size)
         for c, chunk in enumerate(chunks):
             part = parts / f"{c:06d}.{out_fmt}"
             log = parts / f"{c:06d}.skipped.tsv"
             summary.chunks += 1
             if part.exists() and log.exists():
                 done = json.loads((parts / f"{c:06d}.json").read_text())
-                for k in ("sentences", "written", "skipped", "spans"):
-                    setattr(summary, k, getattr(summary, k) + done[k])
+                for k in ("sentences", "written", "skipped", "spans", "source_spans"):
+                    setattr(summary, k, getattr(summary, k) + done.get(k, 0))
                 summary.resumed_chunks += 1
                 if on_chunk:
                     on_chunk(len(chunk))
                 continue
             counts = _project_chunk(chunk, c * chunk_size, part, log, lmap=lmap, pool=pool,
                                     batch_size=batch_size, min_confidence=min_confidence,
-                                    out_fmt=out_fmt, uncertain=uncertain)
+                                    out_fmt=out_fmt, uncertain=uncertain, scheme=scheme)
             (parts / f"{c:06d}.json").write_text(json.dumps(counts))
-            for k in ("sentences", "written", "skipped", "spans"):
+            for k in ("sentences", "written", "skipped", "spans", "source_spans"):
                 setattr(summary, k, getattr(summary, k) + counts[k])
             if on_chunk:
                 on_chunk(len(chunk))
@@ -134,9 +139,11 @@ def project_files(
     return summary
 
 
-def _stream(src_path: Path, tgt_path: Path, links_path: Path, fmt: str) -> Iterator[tuple]:
+def _stream(src_path: Path, tgt_path: Path, links_path: Path, fmt: str,
+            label_names: Sequence[str] | None = None) -> Iterator[tuple]:
     """(source sentence, target sentence, alignment) triples, read lazily."""
-    return iter_parallel(iter_sentences(src_path, fmt), iter_sentences(tgt_path, fmt),
+    return iter_parallel(iter_sentences(src_path, fmt, label_names=label_names),
+                         iter_sentences(tgt_path, fmt, label_names=label_names),
                          iter_pharaoh(links_path),
                          names=(str(src_path), str(tgt_path), str(links_path)))
 
@@ -210,7 +217,7 @@ def _spans(chunk: list[tuple], lmap: LabelMap | None) -> list[list]:
 
 
 def _project_chunk(chunk, offset, part, log, *, lmap, pool, batch_size, min_confidence,
-                   out_fmt, uncertain) -> dict:
+                   out_fmt, uncertain, scheme="IOB2") -> dict:
     src_spans = _spans(chunk, lmap)
     batches = (
         Batch(b, [s.tokens for s, _, _ in chunk[b:b + batch_size]],
@@ -218,7 +225,8 @@ def _project_chunk(chunk, offset, part, log, *, lmap, pool, batch_size, min_conf
               [a for _, _, a in chunk[b:b + batch_size]])
         for b in range(0, len(chunk), batch_size)
     )
-    counts = {"sentences": len(chunk), "written": 0, "skipped": 0, "spans": 0}
+    counts = {"sentences": len(chunk), "written": 0, "skipped": 0, "spans": 0,
+              "source_spans": sum(len(x) for x in src_spans)}
     tmp_log: list[str] = []
     with atomic_write(part) as f:
         for start, res in pool.map(batches):
@@ -234,7 +242,7 @@ def _project_chunk(chunk, offset, part, log, *, lmap, pool, batch_size, min_conf
                 sent = Sentence(list(tgt.tokens), [p.span() for p in spans], tgt.id,
                                 {**tgt.meta, "scores": [round(p.score, 4) for p in spans],
                                  "sources": [p.source for p in spans]})
-                f.write(_format(sent, out_fmt))
+                f.write(_format(sent, out_fmt, scheme))
                 counts["written"] += 1
                 counts["spans"] += len(spans)
     with atomic_write(log) as f:
