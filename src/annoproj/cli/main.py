@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Optional
 
@@ -470,30 +471,84 @@ def _count_lines(path: Path) -> int | None:
 
 @app.command()
 def evaluate(
-    gold: Path = typer.Argument(..., help="Gold CoNLL or JSONL."),
+    gold: Path = typer.Argument(..., help="Gold CoNLL or JSONL (or any format convert reads)."),
     pred: Path = typer.Argument(..., help="Predicted CoNLL or JSONL, same sentences."),
-    ignore: str = typer.Option("", help="Labels to ignore on both sides, e.g. MISC."),
+    ignore: Optional[list[str]] = typer.Option(None, "--ignore", help=(
+        "Labels to ignore on both sides, in any case; repeat or comma-separate: --ignore MISC "
+        "--ignore date, --ignore MISC,DATE.")),
+    mode: str = typer.Option("default", "--mode", help=(
+        "default: conlleval's reading, invalid tag sequences repaired (seqeval's default "
+        "mode); strict: only chunks valid in --scheme count (seqeval's mode='strict').")),
+    scheme: str = typer.Option("IOB2", "--scheme", callback=scheme_option, help=(
+        "With --mode strict: the scheme the tags are read in (iob1, iob2, bioes, biluo).")),
+    out: Optional[Path] = typer.Option(None, "--out", help=(
+        "Also write the metrics (micro, macro, weighted, per type) to this JSON file.")),
     fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP, callback=_check_format),
     label_names: Optional[str] = typer.Option(None, "--label-list", help=LABEL_LIST_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
-    """Entity-level precision, recall and F1 (micro and per type), as seqeval computes them."""
+    """Entity-level precision, recall and F1 (micro, macro, weighted and per type), as seqeval
+    computes them; tags that belong to no scheme (0, FOO) are an error naming the line."""
     from annoproj.evaluate import evaluate_spans
 
+    if mode not in ("default", "strict"):
+        raise fail(f"unknown --mode {mode!r}: use default or strict", EXIT_USAGE)
     names = label_list(label_names)
-    g, p = _load(gold, fmt, names), _load(pred, fmt, names)
-    _warn_no_entities(gold, g, "gold: every score is 0")
+    ignored = [x for item in ignore or [] for x in split_list(item)]
+    strict = mode == "strict"
+
+    def load(path: Path):
+        try:
+            return read_sentences(path, fmt, label_names=names, strict_tags=True,
+                                  keep_tags=strict)
+        except (FileNotFoundError, ValueError, UnicodeDecodeError) as exc:
+            raise fail(str(exc), EXIT_INPUT) from exc
+        except ImportError as exc:
+            raise fail(str(exc), EXIT_DEPENDENCY) from exc
+
+    g, p = load(gold), load(pred)
     if len(g) != len(p):
         raise fail(f"{gold} has {len(g)} sentences but {pred} has {len(p)}", EXIT_INPUT)
-    report = evaluate_spans([x.spans for x in g], [x.spans for x in p], ignore=set(split_list(ignore)))
+    _warn_no_entities(gold, g, "gold: every score is 0")
+    if strict:
+        from annoproj.data.tags import spans_to_tags
+        from annoproj.evaluate.strict import strict_spans
+
+        def spans_of(path: Path, sents) -> list:
+            out_spans = []
+            for k, s in enumerate(sents):
+                tags = s.meta.get("_tags") or spans_to_tags(s.spans, len(s.tokens), scheme=scheme)
+                try:
+                    out_spans.append(strict_spans(tags, scheme))
+                except ValueError as exc:
+                    raise fail(f"{path}: sentence {k + 1} ({s.id}): {exc}", EXIT_INPUT) from None
+            return out_spans
+
+        gs, ps = spans_of(gold, g), spans_of(pred, p)
+    else:
+        gs, ps = [x.spans for x in g], [x.spans for x in p]
+    seen = {sp[2].lower() for sents in (gs, ps) for sent in sents for sp in sent}
+    for label in ignored:
+        if label.lower() not in seen:
+            typer.secho(f"warning: --ignore {label}: no entity of that label in {gold} or {pred}",
+                        fg=typer.colors.YELLOW, err=True)
+    report = evaluate_spans(gs, ps, ignore=ignored)
+    metrics = {"mode": mode, **({"scheme": scheme} if strict else {}),
+               "ignore": ignored, **report.to_dict()}
+    if out is not None:
+        from annoproj.data.io import atomic_write
+
+        with atomic_write(out) as f:
+            f.write(json.dumps(metrics, indent=2) + "\n")
     if json_out:
-        emit_json(report.to_dict())
+        emit_json(metrics)
         return
     typer.echo(f"{'type':<10}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>10}")
     for name, r in sorted(report.per_type.items()):
         typer.echo(f"{name:<10}{r.precision:>10.4f}{r.recall:>10.4f}{r.f1:>10.4f}{r.support:>10}")
-    m = report.micro
-    typer.echo(f"{'micro':<10}{m.precision:>10.4f}{m.recall:>10.4f}{m.f1:>10.4f}{m.support:>10}")
+    for name, m in (("micro", report.micro), ("macro", report.macro),
+                    ("weighted", report.weighted)):
+        typer.echo(f"{name:<10}{m.precision:>10.4f}{m.recall:>10.4f}{m.f1:>10.4f}{m.support:>10}")
 
 
 def _trainer_options(items: list[str] | None) -> dict:

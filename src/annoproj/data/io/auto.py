@@ -48,9 +48,11 @@ def detect_format(path: Path) -> str:
 
 
 def iter_sentences(path: str | Path, fmt: str = "auto", *,
-                   label_names: Sequence[str] | None = None) -> Iterator[Sentence]:
+                   label_names: Sequence[str] | None = None, strict_tags: bool = False,
+                   keep_tags: bool = False) -> Iterator[Sentence]:
     """Sentences of a CoNLL, JSONL, pre-tokenised text, Parquet or spaCy DocBin file, or of a
-    `datasets` folder, one at a time (`label_names`: of integer tags)."""
+    `datasets` folder, one at a time (`label_names`: of integer tags; `strict_tags` and
+    `keep_tags`: see `iter_conll`)."""
     from annoproj.data.io import iter_conll, iter_jsonl, iter_tokenized
 
     path = Path(path)
@@ -58,9 +60,9 @@ def iter_sentences(path: str | Path, fmt: str = "auto", *,
         raise FileNotFoundError(f"{path}: no such file")
     fmt = detect_format(path) if fmt == "auto" else fmt
     if fmt == "conll":
-        return iter_conll(path)
+        return iter_conll(path, strict_tags=strict_tags, keep_tags=keep_tags)
     if fmt == "jsonl":
-        return iter_jsonl(path, label_names=label_names)
+        return iter_jsonl(path, label_names=label_names, keep_tags=keep_tags)
     if fmt in ("hf", "parquet"):
         from annoproj.data.io.hf import read_hf_dir, read_parquet
 
@@ -75,9 +77,9 @@ def iter_sentences(path: str | Path, fmt: str = "auto", *,
 
 
 def read_sentences(path: str | Path, fmt: str = "auto", *,
-                   label_names: Sequence[str] | None = None) -> list[Sentence]:
+                   label_names: Sequence[str] | None = None, **options) -> list[Sentence]:
     """All sentences of a file or folder of any format `iter_sentences` reads."""
-    return list(iter_sentences(path, fmt, label_names=label_names))
+    return list(iter_sentences(path, fmt, label_names=label_names, **options))
 
 
 #: Formats `write_sentences` writes.

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from annoproj.data.io.files import atomic_write, iter_lines
 from annoproj.data.model import Sentence, Span
-from annoproj.data.tags import spans_to_tags, split_tag, tags_to_spans
+from annoproj.data.tags import spans_to_tags, split_tag, tag_errors, tags_to_spans
 
 _SPLIT = re.compile(r"[ \t]+")
 
@@ -22,10 +22,13 @@ class FormatError(ValueError):
         self.line = line
 
 
-def _check_tag(tag: str, path, lineno: int) -> None:
+def _check_tag(tag: str, path, lineno: int, strict: bool = False) -> None:
     prefix, type_ = split_tag(tag)
     if prefix != "O" and not type_:
         raise FormatError(path, lineno, f"tag {tag!r} has no entity type (expected e.g. B-PER)")
+    if strict and tag_errors([tag]):
+        raise FormatError(path, lineno, f"tag {tag!r} belongs to no tag scheme (expected O or "
+                          "B-/I-/E-/S-/L-/U- and a type, e.g. B-PER)")
 
 
 _TAG = re.compile(r"^(O|[BIESLU][-_]\S+)$")
@@ -47,6 +50,8 @@ def iter_conll(
     tags: bool = True,
     comments: str = "#",
     empty_token: str | None = None,
+    strict_tags: bool = False,
+    keep_tags: bool = False,
 ) -> Iterator[Sentence]:
     """Sentences of a CoNLL file, one at a time.
 
@@ -55,7 +60,10 @@ def iter_conll(
     sentence) and repeated blank lines are skipped. With `tags` False, files may have a token
     column only and sentences come without spans. A line whose token is empty (`` O``, a
     token lost upstream) is an error, unless `empty_token` is given: the token then reads
-    as `empty_token` and a warning names the file and lines.
+    as `empty_token` and a warning names the file and lines. With `strict_tags`, a tag
+    that belongs to no scheme (``0``, ``PER``, ``FOO``) is an error naming the line (else
+    a bare type reads as an IO tag); with `keep_tags`, each sentence keeps its tags as read,
+    unrepaired, in ``meta["_tags"]``.
     """
     tokens: list[str] = []
     labels: list[str] = []
@@ -65,7 +73,7 @@ def iter_conll(
     for lineno, line in iter_lines(path):
         if not line.strip():
             if tokens:
-                yield _sentence(tokens, labels, tags, f"{name}:{start}")
+                yield _sentence(tokens, labels, tags, f"{name}:{start}", keep_tags)
                 tokens, labels = [], []
             continue
         if not tokens and comments and line.startswith(comments) and _is_comment(line):
@@ -92,13 +100,13 @@ def iter_conll(
             if len(cols) < 2:
                 raise FormatError(path, lineno, f"expected a token and a tag, got {line!r}")
             tag = cols[tag_col]
-            _check_tag(tag, path, lineno)
+            _check_tag(tag, path, lineno, strict_tags)
             labels.append(tag)
         if not tokens:
             start = lineno
         tokens.append(token)
     if tokens:
-        yield _sentence(tokens, labels, tags, f"{name}:{start}")
+        yield _sentence(tokens, labels, tags, f"{name}:{start}", keep_tags)
     if emptied:
         import warnings
 
@@ -107,9 +115,11 @@ def iter_conll(
                       f"(lines {shown})", stacklevel=2)
 
 
-def _sentence(tokens: list[str], labels: list[str], tags: bool, sid: str) -> Sentence:
+def _sentence(tokens: list[str], labels: list[str], tags: bool, sid: str,
+              keep_tags: bool = False) -> Sentence:
     spans = tags_to_spans(labels) if tags else []
-    return Sentence(tokens=tokens, spans=spans, id=sid)
+    return Sentence(tokens=tokens, spans=spans, id=sid,
+                    meta={"_tags": list(labels)} if keep_tags and tags else {})
 
 
 def read_conll(path: str | Path, **options) -> list[Sentence]:

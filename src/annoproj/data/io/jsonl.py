@@ -51,8 +51,9 @@ def _tags(obj: dict, key: str, n: int, names: Sequence[str] | None, path, lineno
 
 
 def parse_record(obj: object, path: str | Path = "<input>", lineno: int = 0, *,
-                 label_names: Sequence[str] | None = None) -> Sentence:
-    """A Sentence from one decoded JSON object (`label_names`: of integer tags)."""
+                 label_names: Sequence[str] | None = None, keep_tags: bool = False) -> Sentence:
+    """A Sentence from one decoded JSON object (`label_names`: of integer tags; with
+    `keep_tags`, tags as read, unrepaired, in ``meta["_tags"]``)."""
     if not isinstance(obj, dict):
         raise FormatError(path, lineno, "expected a JSON object with a 'tokens' list")
     tokens = obj.get("tokens")
@@ -60,8 +61,10 @@ def parse_record(obj: object, path: str | Path = "<input>", lineno: int = 0, *,
         raise FormatError(path, lineno, "'tokens' must be a list of strings")
     spans: list[Span] = []
     tag_key = next((k for k in TAG_KEYS if k in obj), None)
+    raw = None
     if tag_key is not None and "spans" not in obj:
-        spans = tags_to_spans(_tags(obj, tag_key, len(tokens), label_names, path, lineno))
+        raw = _tags(obj, tag_key, len(tokens), label_names, path, lineno)
+        spans = tags_to_spans(raw)
     for k, s in enumerate(obj.get("spans") or []):
         try:
             if isinstance(s, dict):
@@ -76,6 +79,8 @@ def parse_record(obj: object, path: str | Path = "<input>", lineno: int = 0, *,
             )
         spans.append(Span(start, end, label))
     meta = {k: v for k, v in obj.items() if k not in ("tokens", "spans", "id", *TAG_KEYS)}
+    if keep_tags and raw is not None:
+        meta["_tags"] = raw
     sid = obj.get("id")
     return Sentence(tokens=list(tokens), spans=spans, id=None if sid is None else str(sid), meta=meta)
 
@@ -108,7 +113,8 @@ def names_from_features(features: object, column: str | None = None) -> list[str
     return None
 
 
-def iter_jsonl(path: str | Path, *, label_names: Sequence[str] | None = None) -> Iterator[Sentence]:
+def iter_jsonl(path: str | Path, *, label_names: Sequence[str] | None = None,
+               keep_tags: bool = False) -> Iterator[Sentence]:
     """Sentences of a JSONL file, one at a time; blank lines are skipped.
 
     Integer tags are named by `label_names`, else by the label file beside `path`
@@ -130,11 +136,11 @@ def iter_jsonl(path: str | Path, *, label_names: Sequence[str] | None = None) ->
                 isinstance(obj.get(k), list) and obj[k] and isinstance(obj[k][0], int)
                 for k in TAG_KEYS):
             names, looked = label_names_beside(path), True
-        sent = parse_record(obj, path, lineno, label_names=names)
+        sent = parse_record(obj, path, lineno, label_names=names, keep_tags=keep_tags)
         entities += len(sent.spans)
         if not entities and "spans" not in obj and not any(k in obj for k in TAG_KEYS):
             unread.update(k for k, v in sent.meta.items() if isinstance(v, list)
-                          and len(v) == len(sent.tokens) and v and k != "scores")
+                          and len(v) == len(sent.tokens) and v and k not in ("scores", "_tags"))
         if sent.id is None:
             sent.id = f"{Path(path).name}:{lineno}"
         yield sent
