@@ -175,6 +175,9 @@ def align(
     pool: str = typer.Option("process", help=POOL_HELP),
     ray_address: Optional[str] = typer.Option(None, help=RAY_ADDRESS_HELP),
     gpus_per_worker: float = typer.Option(0.0, min=0.0, help=GPUS_HELP),
+    scores: bool = typer.Option(False, "--scores", help=(
+        "Write each link's score, i-j:p (what annoproj project's matching weighs links "
+        "with); default: plain i-j, which every Pharaoh reader takes.")),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary."),
 ) -> None:
@@ -191,7 +194,7 @@ def align(
                           aligner_name=aligner_name)
     if aligner_name != "eflomal":
         _align_neural(src, tgt, output, fmt=fmt, name=aligner_name, quiet=quiet,
-                      json_out=json_out,
+                      json_out=json_out, scores=scores,
                       options={"model": model, "layer": layer, "device": device,
                                "batch_size": batch_size,
                                **({"method": neural_method} if aligner_name == "simalign" else {})},
@@ -211,9 +214,10 @@ def align(
         with timer() as tm, progress_bar(total=None, label="aligning", show=not quiet) as adv:
             try:
                 summary = align_files(src, tgt, output, aligner=aligner, fmt=fmt,
-                                      chunk_size=chunk_size, on_chunk=adv,
+                                      chunk_size=chunk_size, on_chunk=adv, scores=scores,
                                       settings={**{k: v for k, v in opts.items()
                                                    if k not in ("extra_src", "extra_tgt")},
+                                                **({"scores": True} if scores else {}),
                                                 **({"name_keys": True} if name_keys else {})})
             except (FileNotFoundError, InputMismatchError, ValueError) as exc:
                 raise fail(str(exc), EXIT_INPUT) from exc
@@ -231,7 +235,7 @@ def align(
                                    back_links=backtranslation_links)
         else:
             links = aligner.align([x.tokens for x in s], [x.tokens for x in t])
-    write_pharaoh(output, links)
+    write_pharaoh(output, links, scores=None if scores else False)
     if json_out:
         extra = {}
         if refine:
@@ -303,7 +307,7 @@ def _align_refined(s: list, t: list, src: Path, pivot: list[Path], backtranslati
 
 
 def _align_neural(src: Path, tgt: Path, output: Path, *, fmt: str, name: str, options: dict,
-                  run: dict, quiet: bool, json_out: bool) -> None:
+                  run: dict, quiet: bool, json_out: bool, scores: bool = False) -> None:
     from annoproj.align.base import make_aligner
     from annoproj.bench.common import timer
     from annoproj.data.io import write_pharaoh
@@ -324,7 +328,7 @@ def _align_neural(src: Path, tgt: Path, output: Path, *, fmt: str, name: str, op
         raise fail(str(exc), 2) from exc
     except (FileNotFoundError, OSError) as exc:
         raise fail(str(exc), EXIT_INPUT) from exc
-    write_pharaoh(output, links)
+    write_pharaoh(output, links, scores=None if scores else False)
     if json_out:
         emit_json({"sentences": len(links), "links": sum(len(a) for a in links),
                    "seconds": round(tm[0], 3), "output": str(output)})

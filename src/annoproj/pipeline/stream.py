@@ -171,8 +171,10 @@ def align_files(
     chunk_size: int = 200_000,
     settings: dict | None = None,
     on_chunk: Callable[[int], None] | None = None,
+    scores: bool = True,
 ) -> dict:
-    """Align a parallel corpus of any size chunk by chunk, each chunk on its own.
+    """Align a parallel corpus of any size chunk by chunk, each chunk on its own (link
+    scores written when `scores` and the links have them).
 
     eflomal estimates its model from the sentences it is given, so a chunk of
     `chunk_size` pairs is aligned with statistics of that chunk only (plus any extra
@@ -195,7 +197,7 @@ def align_files(
         else:
             out = aligner.align([s.tokens for s, _ in chunk], [t.tokens for _, t in chunk])
             links += sum(len(a) for a in out)
-            write_pharaoh(part, out)
+            write_pharaoh(part, out, scores=None if scores else False)
         n += len(chunk)
         if on_chunk:
             on_chunk(len(chunk))

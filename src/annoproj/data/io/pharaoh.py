@@ -13,7 +13,8 @@ from annoproj.data.model import Alignment
 
 
 def parse_pharaoh(line: str, path: str | Path = "<input>", lineno: int = 0) -> Alignment:
-    """One line of links. ``i-j`` and ``i-j:p`` (score p) are accepted; ``i?j`` counts as ``i-j``."""
+    """One line of links. ``i-j`` and ``i-j:p`` (score p) are accepted, mixed too (an
+    unscored link among scored ones scores 1.0); ``i?j`` counts as ``i-j``."""
     if "?" not in line:  # fast paths: well-formed i-j or i-j:p lines, parsed in bulk
         n_scores = line.count(":")
         flat = line.replace("-", " ").replace(":", " ").split()
@@ -31,7 +32,7 @@ def parse_pharaoh(line: str, path: str | Path = "<input>", lineno: int = 0) -> A
                 except ValueError:
                     pass  # a score that is not a number: the line-by-item path names it
     pairs: list[tuple[int, int]] = []
-    scores: list[float] = []
+    scores: list[float | None] = []
     for item in line.split():
         link, _, score = item.partition(":")
         sep = "-" if "-" in link else "?" if "?" in link else None
@@ -41,14 +42,13 @@ def parse_pharaoh(line: str, path: str | Path = "<input>", lineno: int = 0) -> A
         if not (a.isascii() and a.isdigit() and b.isascii() and b.isdigit()):
             raise FormatError(path, lineno, f"link {item!r} is not two non-negative integers i-j")
         pairs.append((int(a), int(b)))
-        if score:
-            try:
-                scores.append(float(score))
-            except ValueError:
-                raise FormatError(path, lineno, f"link {item!r} has a score that is not a number") from None
-    if scores and len(scores) != len(pairs):
-        raise FormatError(path, lineno, "either every link has a score (i-j:p) or none has")
-    return Alignment.from_pairs(pairs, scores if scores else None)
+        try:
+            scores.append(float(score) if score else None)
+        except ValueError:
+            raise FormatError(path, lineno, f"link {item!r} has a score that is not a number") from None
+    if all(x is None for x in scores):
+        return Alignment.from_pairs(pairs)
+    return Alignment.from_pairs(pairs, [1.0 if x is None else x for x in scores])
 
 
 def iter_pharaoh(path: str | Path) -> Iterator[Alignment]:
