@@ -91,9 +91,19 @@ class progress_bar:  # noqa: N801 - used like a function
     def __enter__(self):
         if not self.show:
             return lambda n=1: None
-        from rich.progress import Progress
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
 
-        self._bar = Progress(transient=True)
+        self._bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                             MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
+                             transient=True)
         self._bar.__enter__()
         task = self._bar.add_task(self.label, total=self.total)
         return lambda n=1: self._bar.advance(task, n)
@@ -141,6 +151,43 @@ def scheme_option(value: str) -> str:
         return check_scheme(value)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
+
+
+QUIET_HELP = "No progress display and no summary line on stderr (errors and warnings only)."
+
+
+def summary_line(command: str, text: str, *, quiet: bool = False,
+                 seconds: float | None = None) -> None:
+    """The one line every command ends with, on stderr: what it read, wrote where, skipped,
+    and its time (`seconds`); nothing when `quiet`."""
+    if quiet:
+        return
+    took = f" in {seconds:.1f} s" if seconds is not None else ""
+    typer.echo(f"{command}: {text}{took}", err=True)
+
+
+class spinner:  # noqa: N801 - used like a function
+    """A spinner with the elapsed time on a terminal stderr while an opaque step runs (an
+    eflomal process, a model loading or training); erased when it ends."""
+
+    def __init__(self, label: str, *, show: bool = True) -> None:
+        self.label = label
+        self.show = show and sys.stderr.isatty()
+        self._bar = None
+
+    def __enter__(self) -> spinner:
+        if self.show:
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self._bar = Progress(SpinnerColumn(), TextColumn("{task.description}"),
+                                 TimeElapsedColumn(), transient=True)
+            self._bar.__enter__()
+            self._bar.add_task(self.label, total=None)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(*exc)
 
 
 #: Help of the options that spread model-backed work over workers.

@@ -26,11 +26,14 @@ from annoproj.cli.common import (
     fail,
     label_list,
     pool_options,
+    QUIET_HELP,
     progress_bar,
     read_links,
     read_sentences,
     scheme_option,
+    spinner,
     split_list,
+    summary_line,
 )
 
 app = typer.Typer(
@@ -178,7 +181,7 @@ def align(
     scores: bool = typer.Option(False, "--scores", help=(
         "Write each link's score, i-j:p (what annoproj project's matching weighs links "
         "with); default: plain i-j, which every Pharaoh reader takes.")),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary."),
 ) -> None:
     """Word-align parallel sentences (eflomal by default) and write Pharaoh links."""
@@ -223,12 +226,17 @@ def align(
                 raise fail(str(exc), EXIT_INPUT) from exc
         if json_out:
             emit_json({**summary, "seconds": round(tm[0], 3), "output": str(output)})
+        else:
+            summary_line("align", f"aligned {summary['sentences']} sentence pairs in chunks of "
+                         f"{chunk_size} ({summary['links']} links); wrote {output}",
+                         quiet=quiet, seconds=tm[0])
         return
     s, t = _load(src, fmt), _load(tgt, fmt)
     if len(s) != len(t):
         raise fail(f"{src} has {len(s)} sentences but {tgt} has {len(t)}", EXIT_INPUT)
     stats: dict = {}
-    with timer() as tm:
+    label = f"eflomal aligning {len(s)} sentence pairs" + (" and refining" if refine else "")
+    with timer() as tm, spinner(label, show=not quiet):
         if refine:
             links = _align_refined(s, t, src, pivot or [], backtranslation, fmt=fmt, opts=opts,
                                    name_keys=name_keys, combine=combine, stats=stats,
@@ -236,6 +244,11 @@ def align(
         else:
             links = aligner.align([x.tokens for x in s], [x.tokens for x in t])
     write_pharaoh(output, links, scores=None if scores else False)
+    if not json_out:
+        summary_line("align", f"aligned {len(links)} sentence pairs of {src} and {tgt} "
+                     f"({sum(len(a) for a in links)} links"
+                     f"{', scored' if scores else ''}); wrote {output}", quiet=quiet,
+                     seconds=tm[0])
     if json_out:
         extra = {}
         if refine:
@@ -332,6 +345,10 @@ def _align_neural(src: Path, tgt: Path, output: Path, *, fmt: str, name: str, op
     if json_out:
         emit_json({"sentences": len(links), "links": sum(len(a) for a in links),
                    "seconds": round(tm[0], 3), "output": str(output)})
+    else:
+        summary_line("align", f"aligned {len(links)} sentence pairs with {name} "
+                     f"({sum(len(a) for a in links)} links); wrote {output}", quiet=quiet,
+                     seconds=tm[0])
 
 
 @app.command()
@@ -372,7 +389,7 @@ def project(
         "Sentence pairs per checkpoint: a rerun after an interruption skips finished chunks.")),
     scheme: str = typer.Option("IOB2", "--scheme", help=SCHEME_HELP, callback=scheme_option),
     label_names: Optional[str] = typer.Option(None, "--label-list", help=LABEL_LIST_HELP),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary."),
 ) -> None:
     """Project the source entities onto the target sentences."""
@@ -414,7 +431,8 @@ def project(
         if len(s) != len(t):
             raise fail(f"{src} has {len(s)} sentences but {tgt} has {len(t)}", EXIT_INPUT)
         opts = dict(defaults.ALIGNER, seed=seed, symmetrize=defaults.symmetrize_for(method, symmetrize))
-        with timer() as tm:
+        label = f"eflomal aligning {len(s)} sentence pairs" + (" and refining" if refine else "")
+        with timer() as tm, spinner(label, show=not quiet):
             if refine:
                 links = _align_refined(s, t, src, pivot or [], backtranslation, fmt=fmt,
                                        opts=opts, name_keys=name_keys, combine="auto", stats=stats,
@@ -460,6 +478,13 @@ def project(
                        "refine_s": stats["refine_s"]} if refine else {}),
                    "project_s": round(tm[0], 3), "resumed_chunks": summary.resumed_chunks,
                    "output": str(output), "alignments": str(alignments)})
+    else:
+        aligned = f"aligned in {align_s:.1f} s, links in {alignments}; " if align_s else ""
+        resumed = f", {summary.resumed_chunks} chunks resumed" if summary.resumed_chunks else ""
+        summary_line("project", f"read {summary.sentences} sentence pairs ({summary.source_spans} "
+                     f"source entities); {aligned}wrote {summary.written} sentences with "
+                     f"{summary.spans} entities to {output}, {summary.skipped} skipped{resumed}",
+                     quiet=quiet, seconds=align_s + tm[0])
 
 
 def _count_lines(path: Path) -> int | None:
@@ -489,6 +514,7 @@ def evaluate(
         "Also write the metrics (micro, macro, weighted, per type) to this JSON file.")),
     fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP, callback=_check_format),
     label_names: Optional[str] = typer.Option(None, "--label-list", help=LABEL_LIST_HELP),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """Entity-level precision, recall and F1 (micro, macro, weighted and per type), as seqeval
@@ -553,6 +579,10 @@ def evaluate(
     for name, m in (("micro", report.micro), ("macro", report.macro),
                     ("weighted", report.weighted)):
         typer.echo(f"{name:<10}{m.precision:>10.4f}{m.recall:>10.4f}{m.f1:>10.4f}{m.support:>10}")
+    summary_line("evaluate", f"scored {len(p)} sentences of {pred} against {gold} "
+                 f"({report.micro.support} gold, {report.micro.predicted} predicted entities"
+                 f"{', ' + ', '.join(ignored) + ' ignored' if ignored else ''})"
+                 f"{f'; metrics in {out}' if out is not None else ''}", quiet=quiet)
 
 
 def _trainer_options(items: list[str] | None) -> dict:
@@ -601,6 +631,7 @@ def train(
         "CRF feature template: rich (annoproj's), or plain (sklearn-crfsuite's tutorial "
         "features, a common baseline CRF; saved with the model).")),
     fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP, callback=_check_format),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary."),
     option: Optional[list[str]] = typer.Option(None, "--option", help=(
         "Trainer option key=value, repeatable, e.g. --option epochs=5 --option device=cuda "
@@ -644,7 +675,8 @@ def train(
     from annoproj.train import ModelError
 
     try:
-        tagger = fit.fit(sents, dev=dev_sents)
+        with spinner(f"training {trainer} on {len(sents)} sentences", show=not quiet):
+            tagger = fit.fit(sents, dev=dev_sents)
     except (MissingDependencyError, ModelError) as exc:
         raise fail(str(exc), EXIT_DEPENDENCY) from exc
     tagger.info.update({"train_file": str(train_file), "label_map": label_map})
@@ -655,8 +687,9 @@ def train(
         emit_json(summary)
     else:
         dev_f1 = f", dev F1 {summary['dev']['f1']:.4f}" if "dev" in summary else ""
-        typer.echo(f"trained {trainer} on {summary['sentences']} sentences in "
-                   f"{summary['train_s']:.1f} s{dev_f1}; saved to {out}")
+        summary_line("train", f"trained {trainer} on {summary['sentences']} sentences of "
+                     f"{train_file}{dev_f1}; saved to {out}", quiet=quiet,
+                     seconds=summary["train_s"])
 
 
 @app.command()
@@ -669,6 +702,7 @@ def tag(
         "with the model; below 1 finds more entities.")),
     scheme: str = typer.Option("IOB2", "--scheme", help=SCHEME_HELP, callback=scheme_option),
     fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP, callback=_check_format),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary."),
 ) -> None:
     """Tag sentences with a trained model (existing tags in the input are replaced)."""
@@ -690,7 +724,7 @@ def tag(
         except ValueError as exc:
             raise fail(f"--o-weight: {exc}", EXIT_USAGE) from exc
     sents = _load(input_file, fmt)
-    with timer() as tm:
+    with timer() as tm, spinner(f"tagging {len(sents)} sentences", show=not quiet):
         spans = tagger.predict([s.tokens for s in sents])
     from annoproj.data.model import Sentence
 
@@ -705,6 +739,10 @@ def tag(
                "output": str(output)}
     if json_out:
         emit_json(summary)
+    else:
+        summary_line("tag", f"tagged {summary['sentences']} sentences of {input_file} "
+                     f"({summary['entities']} entities); wrote {output}", quiet=quiet,
+                     seconds=tm[0])
 
 
 def _write_sentences(output: Path, sentences, scheme: str = "IOB2") -> None:
@@ -757,7 +795,7 @@ def translate_cmd(
     pool: str = typer.Option("process", help=POOL_HELP),
     ray_address: Optional[str] = typer.Option(None, help=RAY_ADDRESS_HELP),
     gpus_per_worker: float = typer.Option(0.0, min=0.0, help=GPUS_HELP),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary on stdout."),
 ) -> None:
     """Machine-translate sentences (NLLB-200, M2M-100, Marian) with transformers or
@@ -841,6 +879,11 @@ def translate_cmd(
         emit_json({"sentences": len(out), "tokens": sum(len(s.tokens) for s in out),
                    "entities": sum(len(s.spans) for s in out), "skipped": len(skipped),
                    "seconds": round(tm[0], 3), "output": str(output)})
+    else:
+        summary_line("translate", f"translated {len(out)} sentences of {input_file} "
+                     f"({sum(len(s.spans) for s in out)} entities, {len(skipped)} skipped); "
+                     f"wrote {output}{f' and {links}' if links is not None else ''}",
+                     quiet=quiet, seconds=tm[0])
 
 
 @app.command("label")
@@ -861,7 +904,7 @@ def label_cmd(
     pool: str = typer.Option("process", help=POOL_HELP),
     ray_address: Optional[str] = typer.Option(None, help=RAY_ADDRESS_HELP),
     gpus_per_worker: float = typer.Option(0.0, min=0.0, help=GPUS_HELP),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary on stdout."),
 ) -> None:
     """Tag source sentences with a pretrained NER model (spaCy or Hugging Face); input tags are replaced."""
@@ -899,6 +942,10 @@ def label_cmd(
     if json_out:
         emit_json({"sentences": len(out), "entities": sum(len(p) for p in spans),
                    "seconds": round(tm[0], 3), "output": str(output)})
+    else:
+        summary_line("label", f"labelled {len(out)} sentences of {input_file} with {model} "
+                     f"({sum(len(p) for p in spans)} entities); wrote {output}", quiet=quiet,
+                     seconds=tm[0])
 
 
 @app.command()
@@ -915,6 +962,7 @@ def convert(
     to: str = typer.Option("auto", "--to", help=(
         "Output format, when the suffix does not say: conll, jsonl, hf, parquet, spacy, text.")),
     label_names: Optional[str] = typer.Option(None, "--label-list", help=LABEL_LIST_HELP),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary."),
 ) -> None:
     """Convert sentences and their entities between CoNLL, JSONL, Hugging Face datasets
@@ -933,6 +981,9 @@ def convert(
     entities = sum(len(s.spans) for s in sents)
     if json_out:
         emit_json({"sentences": n, "entities": entities, "output": str(output)})
+    else:
+        summary_line("convert", f"read {n} sentences ({entities} entities) from {input_path}; "
+                     f"wrote {output}", quiet=quiet)
 
 
 @app.command("evaluate-alignment")
@@ -941,6 +992,7 @@ def evaluate_alignment(
         "Gold links, one sentence pair a line: i-j sure, i?j or ipj possible.")),
     pred: Path = typer.Option(..., "--pred", "-p", help="Predicted Pharaoh links (i-j), same pairs."),
     one_based: bool = typer.Option(False, "--one-based", help="Indices in both files start at 1."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """Word-alignment precision, recall, F1 and AER against gold sure/possible links."""
@@ -966,6 +1018,8 @@ def evaluate_alignment(
     typer.echo(f"{'precision':>10}{'recall':>10}{'f1':>10}{'AER':>10}{'links':>8}{'sure':>8}{'possible':>10}")
     typer.echo(f"{scores.precision:>10.4f}{scores.recall:>10.4f}{scores.f1:>10.4f}{scores.aer:>10.4f}"
                f"{scores.predicted:>8}{scores.sure:>8}{scores.possible:>10}")
+    summary_line("evaluate-alignment", f"scored {len(links)} sentence pairs of {pred} against "
+                 f"{gold}", quiet=quiet)
 
 
 # Commands defined in their own modules, listed after the core ones in --help.
