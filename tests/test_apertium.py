@@ -351,4 +351,4 @@ def test_translate_train_pipeline_with_apertium(fake_apertium, tmp_path):
     run_pipeline(config)
     rows = [json.loads(x) for x in (tmp_path / "run" / "bbb.projected.jsonl").read_text().splitlines()]
     assert rows[0]["tokens"] == ["HOUSE", "THE", "SEES", "ANNA"]
-    assert [s[:3] for s in rows[0]["spans"]] == [[3, 4, "PER"]]
+    assert [[s["start"], s["end"], s["label"]] for s in rows[0]["spans"]] == [[3, 4, "PER"]]

@@ -56,7 +56,8 @@ def test_align_refined_through_pivots_and_back_translations(europarl_slice, tmp_
 def test_project_with_pivots_equals_align_then_project(europarl_slice, tmp_path):
     d = europarl_slice
     pair = [str(d / "en.conll"), str(d / "de.conll")]
-    r = runner.invoke(app, ["align", *pair, "-o", str(tmp_path / "l.txt"), "--pivot", str(d / "es.conll")])
+    r = runner.invoke(app, ["align", *pair, "-o", str(tmp_path / "l.txt"), "--pivot", str(d / "es.conll"),
+                            "--scores"])
     assert r.exit_code == 0, r.output
     r = runner.invoke(app, ["project", *pair, "-a", str(tmp_path / "l.txt"), "-o",
                             str(tmp_path / "two.conll"), "--min-score", "0.45", "-q"])

@@ -68,7 +68,7 @@ def test_jsonl_round_trip_keeps_meta(tmp_path):
     assert back[0].tokens == ["a", "b"] and back[0].spans == [Span(1, 2, "LOC")]
     assert back[0].id == "s1" and back[0].meta == {"scores": [0.5]}
     with gzip.open(path, "rt") as f:
-        assert json.loads(f.readline())["spans"] == [[1, 2, "LOC"]]
+        assert json.loads(f.readline())["spans"] == [{"start": 1, "end": 2, "label": "LOC"}]
 
 
 def test_jsonl_errors(tmp_path):

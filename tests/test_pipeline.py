@@ -242,7 +242,7 @@ def test_translate_train_with_links_made_beforehand(tmp_path, data_dir):
     for lang in ("en", "de"):
         write_conll(tmp_path / f"{lang}.conll", read_conll(e / f"{lang}.test.conll")[:300])
     r = runner.invoke(app, ["align", str(tmp_path / "en.conll"), str(tmp_path / "de.conll"),
-                            "-o", str(tmp_path / "de.links")])
+                            "-o", str(tmp_path / "de.links"), "--scores"])
     assert r.exit_code == 0, r.output
     plain, given = _with_and_without(tmp_path, data_dir, "de", f"align.links={tmp_path / 'de.links'}")
     assert [s.spans for s in plain] == [s.spans for s in given]

@@ -55,7 +55,7 @@ def test_match_uses_statistics_of_the_whole_input(corpus, tmp_path):
                                      [s.spans for s in src], read_pharaoh(corpus / "links.txt"))
     got = [json.loads(line) for line in (tmp_path / "chunked.jsonl").read_text().splitlines()]
     assert len(got) == 300 and not whole.skipped
-    assert [[tuple(x[:3]) for x in g["spans"]] for g in got] == [
+    assert [[(x["start"], x["end"], x["label"]) for x in g["spans"]] for g in got] == [
         [(p.start, p.end, p.label) for p in spans] for spans in whole.spans]
 
 
@@ -69,7 +69,7 @@ def test_memory_scorer_remembers_the_whole_input(corpus, tmp_path):
     whole = MatchProjector(scorers=scorers).project(*args)
     assert whole.spans != MatchProjector().project(*args).spans  # the memory changes some
     got = [json.loads(line) for line in (tmp_path / "chunked.jsonl").read_text().splitlines()]
-    assert [[tuple(x[:3]) for x in g["spans"]] for g in got] == [
+    assert [[(x["start"], x["end"], x["label"]) for x in g["spans"]] for g in got] == [
         [(p.start, p.end, p.label) for p in spans] for spans in whole.spans]
 
 

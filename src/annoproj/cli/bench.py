@@ -44,6 +44,8 @@ def europarl(
     out: Optional[Path] = typer.Option(None, help="Write the rows as a JSON result file here."),
     docs: Optional[Path] = typer.Option(None, help="Update the Europarl table of this Markdown file (docs/benchmarks.md)."),
     fail_under: float = typer.Option(0.0, help="Exit 5 if the average F1 (MISC ignored) is below this."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=(
+        "No progress display, notes or summary line on stderr.")),
     json_out: bool = typer.Option(False, "--json", help="One JSON object per language pair on stdout."),
     refine: str = typer.Option("none", help=(
         "Refine the alignments before projecting: none, pivot (the other Europarl languages) "
@@ -129,11 +131,22 @@ def europarl(
         raise fail("--translator, --via and --target-links go with --refine backtranslation", 2)
     if target_links not in ("auto", "translator", "eflomal"):
         raise fail(f"unknown --target-links {target_links!r}: use auto, translator or eflomal", 2)
-    on_row = emit_json if json_out else None
+    import time
+
+    from annoproj.cli.common import progress_bar, summary_line
     from annoproj.train.base import ModelError
 
+    started = time.perf_counter()
+    bar = progress_bar(total=len(split_list(tgt)), label=f"europarl {src} -> {tgt}",
+                       show=not quiet)
     try:
-        rows = run_europarl(config, data_dir=data_dir, on_row=on_row)
+        with bar as advance:
+            def on_row(row: dict) -> None:
+                advance(1)
+                if json_out:
+                    emit_json(row)
+
+            rows = run_europarl(config, data_dir=data_dir, on_row=on_row)
     except FileNotFoundError as exc:
         raise fail(str(exc), EXIT_INPUT) from exc
     except ModelError as exc:  # e.g. no Apertium pair for a target
@@ -182,6 +195,10 @@ def europarl(
             key += "-" + source_labels.replace("/", "_").replace(":", "_")
         update_docs_section(docs, key, table)
     avg = sum(r["f1"] for r in rows) / len(rows)
+    if not json_out:
+        summary_line("bench europarl", f"{len(rows)} language pairs x {runs} run(s), average F1 "
+                     f"{avg:.4f}{f'; results in {out}' if out is not None else ''}",
+                     quiet=quiet, seconds=time.perf_counter() - started)
     if avg < fail_under:
         raise fail(f"average F1 {avg:.4f} is below --fail-under {fail_under}", EXIT_TARGET)
 
@@ -310,6 +327,8 @@ def masakhaner(
     docs: Optional[Path] = typer.Option(None, help="Update the MasakhaNER table of this Markdown file (docs/benchmarks.md)."),
     plot: Optional[Path] = typer.Option(None, help="Draw a bar chart of F1 to this PNG (needs matplotlib)."),
     fail_under: float = typer.Option(0.0, help="Exit 5 if the first method's average F1 is below this."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=(
+        "No progress display, notes or summary line on stderr.")),
     json_out: bool = typer.Option(False, "--json", help="One JSON object per (language, train source) on stdout."),
 ) -> None:
     """Translate-train on MasakhaNER 2.0: project CoNLL-2003 entities onto NLLB translations,
@@ -352,7 +371,8 @@ def masakhaner(
         raise fail("nothing to train: give --method and/or --baselines", 2)
 
     def note(msg: str) -> None:
-        typer.secho(msg, fg=typer.colors.YELLOW, err=True)
+        if not quiet:
+            typer.secho(msg, fg=typer.colors.YELLOW, err=True)
 
     old: dict | None = None
     if replace_in is not None:  # check the file before the long run
@@ -437,6 +457,8 @@ def ablation(
     data_dir: Optional[Path] = typer.Option(None, envvar="ANNOPROJ_DATA",
                                             help="Shared data folder (default: ../shared/data)."),
     out: Optional[Path] = typer.Option(None, help="Write the rows as a JSON result file here."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=(
+        "No progress display, notes or summary line on stderr.")),
     json_out: bool = typer.Option(False, "--json", help="One JSON object per (scorer set, language) on stdout."),
 ) -> None:
     """Europarl F1 of the matching projection with each scorer alone and all of them fused."""
@@ -496,6 +518,8 @@ def labeller(
                                             help="Shared data folder (default: ../shared/data)."),
     out: Optional[Path] = typer.Option(None, help="Write the rows as a JSON result file here."),
     docs: Optional[Path] = typer.Option(None, help="Update the labeller table of this Markdown file."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=(
+        "No progress display, notes or summary line on stderr.")),
     json_out: bool = typer.Option(False, "--json", help="One JSON object per data set on stdout."),
 ) -> None:
     """Score a source NER labeller (F1 over PER, ORG, LOC) on English Europarl and CoNLL-2003."""
@@ -542,6 +566,8 @@ def speed(
                                             help="Shared data folder (default: ../shared/data)."),
     out: Optional[Path] = typer.Option(None, help="Write the rows as a JSON result file here."),
     docs: Optional[Path] = typer.Option(None, help="Update the speed tables of this Markdown file."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=(
+        "No progress display, notes or summary line on stderr.")),
     json_out: bool = typer.Option(False, "--json", help="One JSON object per line."),
 ) -> None:
     """Throughput, scaling with workers and backends, peak memory, and solver cost growth."""

@@ -135,12 +135,99 @@ class progress_bar:  # noqa: N801 - used like a function
     def __enter__(self):
         if not self.show:
             return lambda n=1: None
-        from rich.progress import Progress
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
 
-        self._bar = Progress(transient=True)
+        self._bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                             MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
+                             transient=True)
         self._bar.__enter__()
         task = self._bar.add_task(self.label, total=self.total)
         return lambda n=1: self._bar.advance(task, n)
+
+    def __exit__(self, *exc) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(*exc)
+
+
+LABEL_LIST_HELP = ("Names of integer tags (Hugging Face ner_tags), in id order: O,B-PER,I-PER,... "
+                   "or a file of them (one a line, a JSON list, or a datasets "
+                   "dataset_info.json); default: a labels.txt or dataset_info.json beside the "
+                   "input, or the dataset's own features.")
+SCHEME_HELP = "Tag scheme of the tags written: iob1, iob2, bioes or biluo."
+
+
+def label_list(value: str | None) -> list[str] | None:
+    """The label names of a --label-list value: a comma list, or a file (one name a line,
+    a JSON list, or a datasets features/dataset_info JSON); exits 2 on a bad value."""
+    if not value:
+        return None
+    from pathlib import Path
+
+    path = Path(value)
+    if "," not in value and path.is_file():
+        text = path.read_text(encoding="utf-8")
+        if path.suffix.lower() == ".json":
+            from annoproj.data.io.jsonl import names_from_features
+
+            data = json.loads(text)
+            names = data if isinstance(data, list) else names_from_features(
+                data.get("features", data))
+            if not names:
+                raise fail(f"--label-list {value}: no label names found in it", EXIT_USAGE)
+            return [str(x) for x in names]
+        return [x.strip() for x in text.splitlines() if x.strip()]
+    return split_list(value)
+
+
+def scheme_option(value: str) -> str:
+    """--scheme: a known tag scheme, canonical (a usage error, exit 2, otherwise)."""
+    from annoproj.data.tags import check_scheme
+
+    try:
+        return check_scheme(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+QUIET_HELP = "No progress display and no summary line on stderr (errors and warnings only)."
+
+
+def summary_line(command: str, text: str, *, quiet: bool = False,
+                 seconds: float | None = None) -> None:
+    """The one line every command ends with, on stderr: what it read, wrote where, skipped,
+    and its time (`seconds`); nothing when `quiet`."""
+    if quiet:
+        return
+    took = f" in {seconds:.1f} s" if seconds is not None else ""
+    typer.echo(f"{command}: {text}{took}", err=True)
+
+
+class spinner:  # noqa: N801 - used like a function
+    """A spinner with the elapsed time on a terminal stderr while an opaque step runs (an
+    eflomal process, a model loading or training); erased when it ends."""
+
+    def __init__(self, label: str, *, show: bool = True) -> None:
+        self.label = label
+        self.show = show and sys.stderr.isatty()
+        self._bar = None
+
+    def __enter__(self) -> spinner:
+        if self.show:
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self._bar = Progress(SpinnerColumn(), TextColumn("{task.description}"),
+                                 TimeElapsedColumn(), transient=True)
+            self._bar.__enter__()
+            self._bar.add_task(self.label, total=None)
+        return self
 
     def __exit__(self, *exc) -> None:
         if self._bar is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Optional
 
@@ -16,17 +17,24 @@ from annoproj.cli.common import (
     EXIT_INPUT,
     EXIT_USAGE,
     GPUS_HELP,
+    LABEL_LIST_HELP,
+    SCHEME_HELP,
     POOL_HELP,
     RAY_ADDRESS_HELP,
     WORKERS_HELP,
     AnnoprojGroup,
     emit_json,
     fail,
+    label_list,
     pool_options,
+    QUIET_HELP,
     progress_bar,
     read_links,
     read_sentences,
+    scheme_option,
+    spinner,
     split_list,
+    summary_line,
 )
 
 from annoproj.cli.models import models_app  # noqa: E402
@@ -60,11 +68,28 @@ def main(
     """annoproj: carry NER annotations across languages."""
 
 
-def _load(path: Path, fmt: str):
+def _load(path: Path, fmt: str, label_names: list[str] | None = None):
+    import warnings
+
     try:
-        return read_sentences(path, fmt)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            sents = read_sentences(path, fmt, label_names=label_names)
     except (FileNotFoundError, ValueError, UnicodeDecodeError) as exc:
         raise fail(str(exc), EXIT_INPUT) from exc
+    except ImportError as exc:
+        raise fail(str(exc), EXIT_DEPENDENCY) from exc
+    for w in caught:
+        typer.secho(f"warning: {w.message}", fg=typer.colors.YELLOW, err=True)
+    return sents
+
+
+def _warn_no_entities(path: Path, sentences, role: str) -> None:
+    """A warning on stderr when `sentences` (read from `path`) hold no entity at all."""
+    if sentences and not any(s.spans for s in sentences):
+        typer.secho(f"warning: {path} has no entities ({role}); check that its tags are "
+                    "read: CoNLL's last column, JSONL's spans, ner_tags or tags",
+                    fg=typer.colors.YELLOW, err=True)
 
 
 def _aligner_options(symmetrize: str, seed: int, prefix_len: int, identical_words: bool,
@@ -192,7 +217,10 @@ def align(
     pool: str = typer.Option("process", help=POOL_HELP),
     ray_address: Optional[str] = typer.Option(None, help=RAY_ADDRESS_HELP),
     gpus_per_worker: float = typer.Option(0.0, min=0.0, help=GPUS_HELP),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    scores: bool = typer.Option(False, "--scores", help=(
+        "Write each link's score, i-j:p (what annoproj project's matching weighs links "
+        "with); default: plain i-j, which every Pharaoh reader takes.")),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary."),
 ) -> None:
     """Word-align parallel sentences (eflomal by default) and write Pharaoh links."""
@@ -208,7 +236,7 @@ def align(
                           aligner_name=aligner_name)
     if aligner_name != "eflomal":
         _align_neural(src, tgt, output, fmt=fmt, name=aligner_name, quiet=quiet,
-                      json_out=json_out,
+                      json_out=json_out, scores=scores,
                       options={"model": model, "layer": layer, "device": device,
                                "batch_size": batch_size,
                                **({"method": neural_method} if aligner_name == "simalign" else {})},
@@ -228,20 +256,26 @@ def align(
         with timer() as tm, progress_bar(total=None, label="aligning", show=not quiet) as adv:
             try:
                 summary = align_files(src, tgt, output, aligner=aligner, fmt=fmt,
-                                      chunk_size=chunk_size, on_chunk=adv,
+                                      chunk_size=chunk_size, on_chunk=adv, scores=scores,
                                       settings={**{k: v for k, v in opts.items()
                                                    if k not in ("extra_src", "extra_tgt")},
+                                                **({"scores": True} if scores else {}),
                                                 **({"name_keys": True} if name_keys else {})})
             except (FileNotFoundError, InputMismatchError, ValueError) as exc:
                 raise fail(str(exc), EXIT_INPUT) from exc
         if json_out:
             emit_json({**summary, "seconds": round(tm[0], 3), "output": str(output)})
+        else:
+            summary_line("align", f"aligned {summary['sentences']} sentence pairs in chunks of "
+                         f"{chunk_size} ({summary['links']} links); wrote {output}",
+                         quiet=quiet, seconds=tm[0])
         return
     s, t = _load(src, fmt), _load(tgt, fmt)
     if len(s) != len(t):
         raise fail(f"{src} has {len(s)} sentences but {tgt} has {len(t)}", EXIT_INPUT)
     stats: dict = {}
-    with timer() as tm:
+    label = f"eflomal aligning {len(s)} sentence pairs" + (" and refining" if refine else "")
+    with timer() as tm, spinner(label, show=not quiet):
         if refine:
             links = _align_refined(s, t, src, pivot or [], backtranslation, fmt=fmt, opts=opts,
                                    name_keys=name_keys, combine=combine, stats=stats,
@@ -250,7 +284,12 @@ def align(
             links = aligner.align([x.tokens for x in s], [x.tokens for x in t])
     if len(links) != len(s):  # pragma: no cover - an aligner bug
         raise fail(f"{len(s)} sentence pairs read but {len(links)} aligned", 1)
-    write_pharaoh(output, links)
+    write_pharaoh(output, links, scores=None if scores else False)
+    if not json_out:
+        summary_line("align", f"aligned {len(links)} sentence pairs of {src} and {tgt} "
+                     f"({sum(len(a) for a in links)} links"
+                     f"{', scored' if scores else ''}); wrote {output}", quiet=quiet,
+                     seconds=tm[0])
     if json_out:
         extra = {}
         if refine:
@@ -322,7 +361,7 @@ def _align_refined(s: list, t: list, src: Path, pivot: list[Path], backtranslati
 
 
 def _align_neural(src: Path, tgt: Path, output: Path, *, fmt: str, name: str, options: dict,
-                  run: dict, quiet: bool, json_out: bool) -> None:
+                  run: dict, quiet: bool, json_out: bool, scores: bool = False) -> None:
     from annoproj.align.base import make_aligner
     from annoproj.bench.common import timer
     from annoproj.data.io import write_pharaoh
@@ -343,10 +382,14 @@ def _align_neural(src: Path, tgt: Path, output: Path, *, fmt: str, name: str, op
         raise fail(str(exc), 2) from exc
     except (FileNotFoundError, OSError) as exc:
         raise fail(str(exc), EXIT_INPUT) from exc
-    write_pharaoh(output, links)
+    write_pharaoh(output, links, scores=None if scores else False)
     if json_out:
         emit_json({"sentences": len(links), "links": sum(len(a) for a in links),
                    "seconds": round(tm[0], 3), "output": str(output)})
+    else:
+        summary_line("align", f"aligned {len(links)} sentence pairs with {name} "
+                     f"({sum(len(a) for a in links)} links); wrote {output}", quiet=quiet,
+                     seconds=tm[0])
 
 
 @app.command()
@@ -391,7 +434,9 @@ def project(
     ray_address: Optional[str] = typer.Option(None, help=RAY_ADDRESS_HELP),
     chunk_size: int = typer.Option(20000, min=1, help=(
         "Sentence pairs per checkpoint: a rerun after an interruption skips finished chunks.")),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    scheme: str = typer.Option("IOB2", "--scheme", help=SCHEME_HELP, callback=scheme_option),
+    label_names: Optional[str] = typer.Option(None, "--label-list", help=LABEL_LIST_HELP),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary."),
 ) -> None:
     """Project the source entities onto the target sentences."""
@@ -427,15 +472,17 @@ def project(
         _check_refinement(pivot, backtranslation, "auto", chunk_size=0, aligner_name="eflomal")
     align_s = 0.0
     stats: dict = {}
+    names = label_list(label_names)
     if alignments is None:
         from annoproj.align.eflomal import EflomalAligner
         from annoproj.data.io import write_pharaoh
 
-        s, t = _load(src, fmt), _load(tgt, fmt)
+        s, t = _load(src, fmt, names), _load(tgt, fmt, names)
         if len(s) != len(t):
             raise fail(f"{src} has {len(s)} sentences but {tgt} has {len(t)}", EXIT_INPUT)
         opts = dict(defaults.ALIGNER, seed=seed, symmetrize=defaults.symmetrize_for(method, symmetrize))
-        with timer() as tm:
+        label = f"eflomal aligning {len(s)} sentence pairs" + (" and refining" if refine else "")
+        with timer() as tm, spinner(label, show=not quiet):
             if refine:
                 links = _align_refined(s, t, src, pivot or [], backtranslation, fmt=fmt,
                                        opts=opts, name_keys=name_keys, combine="auto", stats=stats,
@@ -459,18 +506,27 @@ def project(
         del s, t, links
     total = None if quiet else _count_lines(alignments)
     bar = progress_bar(total=total, label="projecting", show=not quiet)
+    import warnings
+
     try:
-        with timer() as tm, bar as advance:
+        with timer() as tm, bar as advance, warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             summary = project_files(
                 src, tgt, alignments, output, method=method, options=job.projector_options(),
                 label_map=labels, fmt=fmt, backend=backend, workers=workers,
                 ray_address=ray_address, chunk_size=chunk_size, min_confidence=min_confidence,
-                on_chunk=advance)
+                on_chunk=advance, scheme=scheme, label_names=names)
     except ImportError as exc:
         raise fail(str(exc), EXIT_DEPENDENCY) from exc
     except (FileNotFoundError, InputMismatchError, ValueError) as exc:
         raise fail(str(exc), EXIT_INPUT) from exc
+    for w in caught:
+        typer.secho(f"warning: {w.message}", fg=typer.colors.YELLOW, err=True)
     log = output.with_name(output.name + ".skipped.tsv")
+    if summary.sentences and not summary.source_spans:
+        typer.secho(f"warning: {src} has no entities, so none were projected; check that its "
+                    "tags are read: CoNLL's last column, JSONL's spans, ner_tags or tags "
+                    "(integer tags with --label-list)", fg=typer.colors.YELLOW, err=True)
     if summary.skipped:
         typer.secho(f"{summary.skipped} sentence pairs could not be projected; reasons in {log}",
                     fg=typer.colors.YELLOW, err=True)
@@ -482,6 +538,13 @@ def project(
                        "refine_s": stats["refine_s"]} if refine else {}),
                    "project_s": round(tm[0], 3), "resumed_chunks": summary.resumed_chunks,
                    "output": str(output), "alignments": str(alignments)})
+    else:
+        aligned = f"aligned in {align_s:.1f} s, links in {alignments}; " if align_s else ""
+        resumed = f", {summary.resumed_chunks} chunks resumed" if summary.resumed_chunks else ""
+        summary_line("project", f"read {summary.sentences} sentence pairs ({summary.source_spans} "
+                     f"source entities); {aligned}wrote {summary.written} sentences with "
+                     f"{summary.spans} entities to {output}, {summary.skipped} skipped{resumed}",
+                     quiet=quiet, seconds=align_s + tm[0])
 
 
 def _count_lines(path: Path) -> int | None:
@@ -497,16 +560,43 @@ def _count_lines(path: Path) -> int | None:
 
 @app.command()
 def evaluate(
-    gold: Path = typer.Argument(..., help="Gold CoNLL or JSONL."),
+    gold: Path = typer.Argument(..., help="Gold CoNLL or JSONL (or any format convert reads)."),
     pred: Path = typer.Argument(..., help="Predicted CoNLL or JSONL, same sentences."),
-    ignore: str = typer.Option("", help="Labels to ignore on both sides, e.g. MISC."),
+    ignore: Optional[list[str]] = typer.Option(None, "--ignore", help=(
+        "Labels to ignore on both sides, in any case; repeat or comma-separate: --ignore MISC "
+        "--ignore date, --ignore MISC,DATE.")),
+    mode: str = typer.Option("default", "--mode", help=(
+        "default: conlleval's reading, invalid tag sequences repaired (seqeval's default "
+        "mode); strict: only chunks valid in --scheme count (seqeval's mode='strict').")),
+    scheme: str = typer.Option("IOB2", "--scheme", callback=scheme_option, help=(
+        "With --mode strict: the scheme the tags are read in (iob1, iob2, bioes, biluo).")),
+    out: Optional[Path] = typer.Option(None, "--out", help=(
+        "Also write the metrics (micro, macro, weighted, per type) to this JSON file.")),
     fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP, callback=_check_format),
+    label_names: Optional[str] = typer.Option(None, "--label-list", help=LABEL_LIST_HELP),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
-    """Entity-level precision, recall and F1 (micro and per type), as seqeval computes them."""
+    """Entity-level precision, recall and F1 (micro, macro, weighted and per type), as seqeval
+    computes them; tags that belong to no scheme (0, FOO) are an error naming the line."""
     from annoproj.evaluate import evaluate_spans
 
-    g, p = _load(gold, fmt), _load(pred, fmt)
+    if mode not in ("default", "strict"):
+        raise fail(f"unknown --mode {mode!r}: use default or strict", EXIT_USAGE)
+    names = label_list(label_names)
+    ignored = [x for item in ignore or [] for x in split_list(item)]
+    strict = mode == "strict"
+
+    def load(path: Path):
+        try:
+            return read_sentences(path, fmt, label_names=names, strict_tags=True,
+                                  keep_tags=strict)
+        except (FileNotFoundError, ValueError, UnicodeDecodeError) as exc:
+            raise fail(str(exc), EXIT_INPUT) from exc
+        except ImportError as exc:
+            raise fail(str(exc), EXIT_DEPENDENCY) from exc
+
+    g, p = load(gold), load(pred)
     if len(g) != len(p):
         raise fail(f"{gold} has {len(g)} sentences but {pred} has {len(p)}", EXIT_INPUT)
     for k, (x, y) in enumerate(zip(g, p)):  # the same sentences, not just as many
@@ -514,15 +604,50 @@ def evaluate(
             raise fail(f"sentence {k + 1} ({x.id} / {y.id}) has {len(x.tokens)} tokens in "
                        f"{gold} but {len(y.tokens)} in {pred}: are they the same sentences?",
                        EXIT_INPUT)
-    report = evaluate_spans([x.spans for x in g], [x.spans for x in p], ignore=set(split_list(ignore)))
+    _warn_no_entities(gold, g, "gold: every score is 0")
+    if strict:
+        from annoproj.data.tags import spans_to_tags
+        from annoproj.evaluate.strict import strict_spans
+
+        def spans_of(path: Path, sents) -> list:
+            out_spans = []
+            for k, s in enumerate(sents):
+                tags = s.meta.get("_tags") or spans_to_tags(s.spans, len(s.tokens), scheme=scheme)
+                try:
+                    out_spans.append(strict_spans(tags, scheme))
+                except ValueError as exc:
+                    raise fail(f"{path}: sentence {k + 1} ({s.id}): {exc}", EXIT_INPUT) from None
+            return out_spans
+
+        gs, ps = spans_of(gold, g), spans_of(pred, p)
+    else:
+        gs, ps = [x.spans for x in g], [x.spans for x in p]
+    seen = {sp[2].lower() for sents in (gs, ps) for sent in sents for sp in sent}
+    for label in ignored:
+        if label.lower() not in seen:
+            typer.secho(f"warning: --ignore {label}: no entity of that label in {gold} or {pred}",
+                        fg=typer.colors.YELLOW, err=True)
+    report = evaluate_spans(gs, ps, ignore=ignored)
+    metrics = {"mode": mode, **({"scheme": scheme} if strict else {}),
+               "ignore": ignored, **report.to_dict()}
+    if out is not None:
+        from annoproj.data.io import atomic_write
+
+        with atomic_write(out) as f:
+            f.write(json.dumps(metrics, indent=2) + "\n")
     if json_out:
-        emit_json(report.to_dict())
+        emit_json(metrics)
         return
     typer.echo(f"{'type':<10}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>10}")
     for name, r in sorted(report.per_type.items()):
         typer.echo(f"{name:<10}{r.precision:>10.4f}{r.recall:>10.4f}{r.f1:>10.4f}{r.support:>10}")
-    m = report.micro
-    typer.echo(f"{'micro':<10}{m.precision:>10.4f}{m.recall:>10.4f}{m.f1:>10.4f}{m.support:>10}")
+    for name, m in (("micro", report.micro), ("macro", report.macro),
+                    ("weighted", report.weighted)):
+        typer.echo(f"{name:<10}{m.precision:>10.4f}{m.recall:>10.4f}{m.f1:>10.4f}{m.support:>10}")
+    summary_line("evaluate", f"scored {len(p)} sentences of {pred} against {gold} "
+                 f"({report.micro.support} gold, {report.micro.predicted} predicted entities"
+                 f"{', ' + ', '.join(ignored) + ' ignored' if ignored else ''})"
+                 f"{f'; metrics in {out}' if out is not None else ''}", quiet=quiet)
 
 
 def _trainer_options(items: list[str] | None) -> dict:
@@ -571,6 +696,7 @@ def train(
         "CRF feature template: rich (annoproj's), or plain (sklearn-crfsuite's tutorial "
         "features, a common baseline CRF; saved with the model).")),
     fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP, callback=_check_format),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary."),
     option: Optional[list[str]] = typer.Option(None, "--option", help=(
         "Trainer option key=value, repeatable, e.g. --option epochs=5 --option device=cuda "
@@ -616,7 +742,8 @@ def train(
     from annoproj.train import ModelError
 
     try:
-        tagger = fit.fit(sents, dev=dev_sents)
+        with spinner(f"training {trainer} on {len(sents)} sentences", show=not quiet):
+            tagger = fit.fit(sents, dev=dev_sents)
     except (MissingDependencyError, ModelError) as exc:
         raise fail(str(exc), EXIT_DEPENDENCY) from exc
     tagger.info.update({"train_file": str(train_file), "label_map": label_map})
@@ -627,8 +754,9 @@ def train(
         emit_json(summary)
     else:
         dev_f1 = f", dev F1 {summary['dev']['f1']:.4f}" if "dev" in summary else ""
-        typer.echo(f"trained {trainer} on {summary['sentences']} sentences in "
-                   f"{summary['train_s']:.1f} s{dev_f1}; saved to {out}")
+        summary_line("train", f"trained {trainer} on {summary['sentences']} sentences of "
+                     f"{train_file}{dev_f1}; saved to {out}", quiet=quiet,
+                     seconds=summary["train_s"])
 
 
 @app.command()
@@ -639,7 +767,9 @@ def tag(
     o_weight: Optional[float] = typer.Option(None, callback=_finite, help=(
         "CRF: decode with the probability of O times this instead of the weight saved "
         "with the model; below 1 finds more entities.")),
+    scheme: str = typer.Option("IOB2", "--scheme", help=SCHEME_HELP, callback=scheme_option),
     fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP, callback=_check_format),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary."),
 ) -> None:
     """Tag sentences with a trained model (existing tags in the input are replaced)."""
@@ -661,7 +791,7 @@ def tag(
         except ValueError as exc:
             raise fail(f"--o-weight: {exc}", EXIT_USAGE) from exc
     sents = _load(input_file, fmt)
-    with timer() as tm:
+    with timer() as tm, spinner(f"tagging {len(sents)} sentences", show=not quiet):
         spans = tagger.predict([s.tokens for s in sents])
     from annoproj.data.model import Sentence
 
@@ -670,17 +800,21 @@ def tag(
         raise fail(f"{len(sents)} sentences read but {len(tagged)} tagged", EXIT_INPUT)
     name = output.name.lower()
     if name.endswith((".jsonl", ".jsonl.gz", ".jsonl.zst", ".json")):
-        write_jsonl(output, tagged)
+        write_jsonl(output, tagged, scheme=scheme)
     else:
-        write_conll(output, tagged)  # one sentence each, empty ones included
+        write_conll(output, tagged, scheme=scheme)  # one sentence each, empty ones included
     summary = {"sentences": len(tagged), "tokens": sum(len(s.tokens) for s in tagged),
                "entities": sum(len(p) for p in spans), "seconds": round(tm[0], 3),
                "output": str(output)}
     if json_out:
         emit_json(summary)
+    else:
+        summary_line("tag", f"tagged {summary['sentences']} sentences of {input_file} "
+                     f"({summary['entities']} entities); wrote {output}", quiet=quiet,
+                     seconds=tm[0])
 
 
-def _write_sentences(output: Path, sentences) -> None:
+def _write_sentences(output: Path, sentences, scheme: str = "IOB2") -> None:
     """CoNLL, JSONL (by the suffix of `output`) or tokenised text (any other suffix)."""
     from annoproj.data.io import write_conll, write_jsonl, write_tokenized
 
@@ -688,9 +822,9 @@ def _write_sentences(output: Path, sentences) -> None:
     for suffix in (".gz", ".zst"):
         name = name.removesuffix(suffix)
     if name.endswith((".jsonl", ".json")):
-        write_jsonl(output, sentences)
+        write_jsonl(output, sentences, scheme=scheme)
     elif name.endswith((".conll", ".conllu", ".iob", ".bio", ".bioes", ".tsv")):
-        write_conll(output, sentences)
+        write_conll(output, sentences, scheme=scheme)
     else:
         write_tokenized(output, [s.tokens for s in sentences])
 
@@ -724,12 +858,13 @@ def translate_cmd(
     markers: bool = typer.Option(False, "--markers", help=(
         "Project the input entities by translating them inside markers (EasyProject).")),
     marker_style: str = typer.Option("brackets", help="Markers: brackets ([ ]) or xml (<e0> </e0>)."),
+    scheme: str = typer.Option("IOB2", "--scheme", help=SCHEME_HELP, callback=scheme_option),
     fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP, callback=_check_format),
     workers: int = typer.Option(1, min=1, help=WORKERS_HELP),
     pool: str = typer.Option("process", help=POOL_HELP),
     ray_address: Optional[str] = typer.Option(None, help=RAY_ADDRESS_HELP),
     gpus_per_worker: float = typer.Option(0.0, min=0.0, help=GPUS_HELP),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary on stdout."),
 ) -> None:
     """Machine-translate sentences (NLLB-200, M2M-100, Marian) with transformers or
@@ -806,7 +941,7 @@ def translate_cmd(
     if not len(sents) == len(tgt_tokens) == len(spans):  # pragma: no cover - a translator bug
         raise fail(f"{len(sents)} sentences read but {len(tgt_tokens)} translated", 1)
     out = [Sentence(list(t), sp, s.id, dict(s.meta)) for s, t, sp in zip(sents, tgt_tokens, spans)]
-    _write_sentences(output, out)
+    _write_sentences(output, out, scheme)
     if links is not None and word_links is not None:
         from annoproj.data.io import write_pharaoh
 
@@ -815,6 +950,11 @@ def translate_cmd(
         emit_json({"sentences": len(out), "tokens": sum(len(s.tokens) for s in out),
                    "entities": sum(len(s.spans) for s in out), "skipped": len(skipped),
                    "seconds": round(tm[0], 3), "output": str(output)})
+    else:
+        summary_line("translate", f"translated {len(out)} sentences of {input_file} "
+                     f"({sum(len(s.spans) for s in out)} entities, {len(skipped)} skipped); "
+                     f"wrote {output}{f' and {links}' if links is not None else ''}",
+                     quiet=quiet, seconds=tm[0])
 
 
 @app.command("label")
@@ -829,12 +969,13 @@ def label_cmd(
     aggregation: str = typer.Option("first", help="HF subword -> word aggregation: first, average or max."),
     batch_size: int = typer.Option(32, min=1, help="Sentences per batch."),
     device: str = typer.Option("auto", help="auto, cpu or cuda."),
+    scheme: str = typer.Option("IOB2", "--scheme", help=SCHEME_HELP, callback=scheme_option),
     fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP, callback=_check_format),
     workers: int = typer.Option(1, min=1, help=WORKERS_HELP),
     pool: str = typer.Option("process", help=POOL_HELP),
     ray_address: Optional[str] = typer.Option(None, help=RAY_ADDRESS_HELP),
     gpus_per_worker: float = typer.Option(0.0, min=0.0, help=GPUS_HELP),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary on stdout."),
 ) -> None:
     """Tag source sentences with a pretrained NER model (spaCy or Hugging Face); input tags are replaced."""
@@ -866,12 +1007,54 @@ def label_cmd(
     out = [Sentence(list(s.tokens), p, s.id, dict(s.meta)) for s, p in zip(sents, spans)]
     name = output.name.lower()
     if name.endswith((".jsonl", ".jsonl.gz", ".jsonl.zst", ".json")):
-        write_jsonl(output, out)
+        write_jsonl(output, out, scheme=scheme)
     else:
-        write_conll(output, out)
+        write_conll(output, out, scheme=scheme)
     if json_out:
         emit_json({"sentences": len(out), "entities": sum(len(p) for p in spans),
                    "seconds": round(tm[0], 3), "output": str(output)})
+    else:
+        summary_line("label", f"labelled {len(out)} sentences of {input_file} with {model} "
+                     f"({sum(len(p) for p in spans)} entities); wrote {output}", quiet=quiet,
+                     seconds=tm[0])
+
+
+@app.command()
+def convert(
+    input_path: Path = typer.Argument(..., metavar="IN", help=(
+        "Sentences: CoNLL, JSONL (annoproj's or Hugging Face's tokens + ner_tags), a datasets "
+        "folder (save_to_disk), Parquet, or spaCy DocBin (.spacy).")),
+    output: Path = typer.Argument(..., metavar="OUT", help=(
+        "Where to write, the format from the suffix: .conll (or .iob, .bio, .tsv...), .jsonl, "
+        ".parquet, .spacy, .txt (tokens only); a folder or a name without a suffix is a "
+        "datasets folder (load_from_disk).")),
+    scheme: str = typer.Option("IOB2", "--scheme", help=SCHEME_HELP, callback=scheme_option),
+    fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP, callback=_check_format),
+    to: str = typer.Option("auto", "--to", help=(
+        "Output format, when the suffix does not say: conll, jsonl, hf, parquet, spacy, text.")),
+    label_names: Optional[str] = typer.Option(None, "--label-list", help=LABEL_LIST_HELP),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
+    json_out: bool = typer.Option(False, "--json", help="Print a JSON summary."),
+) -> None:
+    """Convert sentences and their entities between CoNLL, JSONL, Hugging Face datasets
+    (folders, Parquet) and spaCy DocBin, writing tags in any scheme."""
+    from annoproj.data.io.auto import OUTPUT_FORMATS, write_sentences
+
+    if to not in OUTPUT_FORMATS:
+        raise fail(f"unknown --to {to!r}: use {', '.join(OUTPUT_FORMATS)}", EXIT_USAGE)
+    sents = _load(input_path, fmt, label_list(label_names))
+    try:
+        n = write_sentences(output, sents, fmt=to, scheme=scheme)
+    except ImportError as exc:
+        raise fail(str(exc), EXIT_DEPENDENCY) from exc
+    except ValueError as exc:
+        raise fail(f"{output}: {exc}", EXIT_INPUT) from exc
+    entities = sum(len(s.spans) for s in sents)
+    if json_out:
+        emit_json({"sentences": n, "entities": entities, "output": str(output)})
+    else:
+        summary_line("convert", f"read {n} sentences ({entities} entities) from {input_path}; "
+                     f"wrote {output}", quiet=quiet)
 
 
 @app.command("evaluate-alignment")
@@ -880,6 +1063,7 @@ def evaluate_alignment(
         "Gold links, one sentence pair a line: i-j sure, i?j or ipj possible.")),
     pred: Path = typer.Option(..., "--pred", "-p", help="Predicted Pharaoh links (i-j), same pairs."),
     one_based: bool = typer.Option(False, "--one-based", help="Indices in both files start at 1."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """Word-alignment precision, recall, F1 and AER against gold sure/possible links."""
@@ -905,6 +1089,8 @@ def evaluate_alignment(
     typer.echo(f"{'precision':>10}{'recall':>10}{'f1':>10}{'AER':>10}{'links':>8}{'sure':>8}{'possible':>10}")
     typer.echo(f"{scores.precision:>10.4f}{scores.recall:>10.4f}{scores.f1:>10.4f}{scores.aer:>10.4f}"
                f"{scores.predicted:>8}{scores.sure:>8}{scores.possible:>10}")
+    summary_line("evaluate-alignment", f"scored {len(links)} sentence pairs of {pred} against "
+                 f"{gold}", quiet=quiet)
 
 
 # Commands defined in their own modules, listed after the core ones in --help.

@@ -68,6 +68,8 @@ def _run(kind: str, config: Optional[Path], overrides: dict, json_out: bool, qui
                f"{c.get('skipped', 0)} skipped; manifest: {Path(cfg.output_dir) / 'manifest.json'}")
     for name, m in manifest["metrics"].items():
         typer.echo(f"{name}: P {m['precision']:.4f}  R {m['recall']:.4f}  F1 {m['f1']:.4f}")
+    if manifest["outputs"].get("model"):
+        typer.echo(f"model: {manifest['outputs']['model']} (annoproj tag -m {manifest['outputs']['model']} ...)")
 
 
 def translate_train(

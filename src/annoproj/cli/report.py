@@ -10,10 +10,12 @@ import typer
 from annoproj.cli.common import (
     EXIT_INPUT,
     EXIT_USAGE,
+    QUIET_HELP,
     emit_json,
     fail,
     read_links,
     read_sentences,
+    summary_line,
 )
 
 
@@ -38,6 +40,7 @@ def report(
         "The label map given to `annoproj project`, e.g. 'MISC=O'; applied to gold too.")),
     limit: Optional[int] = typer.Option(None, min=1, help="Only the first N sentence pairs."),
     title: Optional[str] = typer.Option(None, help="Page title (default: the file names)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary."),
 ) -> None:
     """Write a self-contained HTML page to inspect projected entities pair by pair."""
@@ -80,3 +83,7 @@ def report(
         raise fail(str(exc), code) from exc
     if json_out:
         emit_json({"output": str(output), **summary})
+    else:
+        summary_line("report", f"{len(t)} sentence pairs of {src} and {projected}"
+                     f"{f' with gold {gold}' if gold is not None else ''}; wrote {output}",
+                     quiet=quiet)

@@ -1,4 +1,4 @@
-"""Conversion between spans and IOB1, IOB2 (BIO) and BIOES tag sequences.
+"""Conversion between spans and IOB1, IOB2 (BIO), BIOES (IOBES) and BILUO tag sequences.
 
 Reading tags follows conlleval (and seqeval's default mode): any sequence is accepted and
 invalid ones are repaired, e.g. ``I-PER`` after ``O`` starts an entity and a change of type
@@ -12,9 +12,9 @@ from typing import Literal
 
 from annoproj.data.model import Span
 
-Scheme = Literal["IOB1", "IOB2", "BIOES"]
-SCHEMES: tuple[str, ...] = ("IOB1", "IOB2", "BIOES")
-_ALIASES = {"BIO": "IOB2", "IOB": "IOB2", "IOBES": "BIOES", "BILOU": "BIOES"}
+Scheme = Literal["IOB1", "IOB2", "BIOES", "BILUO"]
+SCHEMES: tuple[str, ...] = ("IOB1", "IOB2", "BIOES", "BILUO")
+_ALIASES = {"BIO": "IOB2", "IOB": "IOB2", "IOBES": "BIOES", "BILOU": "BILUO"}
 _PREFIX = {"L": "E", "U": "S"}  # BILOU letters read as BIOES
 
 
@@ -80,20 +80,21 @@ def spans_to_tags(spans: Iterable[Span], n: int, *, scheme: str = "IOB2") -> lis
     """
     scheme = check_scheme(scheme)
     tags = ["O"] * n
-    ordered = sorted(spans)
+    ordered = sorted((int(s[0]), int(s[1]), s[2]) for s in spans)  # ProjectedSpans too
     prev_end, prev_label = -1, None
     for start, end, label in ordered:
         if not 0 <= start < end <= n:
             raise ValueError(f"span ({start}, {end}, {label}) is outside a sentence of {n} tokens")
         if any(t != "O" for t in tags[start:end]):
             raise ValueError(f"span ({start}, {end}, {label}) overlaps another span")
-        if scheme == "BIOES":
+        if scheme in ("BIOES", "BILUO"):
+            last, unit = ("E", "S") if scheme == "BIOES" else ("L", "U")
             if end - start == 1:
-                tags[start] = f"S-{label}"
+                tags[start] = f"{unit}-{label}"
             else:
                 tags[start] = f"B-{label}"
                 tags[start + 1 : end - 1] = [f"I-{label}"] * (end - start - 2)
-                tags[end - 1] = f"E-{label}"
+                tags[end - 1] = f"{last}-{label}"
         else:
             begin = "B" if scheme == "IOB2" or (prev_end == start and prev_label == label) else "I"
             tags[start] = f"{begin}-{label}"
@@ -110,3 +111,10 @@ def convert_tags(tags: Sequence[str], *, to: str = "IOB2") -> list[str]:
 def is_valid(tags: Sequence[str], *, scheme: str = "IOB2") -> bool:
     """Whether `tags` are already a valid sequence of `scheme` (nothing to repair)."""
     return list(tags) == convert_tags(tags, to=scheme)
+
+
+def tag_errors(tags: Sequence[str]) -> list[tuple[int, str]]:
+    """(index, tag) of each tag that belongs to no scheme: neither ``O`` nor a prefix letter
+    of IOB1/IOB2/BIOES/BILUO, a dash or underscore and a type (``0``, ``FOO``, ``B-``)."""
+    return [(i, t) for i, t in enumerate(tags)
+            if t != "O" and not (len(t) > 2 and t[0] in "BIESLU" and t[1] in "-_")]

@@ -103,7 +103,8 @@ def alignment_scores(
 
 
 def parse_gold_line(line: str, *, one_based: bool = False) -> tuple[Alignment, Alignment]:
-    """Sure and possible links of one gold line: ``i-j`` is sure, ``i?j`` or ``ipj`` possible.
+    """Sure and possible links of one gold line: ``i-j`` is sure, ``i?j`` or ``ipj`` possible
+    (a score, ``i-j:0.8``, is read past).
 
     The possible links include the sure ones.
 
@@ -114,6 +115,7 @@ def parse_gold_line(line: str, *, one_based: bool = False) -> tuple[Alignment, A
     maybe: list[tuple[int, int]] = []
     shift = 1 if one_based else 0
     for item in line.split():
+        item = item.partition(":")[0]  # a link score, i-j:p, is not gold's business
         for sep, bucket in (("-", sure), ("?", maybe), ("p", maybe)):
             if sep in item:
                 a, _, b = item.partition(sep)

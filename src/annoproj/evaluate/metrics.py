@@ -36,13 +36,38 @@ class PRF:
 
 @dataclass(frozen=True)
 class Report:
-    """Micro-averaged scores over all types plus the scores of each type."""
+    """Micro-averaged scores over all types plus the scores of each type; `macro` and
+    `weighted` average the types' scores (plainly, and weighted by support) as seqeval's
+    classification report does."""
 
     micro: PRF
     per_type: dict[str, PRF] = field(default_factory=dict)
 
+    def _average(self, weighted: bool) -> PRF:
+        rows = list(self.per_type.values())
+        support = sum(r.support for r in rows)
+        if weighted:
+            w = [r.support / support if support else 0.0 for r in rows]
+        else:
+            w = [1 / len(rows)] * len(rows) if rows else []
+        return PRF(sum(x * r.precision for x, r in zip(w, rows)),
+                   sum(x * r.recall for x, r in zip(w, rows)),
+                   sum(x * r.f1 for x, r in zip(w, rows)), support,
+                   sum(r.predicted for r in rows), sum(r.correct for r in rows))
+
+    @property
+    def macro(self) -> PRF:
+        """The plain mean of the types' precision, recall and F1."""
+        return self._average(False)
+
+    @property
+    def weighted(self) -> PRF:
+        """The types' precision, recall and F1 averaged with their support as weights."""
+        return self._average(True)
+
     def to_dict(self) -> dict:
-        return {"micro": self.micro.to_dict(),
+        return {"micro": self.micro.to_dict(), "macro": self.macro.to_dict(),
+                "weighted": self.weighted.to_dict(),
                 "per_type": {k: v.to_dict() for k, v in sorted(self.per_type.items())}}
 
 
@@ -51,7 +76,7 @@ def _keyed(spans: Iterable[Sequence[Span]], ignore: set[str]) -> set[tuple[int, 
         (i, int(s[0]), int(s[1]), s[2])
         for i, sent in enumerate(spans)
         for s in sent
-        if s[2] not in ignore
+        if s[2].lower() not in ignore
     }
 
 
@@ -75,11 +100,11 @@ def error_types(
     """
     if len(gold) != len(pred):
         raise ValueError(f"{len(gold)} gold sentences but {len(pred)} predicted ones")
-    ignored = set(ignore)
+    ignored = {x.lower() for x in ignore}
     out = dict.fromkeys(ERROR_TYPES, 0)
     for g_sent, p_sent in zip(gold, pred):
-        g = [(int(s[0]), int(s[1]), s[2]) for s in g_sent if s[2] not in ignored]
-        p = [(int(s[0]), int(s[1]), s[2]) for s in p_sent if s[2] not in ignored]
+        g = [(int(s[0]), int(s[1]), s[2]) for s in g_sent if s[2].lower() not in ignored]
+        p = [(int(s[0]), int(s[1]), s[2]) for s in p_sent if s[2].lower() not in ignored]
         exact = set(p)
         extents = {(a, b) for a, b, _ in p}
         for a, b, lab in g:
@@ -104,12 +129,12 @@ def evaluate_spans(
 ) -> Report:
     """Exact-match entity scores of `pred` against `gold`, sentence by sentence.
 
-    Spans whose label is in `ignore` (or not in `labels`, when given) are left out on both
-    sides, as if mapped to O.
+    Spans whose label is in `ignore` (in any case: ``misc`` ignores ``MISC``) or not in
+    `labels`, when given, are left out on both sides, as if mapped to O.
     """
     if len(gold) != len(pred):
         raise ValueError(f"{len(gold)} gold sentences but {len(pred)} predicted ones")
-    ignored = set(ignore)
+    ignored = {x.lower() for x in ignore}
     g = _keyed(gold, ignored)
     p = _keyed(pred, ignored)
     if labels is not None:
@@ -127,10 +152,20 @@ def evaluate_tags(
     pred: Sequence[Sequence[str]],
     *,
     ignore: Iterable[str] = (),
+    mode: str = "default",
+    scheme: str = "IOB2",
 ) -> Report:
-    """Entity scores of tag sequences in any scheme (repaired as conlleval does)."""
+    """Entity scores of tag sequences: in the default mode any scheme, repaired as conlleval
+    does; in mode "strict" chunks valid in `scheme` only, as seqeval's strict mode."""
+    if mode not in ("default", "strict"):
+        raise ValueError(f"unknown mode {mode!r}: use default or strict")
     for k, (g, p) in enumerate(zip(gold, pred)):
         if len(g) != len(p):
             raise ValueError(f"sentence {k}: {len(g)} gold tags but {len(p)} predicted")
+    if mode == "strict":
+        from annoproj.evaluate.strict import strict_spans
+
+        return evaluate_spans([strict_spans(t, scheme) for t in gold],
+                              [strict_spans(t, scheme) for t in pred], ignore=ignore)
     return evaluate_spans([tags_to_spans(t) for t in gold], [tags_to_spans(t) for t in pred],
                           ignore=ignore)

@@ -381,11 +381,37 @@ def _train_and_evaluate(run: Run, kept: list[Sentence], data_key: str) -> None:
                        "seconds": round(time.perf_counter() - t0, 3), "items": len(kept),
                        "file": str(model_dir)})
     run.log(f"train: {'cached' if cached else 'done'}")
-    run.outputs["model"] = str(model_dir)
+    best = _publish_model(model_dir, run.out / MODEL_BEST)
+    run.log(f"model: {best}")
+    run.outputs["model"] = str(best)
     if cfg.evaluate.test:
         test = _read_sentences(cfg.evaluate.test, "auto")
         pred = tagger.predict([s.tokens for s in test])
         _evaluate(run, pred, test, "test")
+
+
+#: Where a pipeline puts the model it trained, inside the run folder.
+MODEL_BEST = "model-best"
+
+
+def _publish_model(model_dir: Path, best: Path) -> Path:
+    """A copy of the cached `model_dir` at `best` (hard links where the file system allows,
+    so no second copy of a large model), replacing an older one; returns `best`."""
+    import os
+    import shutil
+
+    def link(a: str, b: str) -> None:
+        try:
+            os.link(a, b)
+        except OSError:
+            shutil.copy2(a, b)
+
+    part = best.with_name(best.name + ".part")
+    shutil.rmtree(part, ignore_errors=True)
+    shutil.copytree(model_dir, part, copy_function=link)
+    shutil.rmtree(best, ignore_errors=True)
+    part.rename(best)
+    return best
 
 
 def translate_test(config: PipelineConfig, *, log: Callable[[str], None] | None = None) -> dict:

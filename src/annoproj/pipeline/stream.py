@@ -58,6 +58,7 @@ class StreamSummary:
     spans: int = 0
     chunks: int = 0
     resumed_chunks: int = 0
+    source_spans: int = 0
 
 
 def output_format(output: Path) -> str:
@@ -75,10 +76,10 @@ def _inputs_key(paths: Sequence[Path], fmt: str) -> dict:
     return {"digests": [file_digest(p) for p in paths], "format": fmt, "version": __version__}
 
 
-def _format(sent: Sentence, fmt: str) -> str:
+def _format(sent: Sentence, fmt: str, scheme: str = "IOB2") -> str:
     if fmt == "jsonl":
-        return json.dumps(to_record(sent), ensure_ascii=False) + "\n"
-    return format_conll(sent)
+        return json.dumps(to_record(sent, scheme=scheme), ensure_ascii=False) + "\n"
+    return format_conll(sent, scheme=scheme)
 
 
 def project_files(
@@ -98,8 +99,11 @@ def project_files(
     batch_size: int = 1000,
     min_confidence: float = 0.0,
     on_chunk: Callable[[int], None] | None = None,
+    scheme: str = "IOB2",
+    label_names: Sequence[str] | None = None,
 ) -> StreamSummary:
-    """Project SRC spans onto TGT with the given links, streaming; returns counts.
+    """Project SRC spans onto TGT with the given links, streaming; returns counts (tags
+    written in `scheme`; `label_names` name integer tags of Hugging Face JSONL).
 
     Holds the lock of `output` while it runs (a `BusyError` when another run holds it)."""
     with output_lock(output):
@@ -107,12 +111,12 @@ def project_files(
                               options=options, label_map=label_map, fmt=fmt, backend=backend,
                               workers=workers, ray_address=ray_address, chunk_size=chunk_size,
                               batch_size=batch_size, min_confidence=min_confidence,
-                              on_chunk=on_chunk)
+                              on_chunk=on_chunk, scheme=scheme, label_names=label_names)
 
 
 def _project_files(src_path, tgt_path, links_path, output, *, method, options, label_map, fmt,
                    backend, workers, ray_address, chunk_size, batch_size, min_confidence,
-                   on_chunk) -> StreamSummary:
+                   on_chunk, scheme, label_names) -> StreamSummary:
     from annoproj.pipeline.projection import uncertain
 
     options = dict(options or {})
@@ -120,6 +124,7 @@ def _project_files(src_path, tgt_path, links_path, output, *, method, options, l
     lmap = LabelMap.parse(label_map) if label_map else None
     settings = {"method": method, "options": options, "labels": label_map, "chunk": chunk_size,
                 "min_confidence": min_confidence, "fmt": out_fmt,
+                **({"scheme": scheme} if scheme != "IOB2" else {}),
                 "inputs": _inputs_key((src_path, tgt_path, links_path), fmt)}
     spec = projection_spec(method, options)
     fitted = None
@@ -127,7 +132,7 @@ def _project_files(src_path, tgt_path, links_path, output, *, method, options, l
     if method == "match":  # corpus statistics (the lexical table, the memory) of the whole input
         def pieces() -> Iterator[tuple]:
             chunks = iter(single) if single else _chunks(
-                _stream(src_path, tgt_path, links_path, fmt), chunk_size)
+                _stream(src_path, tgt_path, links_path, fmt, label_names), chunk_size)
             for k, c in enumerate(chunks):
                 single[:] = [c] if k == 0 else []
                 yield ([s.tokens for s, _, _ in c], [t.tokens for _, t, _ in c],
@@ -143,25 +148,25 @@ def _project_files(src_path, tgt_path, links_path, output, *, method, options, l
                       ray_address=ray_address)  # workers start at the first chunk to project
     with pool:
         chunks = iter(single) if single else _chunks(
-            _stream(src_path, tgt_path, links_path, fmt), chunk_size)
+            _stream(src_path, tgt_path, links_path, fmt, label_names), chunk_size)
         for c, chunk in enumerate(chunks):
             part = parts / f"{c:06d}.{out_fmt}"
             log = parts / f"{c:06d}.skipped.tsv"
             summary.chunks += 1
             done = _finished(parts / f"{c:06d}.json", part, log, len(chunk))
             if done is not None:
-                for k in ("sentences", "written", "skipped", "spans"):
-                    setattr(summary, k, getattr(summary, k) + done[k])
+                for k in ("sentences", "written", "skipped", "spans", "source_spans"):
+                    setattr(summary, k, getattr(summary, k) + done.get(k, 0))
                 summary.resumed_chunks += 1
                 if on_chunk:
                     on_chunk(len(chunk))
                 continue
             counts = _project_chunk(chunk, c * chunk_size, part, log, lmap=lmap, pool=pool,
                                     batch_size=batch_size, min_confidence=min_confidence,
-                                    out_fmt=out_fmt, uncertain=uncertain)
+                                    out_fmt=out_fmt, uncertain=uncertain, scheme=scheme)
             with atomic_write(parts / f"{c:06d}.json") as f:
                 f.write(json.dumps(counts))
-            for k in ("sentences", "written", "skipped", "spans"):
+            for k in ("sentences", "written", "skipped", "spans", "source_spans"):
                 setattr(summary, k, getattr(summary, k) + counts[k])
             if on_chunk:
                 on_chunk(len(chunk))
@@ -194,9 +199,11 @@ def _finished(counts: Path, part: Path, log: Path, size: int) -> dict | None:
     return done
 
 
-def _stream(src_path: Path, tgt_path: Path, links_path: Path, fmt: str) -> Iterator[tuple]:
+def _stream(src_path: Path, tgt_path: Path, links_path: Path, fmt: str,
+            label_names: Sequence[str] | None = None) -> Iterator[tuple]:
     """(source sentence, target sentence, alignment) triples, read lazily."""
-    return iter_parallel(iter_sentences(src_path, fmt), iter_sentences(tgt_path, fmt),
+    return iter_parallel(iter_sentences(src_path, fmt, label_names=label_names),
+                         iter_sentences(tgt_path, fmt, label_names=label_names),
                          iter_pharaoh(links_path),
                          names=(str(src_path), str(tgt_path), str(links_path)))
 
@@ -235,8 +242,10 @@ def align_files(
     chunk_size: int = 200_000,
     settings: dict | None = None,
     on_chunk: Callable[[int], None] | None = None,
+    scores: bool = True,
 ) -> dict:
-    """Align a parallel corpus of any size chunk by chunk, each chunk on its own.
+    """Align a parallel corpus of any size chunk by chunk, each chunk on its own (link
+    scores written when `scores` and the links have them).
 
     eflomal estimates its model from the sentences it is given, so a chunk of
     `chunk_size` pairs is aligned with statistics of that chunk only (plus any extra
@@ -244,11 +253,12 @@ def align_files(
     """
     with output_lock(output):
         return _align_files(src_path, tgt_path, output, aligner=aligner, fmt=fmt,
-                            chunk_size=chunk_size, settings=settings, on_chunk=on_chunk)
+                            chunk_size=chunk_size, settings=settings, on_chunk=on_chunk,
+                            scores=scores)
 
 
 def _align_files(src_path, tgt_path, output, *, aligner, fmt, chunk_size, settings,
-                 on_chunk) -> dict:
+                 on_chunk, scores) -> dict:
     settings = {"inputs": _inputs_key((src_path, tgt_path), fmt), "chunk": chunk_size,
                 **(settings or {})}
     parts = parts_dir(output, settings)
@@ -271,7 +281,7 @@ def _align_files(src_path, tgt_path, output, *, aligner, fmt, chunk_size, settin
         else:
             out = aligner.align([s.tokens for s, _ in chunk], [t.tokens for _, t in chunk])
             links += sum(len(a) for a in out)
-            write_pharaoh(part, out)
+            write_pharaoh(part, out, scores=None if scores else False)
         n += len(chunk)
         if on_chunk:
             on_chunk(len(chunk))
@@ -306,7 +316,7 @@ def _spans(chunk: list[tuple], lmap: LabelMap | None) -> list[list]:
 
 
 def _project_chunk(chunk, offset, part, log, *, lmap, pool, batch_size, min_confidence,
-                   out_fmt, uncertain) -> dict:
+                   out_fmt, uncertain, scheme="IOB2") -> dict:
     src_spans = _spans(chunk, lmap)
     batches = (
         Batch(b, [s.tokens for s, _, _ in chunk[b:b + batch_size]],
@@ -314,7 +324,8 @@ def _project_chunk(chunk, offset, part, log, *, lmap, pool, batch_size, min_conf
               [a for _, _, a in chunk[b:b + batch_size]])
         for b in range(0, len(chunk), batch_size)
     )
-    counts = {"sentences": len(chunk), "written": 0, "skipped": 0, "spans": 0}
+    counts = {"sentences": len(chunk), "written": 0, "skipped": 0, "spans": 0,
+              "source_spans": sum(len(x) for x in src_spans)}
     tmp_log: list[str] = []
     with atomic_write(part) as f:
         for start, res in pool.map(batches):
@@ -330,7 +341,7 @@ def _project_chunk(chunk, offset, part, log, *, lmap, pool, batch_size, min_conf
                 sent = Sentence(list(tgt.tokens), [p.span() for p in spans], tgt.id,
                                 {**tgt.meta, "scores": [round(p.score, 4) for p in spans],
                                  "sources": [p.source for p in spans]})
-                f.write(_format(sent, out_fmt))
+                f.write(_format(sent, out_fmt, scheme))
                 counts["written"] += 1
                 counts["spans"] += len(spans)
     with atomic_write(log) as f:

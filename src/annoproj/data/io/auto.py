@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from annoproj.data.model import Sentence
 
-FORMATS = ("auto", "conll", "jsonl", "text")
+FORMATS = ("auto", "conll", "jsonl", "text", "hf", "parquet", "spacy")
 
 
 def detect_format(path: Path) -> str:
-    """'jsonl', 'conll' or 'text', from the suffix or, failing that, the first lines."""
+    """'jsonl', 'conll', 'hf' (a `datasets` folder), 'parquet', 'spacy' (DocBin) or 'text',
+    from the suffix or, failing that, the first lines."""
+    if path.is_dir():
+        return "hf"
     name = path.name.lower()
+    if name.endswith(".parquet"):
+        return "parquet"
+    if name.endswith(".spacy"):
+        return "spacy"
     for suffix in (".gz", ".zst"):
         if name.endswith(suffix):
             name = name[: -len(suffix)]
@@ -44,8 +51,12 @@ def detect_format(path: Path) -> str:
             else "text")
 
 
-def iter_sentences(path: str | Path, fmt: str = "auto") -> Iterator[Sentence]:
-    """Sentences of a CoNLL, JSONL or pre-tokenised text file, one at a time."""
+def iter_sentences(path: str | Path, fmt: str = "auto", *,
+                   label_names: Sequence[str] | None = None, strict_tags: bool = False,
+                   keep_tags: bool = False) -> Iterator[Sentence]:
+    """Sentences of a CoNLL, JSONL, pre-tokenised text, Parquet or spaCy DocBin file, or of a
+    `datasets` folder, one at a time (`label_names`: of integer tags; `strict_tags` and
+    `keep_tags`: see `iter_conll`)."""
     from annoproj.data.io import iter_conll, iter_jsonl, iter_tokenized
 
     path = Path(path)
@@ -53,14 +64,73 @@ def iter_sentences(path: str | Path, fmt: str = "auto") -> Iterator[Sentence]:
         raise FileNotFoundError(f"{path}: no such file")
     fmt = detect_format(path) if fmt == "auto" else fmt
     if fmt == "conll":
-        return iter_conll(path)
+        return iter_conll(path, strict_tags=strict_tags, keep_tags=keep_tags)
     if fmt == "jsonl":
-        return iter_jsonl(path)
+        return iter_jsonl(path, label_names=label_names, keep_tags=keep_tags)
+    if fmt in ("hf", "parquet"):
+        from annoproj.data.io.hf import read_hf_dir, read_parquet
+
+        return iter((read_hf_dir if fmt == "hf" else read_parquet)(path, label_names=label_names))
+    if fmt == "spacy":
+        from annoproj.data.io.spacy import read_docbin
+
+        return iter(read_docbin(path))
     if fmt == "text":
         return (Sentence(t, id=f"{path.name}:{k + 1}") for k, t in enumerate(iter_tokenized(path)))
-    raise ValueError(f"unknown format {fmt!r}: use auto, conll, jsonl or text")
+    raise ValueError(f"unknown format {fmt!r}: use {', '.join(FORMATS)}")
 
 
-def read_sentences(path: str | Path, fmt: str = "auto") -> list[Sentence]:
-    """All sentences of a CoNLL, JSONL or pre-tokenised text file."""
-    return list(iter_sentences(path, fmt))
+def read_sentences(path: str | Path, fmt: str = "auto", *,
+                   label_names: Sequence[str] | None = None, **options) -> list[Sentence]:
+    """All sentences of a file or folder of any format `iter_sentences` reads."""
+    return list(iter_sentences(path, fmt, label_names=label_names, **options))
+
+
+#: Formats `write_sentences` writes.
+OUTPUT_FORMATS = ("auto", "conll", "jsonl", "hf", "parquet", "spacy", "text")
+
+
+def output_format(path: Path) -> str:
+    """The format to write at `path`, from its suffix (.gz/.zst aside): .jsonl/.json,
+    CoNLL's (.conll, .iob, .bio, .bioes, .tsv...), .parquet, .spacy, .txt (tokenised text);
+    a folder, or a name without a suffix, is a `datasets` folder."""
+    name = path.name.lower()
+    for suffix in (".gz", ".zst"):
+        name = name.removesuffix(suffix)
+    if name.endswith((".jsonl", ".json")):
+        return "jsonl"
+    if name.endswith((".conll", ".conllu", ".conll03", ".iob", ".iob1", ".iob2", ".bio",
+                      ".bioes", ".biluo", ".tsv")):
+        return "conll"
+    if name.endswith(".parquet"):
+        return "parquet"
+    if name.endswith(".spacy"):
+        return "spacy"
+    if path.is_dir() or "." not in name:
+        return "hf"
+    return "text"
+
+
+def write_sentences(path: str | Path, sentences: Sequence[Sentence], *, fmt: str = "auto",
+                    scheme: str = "IOB2") -> int:
+    """Write `sentences` in `fmt` (auto: `output_format`), tags in `scheme` where the format
+    has tags; returns the count."""
+    from annoproj.data.io import write_conll, write_jsonl, write_tokenized
+
+    path = Path(path)
+    fmt = output_format(path) if fmt == "auto" else fmt
+    if fmt == "jsonl":
+        return write_jsonl(path, sentences, scheme=scheme)
+    if fmt == "conll":
+        return write_conll(path, sentences, scheme=scheme)
+    if fmt == "text":
+        return write_tokenized(path, [s.tokens for s in sentences])
+    if fmt in ("hf", "parquet"):
+        from annoproj.data.io.hf import save_hf, write_parquet
+
+        return (save_hf if fmt == "hf" else write_parquet)(path, sentences, scheme=scheme)
+    if fmt == "spacy":
+        from annoproj.data.io.spacy import write_docbin
+
+        return write_docbin(path, sentences)
+    raise ValueError(f"unknown output format {fmt!r}: use {', '.join(OUTPUT_FORMATS)}")

@@ -32,7 +32,9 @@ class FormatError(InputError, ValueError):
 _LABEL = re.compile(r"^[A-Za-z_][A-Za-z0-9_.:/-]*$")
 
 
-def _check_tag(tag: str, path, lineno: int) -> None:
+def _check_tag(tag: str, path, lineno: int, strict: bool = False) -> None:
+    """FormatError unless `tag` is O or a scheme letter, '-' and an identifier label (always
+    checked; `strict` is kept for callers that ask for scheme tags explicitly)."""
     if not tag:
         raise FormatError(path, lineno, "empty tag (expected O or e.g. B-PER)")
     prefix, type_ = split_tag(tag)
@@ -41,8 +43,9 @@ def _check_tag(tag: str, path, lineno: int) -> None:
     if prefix == "O":
         return
     if tag[:1] not in "BIESLU" or tag[1:2] not in ("-", "_") or not _LABEL.match(type_):
-        raise FormatError(path, lineno, f"tag {tag!r} is not O or a scheme letter (B, I, E, S, "
-                          "L, U), '-' and a label that is an identifier, e.g. B-PER")
+        raise FormatError(path, lineno, f"tag {tag!r} belongs to no tag scheme: expected O or "
+                          "a scheme letter (B, I, E, S, L, U), '-' and a label that is an "
+                          "identifier, e.g. B-PER")
 
 
 _TAG = re.compile(r"^(O|[BIESLU][-_]\S+)$")
@@ -64,6 +67,8 @@ def iter_conll(
     tags: bool = True,
     comments: str = "#",
     empty_token: str | None = None,
+    strict_tags: bool = False,
+    keep_tags: bool = False,
 ) -> Iterator[Sentence]:
     """Sentences of a CoNLL file, one at a time.
 
@@ -72,7 +77,10 @@ def iter_conll(
     sentence) and repeated blank lines are skipped. With `tags` False, files may have a token
     column only and sentences come without spans. A line whose token is empty (`` O``, a
     token lost upstream) is an error, unless `empty_token` is given: the token then reads
-    as `empty_token` and a warning names the file and lines.
+    as `empty_token` and a warning names the file and lines. With `strict_tags`, a tag
+    that belongs to no scheme (``0``, ``PER``, ``FOO``) is an error naming the line (else
+    a bare type reads as an IO tag); with `keep_tags`, each sentence keeps its tags as read,
+    unrepaired, in ``meta["_tags"]``.
     """
     tokens: list[str] = []
     labels: list[str] = []
@@ -82,7 +90,7 @@ def iter_conll(
     for lineno, line in iter_lines(path):
         if not line.strip():
             if tokens:
-                yield _sentence(tokens, labels, tags, f"{name}:{start}")
+                yield _sentence(tokens, labels, tags, f"{name}:{start}", keep_tags)
                 tokens, labels = [], []
             continue
         if not tokens and line.rstrip() == EMPTY_SENTENCE:
@@ -117,13 +125,13 @@ def iter_conll(
             if len(cols) < 2:
                 raise FormatError(path, lineno, f"expected a token and a tag, got {line!r}")
             tag = cols[tag_col]
-            _check_tag(tag, path, lineno)
+            _check_tag(tag, path, lineno, strict_tags)
             labels.append(tag)
         if not tokens:
             start = lineno
         tokens.append(token)
     if tokens:
-        yield _sentence(tokens, labels, tags, f"{name}:{start}")
+        yield _sentence(tokens, labels, tags, f"{name}:{start}", keep_tags)
     if emptied:
         import warnings
 
@@ -132,9 +140,11 @@ def iter_conll(
                       f"(lines {shown})", stacklevel=2)
 
 
-def _sentence(tokens: list[str], labels: list[str], tags: bool, sid: str) -> Sentence:
+def _sentence(tokens: list[str], labels: list[str], tags: bool, sid: str,
+              keep_tags: bool = False) -> Sentence:
     spans = tags_to_spans(labels) if tags else []
-    return Sentence(tokens=tokens, spans=spans, id=sid)
+    return Sentence(tokens=tokens, spans=spans, id=sid,
+                    meta={"_tags": list(labels)} if keep_tags and tags else {})
 
 
 def read_conll(path: str | Path, **options) -> list[Sentence]:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from annoproj.data.model import Sentence
-from annoproj.data.tags import spans_to_tags, tags_to_spans
+from annoproj.data.tags import spans_to_tags, tag_errors, tags_to_spans
 
 
 def _datasets():
@@ -29,21 +30,86 @@ def from_hf(
 
     Integer tags are mapped through `names`, by default the dataset's ClassLabel names.
     """
-    if names is None:
-        feature = getattr(dataset, "features", {}).get(tags) if hasattr(dataset, "features") else None
+    features = getattr(dataset, "features", None)
+    columns = list(features) if features is not None else None
+    if columns is not None and tags not in columns:
+        other = [c for c in ("ner_tags", "tags") if c in columns]
+        if not other:
+            raise ValueError(f"the dataset has no tag column {tags!r} (columns: "
+                             f"{', '.join(columns)})")
+        tags = other[0]
+    if names is None and features is not None:
+        feature = features.get(tags)
         inner = getattr(feature, "feature", None)
+        if isinstance(feature, list) and feature:  # datasets' List([ClassLabel])
+            inner = feature[0]
         names = getattr(inner, "names", None)
     out = []
     for k, rec in enumerate(dataset):
         raw = list(rec[tags])
         if raw and not isinstance(raw[0], str):
             if names is None:
-                raise ValueError(f"column {tags!r} holds integers but no label names were given")
+                raise ValueError(f"column {tags!r} holds integers but no label names were "
+                                 "given (--label-list O,B-PER,I-PER,...)")
             raw = [names[int(t)] for t in raw]
+        bad = tag_errors(raw)
+        if bad:
+            raise ValueError(f"record {k}: tag {bad[0][1]!r} of token {bad[0][0] + 1} is not "
+                             "O or B-/I-/E-/S-/L-/U-TYPE")
         sid = rec.get("id")
         out.append(Sentence(tokens=list(rec[tokens]), spans=tags_to_spans(raw),
                             id=str(sid) if sid is not None else str(k)))
     return out
+
+
+def read_hf_dir(path: str | Path, *, label_names: Sequence[str] | None = None) -> list[Sentence]:
+    """Sentences of a folder written by `Dataset.save_to_disk` (a DatasetDict's folder with
+    one split, or the folder of one of its splits)."""
+    datasets = _datasets()
+    ds = datasets.load_from_disk(str(path))
+    if isinstance(ds, datasets.DatasetDict):
+        if len(ds) != 1:
+            raise ValueError(f"{path} holds the splits {', '.join(ds)}: give one of its "
+                             f"folders, e.g. {Path(path) / next(iter(ds))}")
+        ds = next(iter(ds.values()))
+    return from_hf(ds, names=label_names)
+
+
+def read_parquet(path: str | Path, *, label_names: Sequence[str] | None = None) -> list[Sentence]:
+    """Sentences of a Parquet file of tokens and ner_tags (its label names from the
+    features `datasets` stores in the file's metadata, else `label_names`)."""
+    import json
+
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(str(path))
+    names = label_names
+    meta = (table.schema.metadata or {}).get(b"huggingface")
+    if names is None and meta:
+        from annoproj.data.io.jsonl import names_from_features
+
+        names = names_from_features(json.loads(meta).get("info", {}).get("features"))
+    return from_hf(_Rows(table.to_pylist(), table.column_names), names=names)
+
+
+class _Rows(list):
+    """Records with a `features`-like mapping of column names (for `from_hf`)."""
+
+    def __init__(self, rows: list, columns: list[str]) -> None:
+        super().__init__(rows)
+        self.features = dict.fromkeys(columns)
+
+
+def save_hf(path: str | Path, sentences: Sequence[Sentence], *, scheme: str = "IOB2") -> int:
+    """Write `sentences` as a `datasets` folder (`Dataset.save_to_disk`); returns the count."""
+    to_hf(sentences, scheme=scheme).save_to_disk(str(path))
+    return len(sentences)
+
+
+def write_parquet(path: str | Path, sentences: Sequence[Sentence], *, scheme: str = "IOB2") -> int:
+    """Write `sentences` as Parquet with the label names in its metadata; returns the count."""
+    to_hf(sentences, scheme=scheme).to_parquet(str(path))
+    return len(sentences)
 
 
 def load_hf(path: str, *, split: str = "train", name: str | None = None, **options) -> list[Sentence]:

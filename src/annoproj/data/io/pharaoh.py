@@ -19,7 +19,8 @@ MAX_DIGITS = 9
 
 
 def parse_pharaoh(line: str, path: str | Path = "<input>", lineno: int = 0) -> Alignment:
-    """One line of links. ``i-j`` and ``i-j:p`` (score p) are accepted; ``i?j`` counts as ``i-j``."""
+    """One line of links. ``i-j`` and ``i-j:p`` (score p) are accepted, mixed too (an
+    unscored link among scored ones scores 1.0); ``i?j`` counts as ``i-j``."""
     if "?" not in line:  # fast paths: well-formed i-j or i-j:p lines, parsed in bulk
         n_scores = line.count(":")
         flat = line.replace("-", " ").replace(":", " ").split()
@@ -38,7 +39,7 @@ def parse_pharaoh(line: str, path: str | Path = "<input>", lineno: int = 0) -> A
                 except ValueError:
                     pass  # a score that is not a number: the line-by-item path names it
     pairs: list[tuple[int, int]] = []
-    scores: list[float] = []
+    scores: list[float | None] = []
     for item in line.split():
         link, _, score = item.partition(":")
         sep = "-" if "-" in link else "?" if "?" in link else None
@@ -50,6 +51,7 @@ def parse_pharaoh(line: str, path: str | Path = "<input>", lineno: int = 0) -> A
         if len(a) > MAX_DIGITS or len(b) > MAX_DIGITS:
             raise FormatError(path, lineno, f"link {item!r}: word index too large")
         pairs.append((int(a), int(b)))
+        p = None
         if score:
             try:
                 p = float(score)
@@ -57,10 +59,10 @@ def parse_pharaoh(line: str, path: str | Path = "<input>", lineno: int = 0) -> A
                 raise FormatError(path, lineno, f"link {item!r} has a score that is not a number") from None
             if not math.isfinite(p) or p < 0:
                 raise FormatError(path, lineno, f"link {item!r}: a score is a finite number >= 0")
-            scores.append(p)
-    if scores and len(scores) != len(pairs):
-        raise FormatError(path, lineno, "either every link has a score (i-j:p) or none has")
-    return Alignment.from_pairs(pairs, scores if scores else None)
+        scores.append(p)
+    if all(x is None for x in scores):
+        return Alignment.from_pairs(pairs)
+    return Alignment.from_pairs(pairs, [1.0 if x is None else x for x in scores])
 
 
 def iter_pharaoh(path: str | Path) -> Iterator[Alignment]:
