@@ -124,7 +124,7 @@ def test_a_lost_sentence_stops_the_output_from_being_renamed_into_place(tmp_path
     out.write_text("old\tO\n\n")
     real = stream._format
     monkeypatch.setattr(stream, "_format",
-                        lambda s, f: "" if s.tokens[-1] == "w7" else real(s, f))
+                        lambda s, f, *a: "" if s.tokens[-1] == "w7" else real(s, f, *a))
     with pytest.raises(InputError, match="39 in the checkpoints"):
         run(paths, out)
     assert out.read_text() == "old\tO\n\n"
