@@ -220,6 +220,9 @@ def align(
     scores: bool = typer.Option(False, "--scores", help=(
         "Write each link's score, i-j:p (what annoproj project's matching weighs links "
         "with); default: plain i-j, which every Pharaoh reader takes.")),
+    fuse_with: Optional[str] = typer.Option(None, "--fuse-with", metavar="MODEL", help=(
+        "Encoder whose SimAlign links join eflomal's as extra evidence, e.g. bundled:e5-small "
+        "(needs annoproj[bundled]; docs/neural.md); add --scores for project -a.")),
     quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary."),
 ) -> None:
@@ -234,6 +237,9 @@ def align(
     if refine:
         _check_refinement(pivot, backtranslation, combine, chunk_size=chunk_size,
                           aligner_name=aligner_name)
+    if fuse_with is not None and (aligner_name != "eflomal" or chunk_size):
+        raise fail("--fuse-with adds neural links to eflomal's on the whole corpus: use "
+                   "--aligner eflomal without --chunk-size", EXIT_USAGE)
     if aligner_name != "eflomal":
         _align_neural(src, tgt, output, fmt=fmt, name=aligner_name, quiet=quiet,
                       json_out=json_out, scores=scores,
@@ -282,6 +288,8 @@ def align(
                                    back_links=backtranslation_links)
         else:
             links = aligner.align([x.tokens for x in s], [x.tokens for x in t])
+        if fuse_with is not None:
+            links = _fused(s, t, links, fuse_with, device)
     if len(links) != len(s):  # pragma: no cover - an aligner bug
         raise fail(f"{len(s)} sentence pairs read but {len(links)} aligned", 1)
     write_pharaoh(output, links, scores=None if scores else False)
@@ -301,6 +309,17 @@ def align(
                 extra["pivots"] = [str(p) for p in pivot]
         emit_json({"sentences": len(links), "links": sum(len(a) for a in links),
                    "seconds": round(tm[0], 3), **extra, "output": str(output)})
+
+
+def _fused(s: list, t: list, links: list, model: str, device: str) -> list:
+    """eflomal's `links` with `model`'s SimAlign links fused in (`--fuse-with`)."""
+    from annoproj.align.neural import fuse_with_encoder
+
+    try:
+        return fuse_with_encoder([x.tokens for x in s], [x.tokens for x in t], links, model,
+                                 device=device)
+    except (ImportError, OSError, ValueError) as exc:  # a missing package or model
+        raise fail(str(exc), EXIT_DEPENDENCY) from exc
 
 
 def _check_refinement(pivot: list[Path] | None, backtranslation: Path | None, combine: str, *,
@@ -491,15 +510,7 @@ def project(
                 links = _keyed(EflomalAligner(**opts), name_keys).align(
                     [x.tokens for x in s], [x.tokens for x in t])
             if fuse_with is not None:
-                from annoproj.align.neural import fuse_with_encoder
-
-                try:
-                    links = fuse_with_encoder([x.tokens for x in s], [x.tokens for x in t], links,
-                                              fuse_with, device=device)
-                except ImportError as exc:
-                    raise fail(str(exc), EXIT_DEPENDENCY) from exc
-                except (OSError, ValueError) as exc:
-                    raise fail(str(exc), EXIT_DEPENDENCY) from exc
+                links = _fused(s, t, links, fuse_with, device)
         align_s = tm[0]
         alignments = output.with_name(output.name + ".links")
         write_pharaoh(alignments, links)
