@@ -89,6 +89,11 @@ def europarl(
         "A neural aligner (simalign or awesome, with --aligner-model/-layer/-method) whose "
         "links join eflomal's as extra evidence, e.g. --fuse-aligner simalign "
         "--aligner-model bundled:e5-small (docs/neural.md).")),
+    models: Optional[str] = typer.Option(None, help=(
+        "Models of model-backed matching scorers: embedding=M,ner=M,nmt=M,clip=M (hub names, "
+        "folders or bundled:..., e.g. embedding=bundled:use-m).")),
+    scorer_options: Optional[str] = typer.Option(None, help=(
+        'Further matching-scorer options as JSON, e.g. \'{"embedding": {"prefix": "query: "}}\'.')),
     fuse_option: Optional[list[str]] = typer.Option(None, "--fuse-option", help=(
         "How the neural links join eflomal's, KEY=NUMBER, repeatable: direct_weight "
         "(eflomal's share, default 0.5), threshold (0.25), scored (1: a neural link counts its similarity; 0: 1.0)."),
@@ -116,6 +121,7 @@ def europarl(
             leg_options=_number_options(leg_option, "--leg-option", "n_samplers=3"),
             aligner_name=aligner, source_labels=source_labels, min_score=min_score, extend=extend,
             fuse_aligner=fuse_aligner, fuse_options=_fuse_options(fuse_option),
+            scorer_options=_scorer_options(models, scorer_options),
             neural_aligner={"model": aligner_model, "layer": aligner_layer, "device": device,
                             **({"method": aligner_method} if aligner == "simalign" else {})},
         )  # fmt: skip
@@ -209,6 +215,16 @@ COLUMNS = [
     ("f1", "F1 (no MISC)"), ("f1_std", "F1 sd"), ("f1_misc", "F1 (MISC)"),
     ("align_s", "align s"), ("project_s", "project s"),
 ]
+
+
+def _scorer_options(models: str | None, options: str | None) -> dict:
+    """{scorer: options} from `--models name=M,...` and `--scorer-options JSON`."""
+    from annoproj.bench.ablation import parse_models, parse_options
+
+    out = {name: dict(opts) for name, opts in parse_options(options).items()}
+    for name, model in parse_models(models).items():
+        out.setdefault(name, {})["model"] = model
+    return out
 
 
 def _fuse_options(items: list[str] | None) -> dict:
