@@ -721,17 +721,24 @@ def run_masakhaner(
 # ---------------------------------------------------------------- reporting
 
 
+#: What a result file that predates a setting was run with (the setting's value then, which
+#: is not always today's default: the dev-chosen recipe became the default later).
+PREDATING = {"misc": "drop", "extend": False, "drop_partial": False, "trainer": "crf",
+             "model": None, "hf": {}}
+
+
 def merge_rows(old: dict, rows: Sequence[dict], config: MasakhanerConfig,
                *, today: str) -> tuple[list[dict], dict]:
     """The rows and settings of result file `old` (as loaded) with the languages of `rows`
     replaced by `rows`: rerun some languages after a change that only they see.
 
     ValueError when `old` was run with other settings than `config` (languages aside);
-    settings the file predates count as their defaults. The settings record each rerun
+    settings the file predates count as what they were then (`PREDATING`), else as their
+    defaults. The settings record each rerun
     language with `today` under "rerun".
     """
     new = config.to_dict()
-    base = MasakhanerConfig().to_dict()
+    base = {**MasakhanerConfig().to_dict(), **PREDATING}
     old_settings = dict(old.get("settings") or {})
     differ = sorted(k for k in set(new) | set(old_settings)
                     if k not in ("langs", "rerun") and old_settings.get(k, base.get(k)) != new.get(k))
