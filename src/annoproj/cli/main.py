@@ -689,8 +689,17 @@ def train(
     out: Path = typer.Option(..., "--out", "-o", help="Model folder to write."),
     dev: Optional[Path] = typer.Option(None, help="Development sentences, scored after training."),
     trainer: str = typer.Option("crf", help=(
-        "Trainer: crf, or hf (fine-tunes a Hugging Face encoder; set it with "
-        "--option model=xlm-roberta-base).")),
+        "Trainer: crf, or hf (a tagger on a Hugging Face encoder: --model).")),
+    model: Optional[str] = typer.Option(None, "--model", help=(
+        "hf: the encoder, a Hugging Face name or folder, or bundled:e5-small (offline, "
+        "CPU-sized: its default recipe trains a CRF on the frozen encoder's states plus the "
+        "CRF's own features).")),
+    recipe: str = typer.Option("auto", help=(
+        "hf: auto (crf for bundled encoders, finetune for others), finetune (the whole "
+        "encoder), crf (CRF features + frozen encoder states) or softmax (an MLP head on "
+        "frozen states).")),
+    device: str = typer.Option("auto", help="hf: auto (a GPU where there is one), cpu or cuda."),
+    seed: int = typer.Option(0, help="hf: random seed (head initialisation, order, PCA sample)."),
     label_map: Optional[str] = typer.Option(None, "--label-map", help=(
         "Label map applied to train and dev spans, e.g. 'MISC=O' or 'DATE=O'.")),
     c1: float = typer.Option(0.1, min=0.0, callback=_finite, help="CRF L1 regularisation."),
@@ -726,6 +735,11 @@ def train(
                 "o_weight": o_weight,
                 **crf_features(crf_features_name, fold_affixes=fold_affixes)}
                if trainer == "crf" else {"scheme": scheme})
+    if trainer == "hf":
+        options.update({"recipe": recipe, "device": device, "seed": seed, "progress": True,
+                        **({"model": model} if model else {})})
+    elif model is not None:
+        raise fail(f"--model applies to --trainer hf, not {trainer!r}", 2)
     try:
         options.update(_trainer_options(option))
         fit = trainers.create(trainer, **options)
