@@ -91,7 +91,8 @@ def project_files(
                 "min_confidence": min_confidence, "fmt": out_fmt,
                 **({"scheme": scheme} if scheme != "IOB2" else {}),
                 "inputs": [str(src_path), str(tgt_path), str(links_path)],
-                "sizes": [p.stat().st_size for p in (src_path, tgt_path, links_path)]}
+                "sizes": [p.stat().st_size if p.exists() else str(p)  # hf:NAME inputs
+                          for p in (src_path, tgt_path, links_path)]}
     spec = projection_spec(method, options)
     fitted = None
     single: list[list] = []  # the input, when it is one chunk: not read twice
