@@ -175,4 +175,4 @@ def test_bench_europarl_leg_option_is_validated():
 def test_help_texts_are_not_read_as_markup():
     r = runner.invoke(app, ["bench", "europarl", "--help"])
     assert r.exit_code == 0
-    assert "annoproj[neural]" in r.output and "(default: ../shared/data)" in r.output
+    assert "annoproj[neural]" in r.output and "$ANNOPROJ_DATA" in r.output

@@ -146,3 +146,20 @@ def test_biluo_conll_is_read_whole_by_spacy_convert(tmp_path):
     assert tags == 1
     got = [x.split("\t")[1] for x in (tmp_path / "x.conll").read_text().split("\n") if x]
     assert got == ["B-PER", "L-PER", "U-LOC"] == iob_to_biluo(got)
+
+
+def test_hub_style_names_through_datasets(tmp_path):
+    """hf:NAME[:SPLIT] inputs go through datasets.load_dataset (here a local data folder,
+    resolved offline); a name it cannot resolve is an input error."""
+    folder = tmp_path / "mini"
+    folder.mkdir()
+    (folder / "test.jsonl").write_text(
+        '{"tokens": ["Anna", "lives"], "ner_tags": ["B-PER", "O"]}\n'
+        '{"tokens": ["in", "Rome"], "ner_tags": ["O", "B-LOC"]}\n')
+    got = read_sentences(f"hf:{folder}:test")
+    assert [s.spans for s in got] == [[Span(0, 1, "PER")], [Span(1, 2, "LOC")]]
+    r = runner.invoke(app, ["convert", f"hf:{folder}:test", str(tmp_path / "x.conll")])
+    assert r.exit_code == 0, r.output
+    assert read_conll(tmp_path / "x.conll")[1].spans == [Span(1, 2, "LOC")]
+    r = runner.invoke(app, ["convert", f"hf:{tmp_path / 'missing'}", str(tmp_path / "y.conll")])
+    assert r.exit_code == 3 and "could not load" in r.output

@@ -12,10 +12,15 @@ from annoproj.cli.common import (
     EXIT_INPUT,
     EXIT_TARGET,
     crf_features,
+    deprecated,
     emit_json,
     fail,
     split_list,
 )
+
+DATA_DIR_HELP = ("Shared data folder (default: $ANNOPROJ_DATA, else shared/data beside the "
+                 "folder of the annoproj checkout, i.e. <checkout>/../shared/data, wherever "
+                 "the command runs).")
 
 bench_app = typer.Typer(help="Benchmarks on the shared evaluation data.", no_args_is_help=True,
                         rich_markup_mode=None)
@@ -40,8 +45,9 @@ def europarl(
     seed: int = typer.Option(0, help="First seed of eflomal's sampler."),
     runs: int = typer.Option(1, min=1, help="Runs with seeds seed, seed+1, ...: rows give the mean, f1_std the spread."),
     data_dir: Optional[Path] = typer.Option(None, envvar="ANNOPROJ_DATA",
-                                            help="Shared data folder (default: ../shared/data)."),
-    out: Optional[Path] = typer.Option(None, help="Write the rows as a JSON result file here."),
+                                            help=DATA_DIR_HELP),
+    out: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the rows as a JSON result file here."),
+    out_old: Optional[Path] = typer.Option(None, "--out", hidden=True),
     docs: Optional[Path] = typer.Option(None, help="Update the Europarl table of this Markdown file (docs/benchmarks.md)."),
     fail_under: float = typer.Option(0.0, help="Exit 5 if the average F1 (MISC ignored) is below this."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help=(
@@ -53,8 +59,8 @@ def europarl(
     pivots: Optional[str] = typer.Option(None, help=(
         "Pivot languages for --refine pivot, comma separated (default: those neither source nor target).")),
     backtranslations: Optional[Path] = typer.Option(None, help=(
-        "For --refine backtranslation: a folder of {tgt}-{src}.txt files (the targets translated "
-        "into the source language, one tokenised sentence a line; {tgt}-{src}.links beside "
+        "For --refine backtranslation: a folder of TGT-SRC.txt files, e.g. de-en.txt (the targets "
+        "translated into the source language, one tokenised sentence a line; TGT-SRC.links beside "
         "them, if there, link each target word to its back-translation's words), or one file "
         "for one target.")),
     translator: Optional[str] = typer.Option(None, help=(
@@ -99,11 +105,14 @@ def europarl(
         "(eflomal's share, default 0.5), threshold (0.25), scored (1: a neural link counts its similarity; 0: 1.0)."),
     ),
     device: str = typer.Option("auto", help="Device of a neural aligner: auto, cpu or cuda."),
-    source_labels: str = typer.Option("gold", "--source-labels", help=(
+    source_labels: str = typer.Option("gold", "--labeller", help=(
         "Source entities: gold, or predicted by a labeller: spacy, spacy:<pipeline>, or a "
         "Hugging Face NER model name or folder (scored against the target gold).")),
+    source_labels_old: Optional[str] = typer.Option(None, "--source-labels", hidden=True),
 ) -> None:
     """Project gold Europarl entities from SRC onto each TGT and score them (F1 with and without MISC)."""
+    out = deprecated(out, out_old, "--out", "--output/-o")
+    source_labels = deprecated(source_labels, source_labels_old, "--source-labels", "--labeller")
     from annoproj.bench.common import markdown_table, update_docs_section, write_results
     from annoproj.bench.europarl import EuroparlConfig, config_dict, run_europarl, summary_rows
 
@@ -352,8 +361,9 @@ def masakhaner(
         "Decode the CRF with the probability of O times this: below 1 finds more entities "
         "(every train source alike; rows get +o-weight-W).")),
     data_dir: Optional[Path] = typer.Option(None, envvar="ANNOPROJ_DATA",
-                                            help="Shared data folder (default: ../shared/data)."),
-    out: Optional[Path] = typer.Option(None, help="Write the rows as a JSON result file here."),
+                                            help=DATA_DIR_HELP),
+    out: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the rows as a JSON result file here."),
+    out_old: Optional[Path] = typer.Option(None, "--out", hidden=True),
     replace_in: Optional[Path] = typer.Option(None, help=(
         "Rerun only --langs of an earlier result file with the same settings: their rows "
         "replace the file's, and table, --docs and --plot show all its languages.")),
@@ -366,6 +376,7 @@ def masakhaner(
 ) -> None:
     """Translate-train on MasakhaNER 2.0: project CoNLL-2003 entities onto NLLB translations,
     train a CRF, and score it against T-Projection tags and in-language gold training."""
+    out = deprecated(out, out_old, "--out", "--output/-o")
     from annoproj.bench.common import markdown_table, update_docs_section, write_results
     from annoproj.bench.masakhaner import (
         DETAIL_COLUMNS,
@@ -498,13 +509,15 @@ def ablation(
         "(default: the matching projector's).")),
     limit: Optional[int] = typer.Option(None, min=1, help="Use only the first N sentences (quick runs)."),
     data_dir: Optional[Path] = typer.Option(None, envvar="ANNOPROJ_DATA",
-                                            help="Shared data folder (default: ../shared/data)."),
-    out: Optional[Path] = typer.Option(None, help="Write the rows as a JSON result file here."),
+                                            help=DATA_DIR_HELP),
+    out: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the rows as a JSON result file here."),
+    out_old: Optional[Path] = typer.Option(None, "--out", hidden=True),
     quiet: bool = typer.Option(False, "--quiet", "-q", help=(
         "No progress display, notes or summary line on stderr.")),
     json_out: bool = typer.Option(False, "--json", help="One JSON object per (scorer set, language) on stdout."),
 ) -> None:
     """Europarl F1 of the matching projection with each scorer alone and all of them fused."""
+    out = deprecated(out, out_old, "--out", "--output/-o")
     from annoproj.bench.ablation import (
         COLUMNS as ABLATION_COLUMNS,
         AblationConfig,
@@ -558,14 +571,16 @@ def labeller(
     batch_size: int = typer.Option(32, min=1, help="Sentences per batch."),
     device: str = typer.Option("auto", help="Device of a HF model: auto, cpu or cuda."),
     data_dir: Optional[Path] = typer.Option(None, envvar="ANNOPROJ_DATA",
-                                            help="Shared data folder (default: ../shared/data)."),
-    out: Optional[Path] = typer.Option(None, help="Write the rows as a JSON result file here."),
+                                            help=DATA_DIR_HELP),
+    out: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the rows as a JSON result file here."),
+    out_old: Optional[Path] = typer.Option(None, "--out", hidden=True),
     docs: Optional[Path] = typer.Option(None, help="Update the labeller table of this Markdown file."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help=(
         "No progress display, notes or summary line on stderr.")),
     json_out: bool = typer.Option(False, "--json", help="One JSON object per data set on stdout."),
 ) -> None:
     """Score a source NER labeller (F1 over PER, ORG, LOC) on English Europarl and CoNLL-2003."""
+    out = deprecated(out, out_old, "--out", "--output/-o")
     from annoproj.bench.common import markdown_table, update_docs_section, write_results
     from annoproj.bench.labeller import COLUMNS as LABELLER_COLUMNS
     from annoproj.bench.labeller import run_labeller_bench
@@ -606,14 +621,16 @@ def speed(
     scaling: bool = typer.Option(True, help="Add the solver scaling rows (length x entities)."),
     work_dir: Optional[Path] = typer.Option(None, help="Where to write the synthetic corpus (default: temp)."),
     data_dir: Optional[Path] = typer.Option(None, envvar="ANNOPROJ_DATA",
-                                            help="Shared data folder (default: ../shared/data)."),
-    out: Optional[Path] = typer.Option(None, help="Write the rows as a JSON result file here."),
+                                            help=DATA_DIR_HELP),
+    out: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the rows as a JSON result file here."),
+    out_old: Optional[Path] = typer.Option(None, "--out", hidden=True),
     docs: Optional[Path] = typer.Option(None, help="Update the speed tables of this Markdown file."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help=(
         "No progress display, notes or summary line on stderr.")),
     json_out: bool = typer.Option(False, "--json", help="One JSON object per line."),
 ) -> None:
     """Throughput, scaling with workers and backends, peak memory, and solver cost growth."""
+    out = deprecated(out, out_old, "--out", "--output/-o")
     from annoproj.bench.common import markdown_table, update_docs_section, write_results
     from annoproj.bench.speed import SpeedConfig, run_speed
 

@@ -197,6 +197,16 @@ def scheme_option(value: str) -> str:
         raise typer.BadParameter(str(exc)) from None
 
 
+def deprecated(value, old_value, old: str, new: str):
+    """`old_value` when the option was given under its old name `old` (a hidden alias kept for
+    one release; a deprecation warning on stderr names `new`), else `value`."""
+    if old_value is None or old_value is False:
+        return value
+    typer.secho(f"warning: {old} is deprecated and goes in the next release: use {new}",
+                fg=typer.colors.YELLOW, err=True)
+    return old_value
+
+
 QUIET_HELP = "No progress display and no summary line on stderr (errors and warnings only)."
 
 

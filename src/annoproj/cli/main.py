@@ -33,6 +33,7 @@ from annoproj.cli.common import (
     read_sentences,
     scheme_option,
     spinner,
+    deprecated,
     split_list,
     summary_line,
 )
@@ -206,9 +207,12 @@ def align(
     aligner_name: str = typer.Option("eflomal", "--aligner", help=(
         "eflomal (statistical, offline), or a neural aligner from annoproj[neural]: simalign "
         "or awesome (set its encoder with --model).")),
-    model: str = typer.Option("bert-base-multilingual-cased", "--model", "-m", help=(
+    model: str = typer.Option("bert-base-multilingual-cased", "--aligner-model", help=(
         "Neural aligners: encoder name or folder (mBERT, XLM-R, LaBSE).")),
-    layer: int = typer.Option(8, help="Neural aligners: encoder layer whose states are compared."),
+    layer: int = typer.Option(8, "--aligner-layer",
+                              help="Neural aligners: encoder layer whose states are compared."),
+    model_old: Optional[str] = typer.Option(None, "--model", "-m", hidden=True),
+    layer_old: Optional[int] = typer.Option(None, "--layer", hidden=True),
     neural_method: str = typer.Option("itermax", "--aligner-method", help=(
         "simalign: argmax, itermax or match.")),
     device: str = typer.Option("auto", help="Neural aligners: auto, cpu or cuda."),
@@ -231,6 +235,8 @@ def align(
     from annoproj.bench.common import timer
     from annoproj.data.io import write_pharaoh
 
+    model = deprecated(model, model_old, "--model/-m", "--aligner-model")
+    layer = deprecated(layer, layer_old, "--layer", "--aligner-layer")
     refine = bool(pivot) or backtranslation is not None
     if backtranslation_links is not None and backtranslation is None:
         raise fail("--backtranslation-links goes with --backtranslation", EXIT_USAGE)
@@ -429,7 +435,8 @@ def project(
     per_entity: int = typer.Option(1, min=0, help="Matching: spans per source entity."),
     min_score: Optional[float] = typer.Option(None, callback=_finite, help=(
         "Matching: never choose a pair scoring below this (default: the projector's, 0.5).")),
-    labels: Optional[str] = typer.Option(None, help="Label map applied to source spans, e.g. 'MISC=O,DATE=O'."),
+    labels: Optional[str] = typer.Option(None, "--label-map", help="Label map applied to source spans, e.g. 'MISC=O,DATE=O'."),
+    labels_old: Optional[str] = typer.Option(None, "--labels", hidden=True),
     min_confidence: float = typer.Option(0.0, min=0.0, max=1.0, callback=_finite, help=(
         "Drop target sentences whose least confident span scores below this, or that lost an entity.")),
     fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP, callback=_check_format),
@@ -449,10 +456,12 @@ def project(
         "eflomal aligns (no -a).")),
     device: str = typer.Option("auto", help="Device of the --fuse-with encoder: auto, cpu or cuda."),
     workers: int = typer.Option(1, min=1, help="Worker processes (or Ray actors) for projection."),
-    backend: str = typer.Option("process", "--pool", "--backend", help=POOL_HELP),
+    backend: str = typer.Option("process", "--pool", help=POOL_HELP),
+    backend_old: Optional[str] = typer.Option(None, "--backend", hidden=True),
     ray_address: Optional[str] = typer.Option(None, help=RAY_ADDRESS_HELP),
-    chunk_size: int = typer.Option(20000, min=1, help=(
+    chunk_size: int = typer.Option(20000, "--checkpoint-size", min=1, help=(
         "Sentence pairs per checkpoint: a rerun after an interruption skips finished chunks.")),
+    chunk_size_old: Optional[int] = typer.Option(None, "--chunk-size", min=1, hidden=True),
     scheme: str = typer.Option("IOB2", "--scheme", help=SCHEME_HELP, callback=scheme_option),
     label_names: Optional[str] = typer.Option(None, "--label-list", help=LABEL_LIST_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
@@ -464,6 +473,9 @@ def project(
     from annoproj.pipeline.stream import InputMismatchError, project_files
     from annoproj.project.projectors import check_projection
 
+    labels = deprecated(labels, labels_old, "--labels", "--label-map")
+    backend = deprecated(backend, backend_old, "--backend", "--pool")
+    chunk_size = deprecated(chunk_size, chunk_size_old, "--chunk-size", "--checkpoint-size")
     refine = bool(pivot) or backtranslation is not None
     _check_output(output)
     _hold_lock(output)  # OUT.links too: one run at a time writes OUT
@@ -581,8 +593,11 @@ def evaluate(
         "mode); strict: only chunks valid in --scheme count (seqeval's mode='strict').")),
     scheme: str = typer.Option("IOB2", "--scheme", callback=scheme_option, help=(
         "With --mode strict: the scheme the tags are read in (iob1, iob2, bioes, biluo).")),
-    out: Optional[Path] = typer.Option(None, "--out", help=(
+    out: Optional[Path] = typer.Option(None, "--output", "-o", "--out", help=(
         "Also write the metrics (micro, macro, weighted, per type) to this JSON file.")),
+    label_map: Optional[str] = typer.Option(None, "--label-map", help=(
+        "Label map applied to both sides before scoring, e.g. 'MISC=O' (as --ignore MISC) or "
+        "'PERSON=PER'.")),
     fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP, callback=_check_format),
     label_names: Optional[str] = typer.Option(None, "--label-list", help=LABEL_LIST_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
@@ -616,6 +631,27 @@ def evaluate(
                        f"{gold} but {len(y.tokens)} in {pred}: are they the same sentences?",
                        EXIT_INPUT)
     _warn_no_entities(gold, g, "gold: every score is 0")
+    if label_map:
+        from annoproj.data.labels import LabelMap
+        from annoproj.data.model import Sentence
+
+        try:
+            lmap = LabelMap.parse(label_map)
+        except ValueError as exc:
+            raise fail(str(exc), EXIT_USAGE) from exc
+        if strict:  # map the types of the tags, keeping their prefixes
+            def mapped(tags: list[str]) -> list[str]:
+                out_tags = []
+                for t in tags:
+                    new = lmap(t[2:]) if t != "O" else None
+                    out_tags.append(f"{t[:2]}{new}" if new else "O")
+                return out_tags
+
+            for s in [*g, *p]:
+                if "_tags" in s.meta:
+                    s.meta["_tags"] = mapped(s.meta["_tags"])
+        g = [Sentence(s.tokens, lmap.map_spans(s.spans), s.id, s.meta) for s in g]
+        p = [Sentence(s.tokens, lmap.map_spans(s.spans), s.id, s.meta) for s in p]
     if strict:
         from annoproj.data.tags import spans_to_tags
         from annoproj.evaluate.strict import strict_spans
@@ -686,7 +722,8 @@ def _trainer_options(items: list[str] | None) -> dict:
 @app.command()
 def train(
     train_file: Path = typer.Option(..., "--train", help="Training sentences with entities (CoNLL or JSONL)."),
-    out: Path = typer.Option(..., "--out", "-o", help="Model folder to write."),
+    out: Optional[Path] = typer.Option(None, "--output", "-o", help="Model folder to write."),
+    out_old: Optional[Path] = typer.Option(None, "--out", hidden=True),
     dev: Optional[Path] = typer.Option(None, help="Development sentences, scored after training."),
     trainer: str = typer.Option("crf", help=(
         "Trainer: crf, or hf (a tagger on a Hugging Face encoder: --model).")),
@@ -729,6 +766,9 @@ def train(
     from annoproj.registry import RegistryError
     from annoproj.train import MissingDependencyError, trainers
 
+    out = deprecated(out, out_old, "--out", "--output/-o")
+    if out is None:
+        raise fail("give the model folder to write: -o/--output MODEL", EXIT_USAGE)
     if out.exists() and not out.is_dir():
         raise fail(f"-o {out} is a file: name a model folder", EXIT_USAGE)
     options = ({"c1": c1, "c2": c2, "max_iterations": max_iterations, "scheme": scheme,
@@ -1084,9 +1124,12 @@ def convert(
 
 @app.command("evaluate-alignment")
 def evaluate_alignment(
-    gold: Path = typer.Option(..., "--gold", "-g", help=(
+    gold: Optional[Path] = typer.Argument(None, metavar="GOLD", show_default=False, help=(
         "Gold links, one sentence pair a line: i-j sure, i?j or ipj possible.")),
-    pred: Path = typer.Option(..., "--pred", "-p", help="Predicted Pharaoh links (i-j), same pairs."),
+    pred: Optional[Path] = typer.Argument(None, metavar="PRED", show_default=False, help=(
+        "Predicted Pharaoh links (i-j or i-j:p, mixed too), same pairs.")),
+    gold_old: Optional[Path] = typer.Option(None, "--gold", "-g", hidden=True),
+    pred_old: Optional[Path] = typer.Option(None, "--pred", "-p", hidden=True),
     one_based: bool = typer.Option(False, "--one-based", help="Indices in both files start at 1."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
@@ -1095,6 +1138,12 @@ def evaluate_alignment(
     from annoproj.data.io import read_pharaoh
     from annoproj.data.model import Alignment
     from annoproj.evaluate.alignment import alignment_scores, read_gold_alignments
+
+    gold = deprecated(gold, gold_old, "--gold/-g", "the first argument, GOLD")
+    pred = deprecated(pred, pred_old, "--pred/-p", "the second argument, PRED")
+    if gold is None or pred is None:
+        raise fail("give the gold and predicted links: annoproj evaluate-alignment GOLD PRED",
+                   EXIT_USAGE)
 
     try:
         sure, possible = read_gold_alignments(gold, one_based=one_based)

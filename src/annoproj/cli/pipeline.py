@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from annoproj.cli.common import EXIT_DEPENDENCY, EXIT_INPUT, emit_json, fail
+from annoproj.cli.common import EXIT_DEPENDENCY, EXIT_INPUT, deprecated, emit_json, fail
 
 _SET_HELP = "Override a configuration key, e.g. --set project.method=heuristic (repeatable)."
 
@@ -80,10 +80,12 @@ def translate_train(
     tgt_lang: Optional[str] = typer.Option(None, help="Target language code."),
     output_dir: Optional[str] = typer.Option(None, "--output-dir", "-o", help="Run folder (cache, data, model, manifest)."),
     method: Optional[str] = typer.Option(None, help="Projection method: heuristic or match."),
-    labels: Optional[str] = typer.Option(None, help="Source label map, e.g. MISC=O."),
+    labels: Optional[str] = typer.Option(None, "--label-map", help="Source label map, e.g. MISC=O."),
+    labels_old: Optional[str] = typer.Option(None, "--labels", hidden=True),
     trainer: Optional[str] = typer.Option(None, help="Train a target NER model: crf (or hf)."),
     test: Optional[str] = typer.Option(None, help="Target test set to evaluate the trained model on."),
-    test_labels: Optional[str] = typer.Option(None, help="Label map of the test set, e.g. DATE=O."),
+    test_labels: Optional[str] = typer.Option(None, "--test-label-map", help="Label map of the test set, e.g. DATE=O."),
+    test_labels_old: Optional[str] = typer.Option(None, "--test-labels", hidden=True),
     plain: bool = typer.Option(False, "--plain", help=(
         "Plain projection: MISC kept as projected, no widening, sentences with unprojected "
         "entities kept (the default is the recipe chosen on MasakhaNER dev: project.misc=loc, "
@@ -102,6 +104,8 @@ def translate_train(
     Each stage is cached in OUTPUT_DIR/cache: rerunning an interrupted run resumes after the
     last finished stage; OUTPUT_DIR/manifest.json records settings, versions, timings, counts.
     """
+    labels = deprecated(labels, labels_old, "--labels", "--label-map")
+    test_labels = deprecated(test_labels, test_labels_old, "--test-labels", "--test-label-map")
     extra = {"source.path": source, "source.ids": ids, "translate.path": translations,
              "tgt_lang": tgt_lang, "output_dir": output_dir, "project.method": method,
              "source.labels": labels, "train.trainer": trainer, "evaluate.test": test,
@@ -117,13 +121,17 @@ def translate_test(
     tgt_lang: Optional[str] = typer.Option(None, help="Target language code."),
     output_dir: Optional[str] = typer.Option(None, "--output-dir", "-o", help="Run folder."),
     method: Optional[str] = typer.Option(None, help="Projection method: heuristic or match."),
-    labels: Optional[str] = typer.Option(None, help="Label map of the labeller's output (default for spacy: ontonotes)."),
-    test_labels: Optional[str] = typer.Option(None, help="Label map of the target gold, e.g. MISC=O."),
+    labels: Optional[str] = typer.Option(None, "--label-map", help="Label map of the labeller's output (default for spacy: ontonotes)."),
+    labels_old: Optional[str] = typer.Option(None, "--labels", hidden=True),
+    test_labels: Optional[str] = typer.Option(None, "--test-label-map", help="Label map of the target gold, e.g. MISC=O."),
+    test_labels_old: Optional[str] = typer.Option(None, "--test-labels", hidden=True),
     set_: list[str] = typer.Option([], "--set", help=_SET_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No stage log."),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary."),
 ) -> None:
     """Label target text by translating it into the source language, tagging it there and projecting back."""
+    labels = deprecated(labels, labels_old, "--labels", "--label-map")
+    test_labels = deprecated(test_labels, test_labels_old, "--test-labels", "--test-label-map")
     extra = {"target.path": target, "translate.path": translations, "label.labeller": labeller,
              "tgt_lang": tgt_lang, "output_dir": output_dir, "project.method": method,
              "label.labels": labels, "evaluate.labels": test_labels}

@@ -15,6 +15,7 @@ from annoproj.cli.common import (
     fail,
     read_links,
     read_sentences,
+    deprecated,
     summary_line,
 )
 
@@ -36,7 +37,8 @@ def report(
         "Pharaoh links parallel to SRC: hovering a token shows its links.")),
     gold: Optional[Path] = typer.Option(None, "--gold", "-g", help=(
         "Target gold entities (CoNLL or JSONL), parallel to SRC or to PROJECTED.")),
-    labels: Optional[str] = typer.Option(None, help=(
+    labels_old: Optional[str] = typer.Option(None, "--labels", hidden=True),
+    labels: Optional[str] = typer.Option(None, "--label-map", help=(
         "The label map given to `annoproj project`, e.g. 'MISC=O'; applied to gold too.")),
     limit: Optional[int] = typer.Option(None, min=1, help="Only the first N sentence pairs."),
     title: Optional[str] = typer.Option(None, help="Page title (default: the file names)."),
@@ -45,6 +47,8 @@ def report(
 ) -> None:
     """Write a self-contained HTML page to inspect projected entities pair by pair."""
     from annoproj.report import kept_indices, read_skipped, write_report
+
+    labels = deprecated(labels, labels_old, "--labels", "--label-map")
 
     s, t = _read(src), _read(projected)
     g = _read(gold) if gold is not None else None

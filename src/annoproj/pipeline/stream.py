@@ -73,7 +73,8 @@ def _inputs_key(paths: Sequence[Path], fmt: str) -> dict:
     """What a checkpoint depends on of its inputs: their content, and how it is read."""
     from annoproj import __version__
 
-    return {"digests": [file_digest(p) for p in paths], "format": fmt, "version": __version__}
+    return {"digests": [file_digest(p) if Path(p).exists() else str(p)  # hf:NAME inputs
+                        for p in paths], "format": fmt, "version": __version__}
 
 
 def _format(sent: Sentence, fmt: str, scheme: str = "IOB2") -> str:

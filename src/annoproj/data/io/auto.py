@@ -59,6 +59,8 @@ def iter_sentences(path: str | Path, fmt: str = "auto", *,
     `keep_tags`: see `iter_conll`)."""
     from annoproj.data.io import iter_conll, iter_jsonl, iter_tokenized
 
+    if str(path).startswith(HUB_PREFIX):
+        return iter(read_hub(str(path), label_names=label_names))
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such file")
@@ -78,6 +80,28 @@ def iter_sentences(path: str | Path, fmt: str = "auto", *,
     if fmt == "text":
         return (Sentence(t, id=f"{path.name}:{k + 1}") for k, t in enumerate(iter_tokenized(path)))
     raise ValueError(f"unknown format {fmt!r}: use {', '.join(FORMATS)}")
+
+
+#: Inputs named ``hf:NAME[:SPLIT[:CONFIG]]`` are loaded with `datasets.load_dataset`.
+HUB_PREFIX = "hf:"
+
+
+def read_hub(spec: str, *, label_names: Sequence[str] | None = None) -> list[Sentence]:
+    """Sentences of ``hf:NAME[:SPLIT[:CONFIG]]`` (split default: train): a dataset name
+    `datasets.load_dataset` resolves, e.g. from its cache with ``HF_DATASETS_OFFLINE=1``, or
+    a local folder of data files; a ValueError says when it cannot."""
+    from annoproj.data.io.hf import _datasets, from_hf
+
+    name, split, config = (spec[len(HUB_PREFIX):].split(":") + ["", ""])[:3]
+    if not name:
+        raise ValueError(f"{spec}: give a dataset name, hf:NAME[:SPLIT[:CONFIG]]")
+    datasets = _datasets()
+    try:
+        ds = datasets.load_dataset(name, config or None, split=split or "train")
+    except Exception as exc:  # datasets raises many kinds: offline, unknown name, split
+        raise ValueError(f"{spec}: datasets could not load it ({type(exc).__name__}: {exc})"
+                         ) from None
+    return from_hf(ds, names=label_names)
 
 
 def read_sentences(path: str | Path, fmt: str = "auto", *,
