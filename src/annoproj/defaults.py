@@ -25,6 +25,14 @@ REFINED_MIN_SCORE = 0.45
 SYMMETRIZE_BY_METHOD: dict[str, str] = {"heuristic": "reverse", "match": "soft-union"}
 
 
+#: Neural links that join eflomal's as extra evidence (`--fuse-with MODEL`): a SimAlign
+#: aligner at this layer and extraction, fused by `annoproj.align.compose.fuse_links` with
+#: these options. Layer and extraction chosen on the first 200 Europarl en-de pairs, the
+#: fusion on de->es, with bundled:e5-small (docs/benchmarks.md).
+FUSE: dict = {"layer": 8, "method": "itermax", "direct_weight": 0.5, "threshold": 0.25,
+              "scored": True}
+
+
 def min_score_for(refine: str | None = "none") -> float:
     """The matching projection's smallest pair score for links refined by `refine`."""
     return MIN_SCORE if refine in (None, "none") else REFINED_MIN_SCORE

@@ -38,6 +38,9 @@ __all__ = [
 #: Model types whose position embeddings start after the padding index (2 slots lost).
 _OFFSET_POSITIONS = ("roberta", "xlm-roberta", "camembert", "xlm-roberta-xl", "longformer")
 
+#: Model types whose hidden_states[k] is the output of layer k alone (no final norm).
+_POST_NORM = ("bert", "roberta", "xlm-roberta", "camembert", "electra")
+
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
@@ -107,7 +110,10 @@ def model_max_length(tokenizer: Any, config: Any) -> int:
 
 def load_tokenizer(model: str, **kwargs: Any) -> Any:
     """`AutoTokenizer.from_pretrained(model)`, which must be a fast tokenizer."""
+    from annoproj.models import resolve_model
+
     transformers = import_transformers()
+    model = resolve_model(model)
     try:
         tok = transformers.AutoTokenizer.from_pretrained(model, **kwargs)
     except OSError as exc:
@@ -127,8 +133,11 @@ def load_tokenizer(model: str, **kwargs: Any) -> Any:
 
 def load_model(auto_class: str, model: str, *, device: str, fp16: bool, **kwargs: Any) -> Any:
     """`transformers.<auto_class>.from_pretrained(model)` in eval mode on `device`."""
+    from annoproj.models import resolve_model
+
     transformers = import_transformers()
     cls = getattr(transformers, auto_class)
+    model = resolve_model(model)
     try:
         net = cls.from_pretrained(model, dtype=torch_dtype(device, fp16), **kwargs)
     except OSError as exc:
@@ -214,8 +223,29 @@ class HFEncoder:
         inputs = {k: v.to(self.device) for k, v in enc.items() if k != "offset_mapping"}
         if layer is None:
             return self.model(**inputs).last_hidden_state
-        out = self.model(**inputs, output_hidden_states=True)
-        return out.hidden_states[layer]
+        stack = self._layer_stack()
+        n = self.n_layers
+        k = layer % (n + 1)  # hidden_states[k]: the output of the first k layers
+        if stack is None or not 0 < k < n:
+            return self.model(**inputs, output_hidden_states=True).hidden_states[layer]
+        full = stack.layer
+        stack.layer = full[:k]  # the layers above k cannot change hidden_states[k]: skip them
+        try:
+            return self.model(**inputs).last_hidden_state
+        finally:
+            stack.layer = full
+
+    def _layer_stack(self) -> Any:
+        """The module whose `layer` ModuleList holds the transformer layers (BERT, XLM-R
+        and kin), or None for other architectures."""
+        torch = self.torch
+        if getattr(self.model.config, "model_type", "") not in _POST_NORM:
+            return None
+        enc = getattr(self.model, "encoder", None)
+        layers = getattr(enc, "layer", None)
+        if isinstance(layers, torch.nn.ModuleList) and len(layers) == self.n_layers:
+            return enc
+        return None
 
     def _encode(self, sentences: Sequence[Sequence[str]], layer: int) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
         """(index, (T, H) states of the word subwords, (T,) their word indices) per sentence,

@@ -47,6 +47,7 @@ __all__ = [
     "combine_all",
     "combine_matrices",
     "compose",
+    "fuse_links",
     "compose_all",
     "compose_matrices",
     "matrix_alignment",
@@ -465,3 +466,30 @@ def combine_all(
                 possible=None if possible is None else possible[i], **options)
         for i in range(n)
     ]  # fmt: skip
+
+
+def fuse_links(
+    direct: Sequence[Alignment],
+    extra: Sequence[Alignment],
+    src_lens: Sequence[int],
+    tgt_lens: Sequence[int],
+    *,
+    direct_weight: float = 0.5,
+    threshold: float = 0.5,
+    scored: bool = False,
+) -> list[Alignment]:
+    """Links of a corpus from two aligners of the same pairs (e.g. eflomal's soft union and
+    a neural aligner's): the weighted mean of their matrices (`direct_weight` for `direct`,
+    the rest for `extra`; `extra`'s link scores when `scored`, else 1.0 per link), kept
+    where it reaches `threshold`, scored by that mean.
+
+    >>> d = [Alignment.from_arrays(np.array([[0, 0], [1, 0]]), np.array([1.0, 0.5]))]
+    >>> e = [Alignment.from_pairs([(1, 1), (0, 0)])]
+    >>> [(a.pairs(), a.scores.tolist()) for a in fuse_links(d, e, [2], [2], threshold=0.5)]
+    [([(0, 0), (1, 1)], [1.0, 0.5])]
+    """
+    if len(extra) != len(direct):
+        raise ValueError(f"{len(direct)} direct but {len(extra)} extra alignments")
+    paths = list(extra) if scored else [_unscored(a) for a in extra]
+    return combine_all(direct, [paths], src_lens, tgt_lens, policy="weighted",
+                       direct_weight=direct_weight, threshold=threshold)

@@ -8,7 +8,6 @@ import math
 import os
 import shutil
 import subprocess
-import tempfile
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -244,35 +243,40 @@ class EflomalAligner:
                 )
             else:
                 env["LD_PRELOAD"] = " ".join(filter(None, [shim, env.get("LD_PRELOAD")]))
-        with tempfile.TemporaryDirectory(prefix="annoproj-eflomal-") as tmp:
-            d = Path(tmp)
+        from annoproj._proc import pid_tempdir, spawn, stop
+
+        # a folder named with this pid (swept by a later run if this one is killed), and
+        # children that die with this process (annoproj._proc)
+        with pid_tempdir("annoproj-eflomal-") as d:
             _write_corpus(d / "src", s_ids, s_voc)
             _write_corpus(d / "tgt", t_ids, t_voc)
             procs = []
-            # one process per direction: each is then deterministic under the seed
-            for k, (flag, out) in enumerate((("-f", "fwd"), ("-r", "rev"))):
-                args = [
-                    binary, "-m", str(self.model), "-s", str(d / "src"), "-t", str(d / "tgt"),
-                    "-n", str(self.n_samplers), "-N", str(self.null_prior), "-q",
-                    "-1", str(it[0]), flag, str(d / out),
-                ]  # fmt: skip
-                if self.model >= 2:
-                    args += ["-2", str(it[1])]
-                if self.model >= 3:
-                    args += ["-3", str(it[2])]
-                penv = dict(env)
-                if self.seed is not None:
-                    penv["ANNOPROJ_SEED"] = str(int(self.seed) * 2 + k)
-                    # eflomal's sampler threads split one random state in a race:
-                    # one thread per direction makes the order, and so the links, fixed
-                    penv["OMP_NUM_THREADS"] = "1"
-                procs.append(
-                    subprocess.Popen(args, env=penv, stderr=subprocess.PIPE, text=True)
-                )
-            for p in procs:
-                _, err = p.communicate()
-                if p.returncode != 0:
-                    raise RuntimeError(f"eflomal failed (exit {p.returncode}): {err.strip()}")
+            try:
+                # one process per direction: each is then deterministic under the seed
+                for k, (flag, out) in enumerate((("-f", "fwd"), ("-r", "rev"))):
+                    args = [
+                        binary, "-m", str(self.model), "-s", str(d / "src"), "-t", str(d / "tgt"),
+                        "-n", str(self.n_samplers), "-N", str(self.null_prior), "-q",
+                        "-1", str(it[0]), flag, str(d / out),
+                    ]  # fmt: skip
+                    if self.model >= 2:
+                        args += ["-2", str(it[1])]
+                    if self.model >= 3:
+                        args += ["-3", str(it[2])]
+                    penv = dict(env)
+                    if self.seed is not None:
+                        penv["ANNOPROJ_SEED"] = str(int(self.seed) * 2 + k)
+                        # eflomal's sampler threads split one random state in a race:
+                        # one thread per direction makes the order, and so the links, fixed
+                        penv["OMP_NUM_THREADS"] = "1"
+                    procs.append(spawn(args, env=penv, stderr=subprocess.PIPE, text=True))
+                for p in procs:
+                    _, err = p.communicate()
+                    if p.returncode != 0:
+                        raise RuntimeError(f"eflomal failed (exit {p.returncode}): {err.strip()}")
+            finally:  # an error, Ctrl-C or SIGTERM: no eflomal outlives this call
+                for p in procs:
+                    stop(p)
             fwd = _read_links(d / "fwd", n)
             rev = _read_links(d / "rev", n)
         return EflomalResult(fwd, rev)

@@ -142,6 +142,36 @@ def links_from_similarity(
 # ---------------------------------------------------------------- aligners
 
 
+def fuse_with_encoder(
+    src: Sequence[Tokens],
+    tgt: Sequence[Tokens],
+    direct: Sequence[Alignment],
+    model: str | HFEncoder,
+    *,
+    layer: int | None = None,
+    method: str | None = None,
+    direct_weight: float | None = None,
+    threshold: float | None = None,
+    scored: bool | None = None,
+    device: str = "auto",
+    batch_size: int = 32,
+) -> list[Alignment]:
+    """`direct` links (eflomal's) with a SimAlign aligner's links on `model` fused in as
+    extra evidence (`annoproj.align.compose.fuse_links`); unset options take
+    `annoproj.defaults.FUSE`."""
+    from annoproj import defaults
+    from annoproj.align.compose import fuse_links
+
+    d = defaults.FUSE
+    aligner = SimAlignAligner(model, layer=d["layer"] if layer is None else layer,
+                              method=method or d["method"], device=device, batch_size=batch_size)
+    extra = aligner.align(src, tgt)
+    return fuse_links(direct, extra, [len(s) for s in src], [len(t) for t in tgt],
+                      direct_weight=d["direct_weight"] if direct_weight is None else direct_weight,
+                      threshold=d["threshold"] if threshold is None else threshold,
+                      scored=d["scored"] if scored is None else scored)  # fmt: skip
+
+
 class _EncoderAligner:
     """Shared plumbing: an `HFEncoder`, chunks of sentence pairs, truncation warnings."""
 

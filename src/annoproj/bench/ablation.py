@@ -1,9 +1,11 @@
 """Scorer ablation on Europarl: the matching projection with each scorer alone and with
 the fusion of all of them, per target language.
 
-Alignments are computed once per target language (eflomal by default, or a neural
-aligner); each model-backed scorer is built once and shared by the runs that use it
-(its caches are cleared before every run, so `seconds` is a cold projection). Rows
+Alignments are computed once per target language and seed (eflomal by default, or a
+neural aligner); each model-backed scorer is built once and shared by the runs that use
+it, caches included: the first run that uses a scorer embeds its strings, later runs (the
+fusion, other seeds, the next language's English entities) reuse them, so `seconds` is
+what each run added. Rows
 hold `scorers`, `tgt`, `precision`, `recall`, `f1` (MISC ignored) and `seconds` (scoring
 + solving, model loading excluded; `load_s` is that run's model loading).
 """
@@ -11,6 +13,7 @@ hold `scorers`, `tgt`, `precision`, `recall`, `f1` (MISC ignored) and `seconds` 
 from __future__ import annotations
 
 import json
+import statistics
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -70,6 +73,7 @@ class AblationConfig:
     eflomal: dict = field(default_factory=lambda: dict(defaults.ALIGNER))
     neural_aligner: dict = field(default_factory=dict)
     seed: int = 0
+    runs: int = 1
     limit: int | None = None
 
     def __post_init__(self) -> None:
@@ -86,6 +90,8 @@ class AblationConfig:
         extra = set(self.models) - set(NEURAL)
         if extra:
             raise ValueError(f"--models is for {', '.join(NEURAL)}; not {', '.join(sorted(extra))}")
+        if self.runs < 1:
+            raise ValueError(f"runs must be >= 1, got {self.runs}")
         if self.limit is not None and self.limit < 1:
             raise ValueError(f"limit must be >= 1, got {self.limit}")
 
@@ -141,11 +147,11 @@ def _without_misc(sentences: Sequence[Sentence]) -> list[list]:
     return [[s for s in sent.spans if s.label != "MISC"] for sent in sentences]
 
 
-def _alignments(config: AblationConfig, neural: Any, src: list[Sentence], tgt: list[Sentence]
-                ) -> tuple[list[Alignment], float]:  # fmt: skip
+def _alignments(config: AblationConfig, neural: Any, src: list[Sentence], tgt: list[Sentence],
+                seed: int) -> tuple[list[Alignment], float]:  # fmt: skip
     if neural is not None:
         return neural_alignments(neural, src, tgt)
-    both, seconds = _align(src, tgt, config.eflomal, config.seed)
+    both, seconds = _align(src, tgt, config.eflomal, seed)
     return symmetrized(both, src, tgt, defaults.symmetrize_for("match", config.eflomal.get("symmetrize"))), seconds
 
 
@@ -170,7 +176,8 @@ def run_ablation(
         if len(tgt_all) != len(src_all):
             raise ValueError(f"{config.src} has {len(src_all)} sentences but {tgt_lang} {len(tgt_all)}")
         tgt = tgt_all[: len(src)]
-        alignments, align_s = _alignments(config, neural, src, tgt)
+        runs = config.runs if neural is None else 1  # neural aligners are deterministic
+        seeded = [_alignments(config, neural, src, tgt, config.seed + k) for k in range(runs)]
         gold = _without_misc(tgt)
         src_spans = _without_misc(src)
         for combo in config.sets():
@@ -179,35 +186,41 @@ def run_ablation(
                 scorer, seconds = pool.get(name, config.scorer_options(name, tgt_lang))
                 parts.append(scorer)
                 load_s += seconds
-            for scorer in parts:
-                if hasattr(scorer, "clear_cache"):
-                    scorer.clear_cache()
             fused = len(parts) > 1
             extra = {} if config.min_score is None else {"min_score": config.min_score}
             projector = make_projector(
                 "match", scorers=parts, solver=config.solver,
                 weights=dict(config.weights) if fused and config.weights else None, **extra,
             )  # fmt: skip
-            with timer() as t:
-                result = projector.project([s.tokens for s in src], [s.tokens for s in tgt],
-                                           src_spans, alignments)  # fmt: skip
-            pred = [[p.span() for p in spans] for spans in result.spans]
-            report = evaluate_spans(gold, pred)
+            reports, seconds, skipped = [], [], 0
+            for alignments, _ in seeded:
+                with timer() as t:
+                    result = projector.project([s.tokens for s in src], [s.tokens for s in tgt],
+                                               src_spans, alignments)  # fmt: skip
+                pred = [[p.span() for p in spans] for spans in result.spans]
+                reports.append(evaluate_spans(gold, pred).micro)
+                seconds.append(t[0])
+                skipped = len(result.skipped)
+            f1s = [r.f1 for r in reports]
             row = {
                 "scorers": ",".join(combo),
                 "tgt": tgt_lang,
                 "src": config.src,
-                "precision": round(report.micro.precision, 4),
-                "recall": round(report.micro.recall, 4),
-                "f1": round(report.micro.f1, 4),
-                "seconds": round(t[0], 3),
+                "precision": round(statistics.mean(r.precision for r in reports), 4),
+                "recall": round(statistics.mean(r.recall for r in reports), 4),
+                "f1": round(statistics.mean(f1s), 4),
+                "f1_std": round(statistics.stdev(f1s), 4) if len(f1s) > 1 else 0.0,
+                "runs": len(reports),
+                "seconds": round(seconds[0], 3),
                 "load_s": round(load_s, 3),
-                "align_s": round(align_s, 3),
+                "align_s": round(statistics.mean(a for _, a in seeded), 3),
                 "aligner": config.aligner,
                 "solver": config.solver,
-                "skipped": len(result.skipped),
+                "skipped": skipped,
                 "sentences": len(src),
             }
+            if fused and config.weights:
+                row["weights"] = dict(config.weights)
             rows.append(row)
             if on_row is not None:
                 on_row(row)
@@ -225,6 +238,19 @@ def parse_models(value: str | None) -> dict[str, str]:
         if not sep or not name.strip() or not model.strip():
             raise ValueError(f"--models wants scorer=model pairs, comma separated; got {item!r}")
         out[name.strip()] = model.strip()
+    return out
+
+
+def parse_weights(value: str | None) -> dict[str, float] | None:
+    """"alignment=1,embedding=0.5" -> {"alignment": 1.0, "embedding": 0.5} (None: defaults)."""
+    if not value:
+        return None
+    out: dict[str, float] = {}
+    for name, model in parse_models(value).items():
+        try:
+            out[name] = float(model)
+        except ValueError:
+            raise ValueError(f"--weights wants scorer=number pairs; got {name}={model}") from None
     return out
 
 

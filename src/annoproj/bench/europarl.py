@@ -19,6 +19,8 @@ from annoproj.project.extend import extend_corpus
 from annoproj.project.projectors import make_projector
 
 LANGUAGES = ("en", "de", "es", "it")
+#: How neural links join eflomal's (`--fuse-aligner`): `annoproj.defaults.FUSE`.
+FUSE_DEFAULTS = {k: defaults.FUSE[k] for k in ("direct_weight", "threshold", "scored")}
 
 
 def load_europarl(data_dir: str | Path | None, lang: str) -> list[Sentence]:
@@ -84,6 +86,11 @@ class EuroparlConfig:
     #: Widen projected spans to the whole names the projected corpus knows
     #: (`annoproj.project.extend`).
     extend: bool = False
+    #: A neural aligner ("simalign", "awesome", built with `neural_aligner` options) whose
+    #: links join eflomal's as extra evidence (`annoproj.align.compose.fuse_links` with
+    #: `fuse_options`: direct_weight, threshold, scored); None: eflomal's links alone.
+    fuse_aligner: str | None = None
+    fuse_options: dict = field(default_factory=lambda: dict(FUSE_DEFAULTS))
 
     def __post_init__(self) -> None:
         from annoproj.project.projectors import check_projection
@@ -120,6 +127,7 @@ class EuroparlConfig:
             "symmetrize": (defaults.symmetrize_for(self.method, self.aligner.get("symmetrize"))
                            if self.aligner_name == "eflomal" else None),
             **({"aligner": self.aligner_name} if self.aligner_name != "eflomal" else {}),
+            **({"fuse": self.fuse_aligner} if self.fuse_aligner else {}),
             "refine": self.refine,
             "source_labels": self.source_labels,
             "extend": self.extend,
@@ -143,8 +151,18 @@ def _align(
     return both, t[0]
 
 
-def make_neural_aligner(config: EuroparlConfig) -> Any:
-    """The neural aligner of `config`, or None when it uses eflomal."""
+def make_neural_aligner(config: EuroparlConfig, *, fuse: bool = False) -> Any:
+    """The neural aligner of `config` (with `fuse`: the one whose links join eflomal's), or
+    None when it has none."""
+    if fuse:
+        if config.fuse_aligner is None:
+            return None
+        if config.aligner_name != "eflomal":
+            raise ValueError("--fuse-aligner adds neural links to eflomal's: use --aligner eflomal")
+        import annoproj.align.neural  # noqa: F401
+        from annoproj.align.base import aligners
+
+        return aligners.create(config.fuse_aligner, **config.neural_aligner)
     if config.aligner_name == "eflomal":
         return None
     if config.refine != "none":
@@ -274,6 +292,7 @@ def run_europarl(
     pre: dict[tuple[str, int], tuple[EflomalResult, float]] = {}
     caches: dict[int, object] = {}
     neural = make_neural_aligner(config)
+    fuser = make_neural_aligner(config, fuse=True)
     neural_runs: dict[str, tuple[list[Alignment], float]] = {}
     if config.refine != "none":
         # align every direct pair first: pivot refinement reuses them as legs (align_s
@@ -318,8 +337,18 @@ def run_europarl(
                 combine_used = refiner.stats.get("combine", config.combine)
                 legs = refiner.stats.get("leg_options")
                 target_leg = refiner.stats.get("target_leg")
+            fuse_s = 0.0
+            if fuser is not None:  # deterministic: one neural run per target serves every seed
+                from annoproj.align.compose import fuse_links
+
+                if tgt_lang not in neural_runs:
+                    neural_runs[tgt_lang] = neural_alignments(fuser, src, tgt)
+                extra, fuse_s = neural_runs[tgt_lang]
+                alignments = fuse_links(alignments, extra, [len(s.tokens) for s in src],
+                                        [len(t.tokens) for t in tgt], **config.fuse_options)
             res = evaluate_pair(config, labelled, tgt, alignments)
             res["align_s"] = align_s
+            res["fuse_s"] = fuse_s
             res["refine_s"] = refine_s
             res["refine_runs"] = refine_runs
             res["combine"] = combine_used
@@ -334,6 +363,9 @@ def run_europarl(
         row["errors"] = {k: round(statistics.mean(r["errors"][k] for r in runs), 1)
                          for k in runs[0]["errors"]}  # MISC ignored; see error_types
         row["align_s"] = round(statistics.mean(r["align_s"] for r in runs), 3)
+        if config.fuse_aligner:
+            row["fuse_s"] = round(runs[0]["fuse_s"], 3)
+            row["fuse_options"] = dict(config.fuse_options)
         if config.refine != "none":
             row["refine_s"] = round(statistics.mean(r["refine_s"] for r in runs), 3)
             # extra eflomal runs, each as costly as the direct one: a load-free cost measure

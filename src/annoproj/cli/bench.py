@@ -91,6 +91,14 @@ def europarl(
         "Encoder of a neural aligner: hub name or folder (e.g. xlm-roberta-large, sentence-transformers/LaBSE).")),
     aligner_layer: int = typer.Option(8, help="Encoder layer a neural aligner reads (0: embeddings)."),
     aligner_method: str = typer.Option("itermax", help="simalign link extraction: itermax, argmax or match."),
+    fuse_aligner: Optional[str] = typer.Option(None, help=(
+        "A neural aligner (simalign or awesome, with --aligner-model/-layer/-method) whose "
+        "links join eflomal's as extra evidence, e.g. --fuse-aligner simalign "
+        "--aligner-model bundled:e5-small (docs/neural.md).")),
+    fuse_option: Optional[list[str]] = typer.Option(None, "--fuse-option", help=(
+        "How the neural links join eflomal's, KEY=NUMBER, repeatable: direct_weight "
+        "(eflomal's share, default 0.5), threshold (0.25), scored (1: a neural link counts its similarity; 0: 1.0)."),
+    ),
     device: str = typer.Option("auto", help="Device of a neural aligner: auto, cpu or cuda."),
     source_labels: str = typer.Option("gold", "--labeller", help=(
         "Source entities: gold, or predicted by a labeller: spacy, spacy:<pipeline>, or a "
@@ -116,6 +124,7 @@ def europarl(
             combine=combine, combine_options=_combine_options(combine_k, combine_option),
             leg_options=_number_options(leg_option, "--leg-option", "n_samplers=3"),
             aligner_name=aligner, source_labels=source_labels, min_score=min_score, extend=extend,
+            fuse_aligner=fuse_aligner, fuse_options=_fuse_options(fuse_option),
             neural_aligner={"model": aligner_model, "layer": aligner_layer, "device": device,
                             **({"method": aligner_method} if aligner == "simalign" else {})},
         )  # fmt: skip
@@ -123,6 +132,8 @@ def europarl(
         raise fail(str(exc), 2) from exc
     if aligner not in ("eflomal", "simalign", "awesome"):
         raise fail(f"unknown --aligner {aligner!r}: use eflomal, simalign or awesome", 2)
+    if fuse_aligner not in (None, "simalign", "awesome"):
+        raise fail(f"unknown --fuse-aligner {fuse_aligner!r}: use simalign or awesome", 2)
     if refine not in ("none", "pivot", "backtranslation"):
         raise fail(f"unknown --refine {refine!r}: use none, pivot or backtranslation", 2)
     if refine != "backtranslation" and (translator or via or target_links != "auto"):
@@ -187,6 +198,8 @@ def europarl(
             key += "-extend"
         if aligner != "eflomal":
             key += f"-{aligner}"
+        if fuse_aligner:
+            key += f"-fuse-{fuse_aligner}"
         if source_labels != "gold":
             key += "-" + source_labels.replace("/", "_").replace(":", "_")
         update_docs_section(docs, key, table)
@@ -205,6 +218,21 @@ COLUMNS = [
     ("f1", "F1 (no MISC)"), ("f1_std", "F1 sd"), ("f1_misc", "F1 (MISC)"),
     ("align_s", "align s"), ("project_s", "project s"),
 ]
+
+
+def _fuse_options(items: list[str] | None) -> dict:
+    """`--fuse-option KEY=NUMBER` items over the benchmark's defaults."""
+    from annoproj.bench.europarl import FUSE_DEFAULTS
+
+    opts = dict(FUSE_DEFAULTS)
+    given = _number_options(items, "--fuse-option", "direct_weight=0.6") or {}
+    unknown = set(given) - set(opts)
+    if unknown:
+        raise fail(f"unknown --fuse-option {', '.join(sorted(unknown))}: use "
+                   f"{', '.join(opts)}", 2)
+    opts.update(given)
+    opts["scored"] = bool(opts["scored"])
+    return opts
 
 
 def _number_options(items: list[str] | None, flag: str, example: str) -> dict | None:
@@ -429,7 +457,13 @@ def ablation(
     aligner: str = typer.Option("eflomal", help="Word aligner: eflomal, simalign or awesome."),
     aligner_model: str = typer.Option("bert-base-multilingual-cased", help="Encoder of a neural aligner."),
     aligner_layer: int = typer.Option(8, help="Encoder layer of a neural aligner."),
-    seed: int = typer.Option(0, help="Seed of eflomal's sampler."),
+    seed: int = typer.Option(0, help="First seed of eflomal's sampler."),
+    runs: int = typer.Option(1, min=1, help=(
+        "Runs with seeds seed, seed+1, ...: rows give the mean F1, f1_std the spread "
+        "(scorer caches are kept across the runs; `project s` is the first, cold run).")),
+    weights: Optional[str] = typer.Option(None, help=(
+        "Fusion weights as scorer=number pairs, e.g. alignment=1,lexical=1,string=1,embedding=0.5 "
+        "(default: the matching projector's).")),
     limit: Optional[int] = typer.Option(None, min=1, help="Use only the first N sentences (quick runs)."),
     data_dir: Optional[Path] = typer.Option(None, envvar="ANNOPROJ_DATA",
                                             help=DATA_DIR_HELP),
@@ -446,6 +480,7 @@ def ablation(
         AblationConfig,
         parse_models,
         parse_options,
+        parse_weights,
         pivot_table,
         run_ablation,
     )
@@ -459,10 +494,10 @@ def ablation(
             scorers=scorers.split(","), models=parse_models(models),
             options=parse_options(scorer_options), src=src,
             tgts=[t.strip() for t in tgt.split(",") if t.strip()], solver=solver, fusion=fusion,
-            min_score=min_score,
+            min_score=min_score, weights=parse_weights(weights),
             device=device, batch_size=batch_size, fp16=fp16, aligner=aligner,
             neural_aligner={"model": aligner_model, "layer": aligner_layer, "device": device},
-            seed=seed, limit=limit,
+            seed=seed, runs=runs, limit=limit,
         )  # fmt: skip
         rows = run_ablation(config, data_dir=data_dir, on_row=emit_json if json_out else None)
     except FileNotFoundError as exc:

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TypeVar
 
 import typer
+from typer.core import TyperGroup
 
 from annoproj.data.io.auto import detect_format, read_sentences  # noqa: F401  (re-exported)
 
@@ -36,6 +37,49 @@ def fail(message: str, code: int) -> typer.Exit:
     """Print `message` to stderr and return the Exit to raise."""
     typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
     return typer.Exit(code)
+
+
+_RESOURCES = None  # the running command's ExitStack (see `hold`)
+
+
+def hold(manager):
+    """Enter the context `manager` until the running command ends (e.g. an output lock);
+    returns what it yields."""
+    if _RESOURCES is None:  # called outside the command group: held until exit
+        return manager.__enter__()
+    return _RESOURCES.enter_context(manager)
+
+
+class AnnoprojGroup(TyperGroup):
+    """The command group: errors a user can act on end in one ``error:`` line and their
+    exit code (annoproj.errors; a file that cannot be opened or read: 3), never in a
+    traceback; SIGTERM unwinds like Ctrl-C, so children and temp folders go (annoproj._proc)."""
+
+    def invoke(self, ctx):
+        from contextlib import ExitStack
+
+        from annoproj._proc import terminate_on_sigterm
+        from annoproj.errors import AnnoprojError
+
+        global _RESOURCES
+        try:
+            with terminate_on_sigterm(), ExitStack() as stack:
+                _RESOURCES = stack
+                try:
+                    return super().invoke(ctx)
+                finally:
+                    _RESOURCES = None
+        except AnnoprojError as exc:
+            raise fail(str(exc), exc.exit_code) from None
+        except UnicodeDecodeError as exc:
+            raise fail(f"not UTF-8: {exc}", EXIT_INPUT) from None
+        except RecursionError:
+            raise fail("an input is nested too deeply to read", EXIT_INPUT) from None
+        except OSError as exc:
+            if isinstance(exc, BrokenPipeError):
+                raise
+            where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+            raise fail(f"{where}{exc.strerror or exc}", EXIT_INPUT) from None
 
 
 def split_list(value: str | None) -> list[str]:

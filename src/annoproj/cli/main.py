@@ -22,6 +22,7 @@ from annoproj.cli.common import (
     POOL_HELP,
     RAY_ADDRESS_HELP,
     WORKERS_HELP,
+    AnnoprojGroup,
     emit_json,
     fail,
     label_list,
@@ -37,7 +38,10 @@ from annoproj.cli.common import (
     summary_line,
 )
 
+from annoproj.cli.models import models_app  # noqa: E402
+
 app = typer.Typer(
+    cls=AnnoprojGroup,  # user errors without tracebacks; SIGTERM cleans up (issue 29)
     name="annoproj",
     help="Named-entity annotation projection: align, project, evaluate, benchmark.",
     no_args_is_help=True,
@@ -46,6 +50,7 @@ app = typer.Typer(
     rich_markup_mode=None,  # help texts are plain: "annoproj[neural]" must not read as markup
 )
 app.add_typer(bench_app, name="bench")
+app.add_typer(models_app, name="models")
 
 
 def _version(value: bool) -> None:
@@ -128,6 +133,40 @@ def _keyed(aligner, name_keys: bool):
     return NameKeyAligner(aligner)
 
 
+def _finite(value: float | None) -> float | None:
+    """A float option is a finite number (nan and inf are usage errors, exit code 2)."""
+    import math
+
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"{value} is not a finite number")
+    return value
+
+
+def _check_symmetrize(value: str) -> str:
+    """--symmetrize names a known symmetrisation (else a usage error, exit code 2)."""
+    from annoproj.align.symmetrize import SYMMETRIZERS
+
+    if value != "auto" and value not in SYMMETRIZERS:
+        raise typer.BadParameter(f"unknown symmetrisation {value!r}: use auto, "
+                                 f"{', '.join(SYMMETRIZERS)}")
+    return value
+
+
+def _hold_lock(output: Path) -> None:
+    """Hold the lock of `output` until the command ends (annoproj.pipeline.lock; exit code
+    3 at once when another run holds it)."""
+    from annoproj.cli.common import hold
+    from annoproj.pipeline.lock import output_lock
+
+    hold(output_lock(output, reentrant=True))
+
+
+def _check_output(output: Path) -> None:
+    """-o names a file, not a folder (a usage error, before any work)."""
+    if output.is_dir():
+        raise fail(f"-o {output} is a folder: name a file to write", EXIT_USAGE)
+
+
 def _check_format(value: str) -> str:
     """--format is one of the known input formats (else a usage error, exit code 2)."""
     from annoproj.data.io.auto import FORMATS
@@ -143,11 +182,11 @@ def align(
     tgt: Path = typer.Argument(..., help="Target sentences, parallel to SRC."),
     output: Path = typer.Option(..., "--output", "-o", help="Pharaoh file to write (i-j links)."),
     fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP, callback=_check_format),
-    symmetrize: str = typer.Option(defaults.ALIGNER["symmetrize"], help=(
+    symmetrize: str = typer.Option(defaults.ALIGNER["symmetrize"], callback=_check_symmetrize, help=(
         "auto (soft-union, scored: best for matching), forward, reverse, intersection, union, "
         "grow-diag, grow-diag-final, grow-diag-final-and, soft-union.")),
     seed: int = typer.Option(0, help="Seed of eflomal's sampler."),
-    prefix_len: int = typer.Option(defaults.ALIGNER["prefix_len"],
+    prefix_len: int = typer.Option(defaults.ALIGNER["prefix_len"], min=0,
                                    help="Cut words to this many characters (0: off)."),
     identical_words: bool = typer.Option(defaults.ALIGNER["identical_words"],
                                          help="Add shared words as one-word pairs."),
@@ -249,6 +288,8 @@ def align(
                                    back_links=backtranslation_links)
         else:
             links = aligner.align([x.tokens for x in s], [x.tokens for x in t])
+    if len(links) != len(s):  # pragma: no cover - an aligner bug
+        raise fail(f"{len(s)} sentence pairs read but {len(links)} aligned", 1)
     write_pharaoh(output, links, scores=None if scores else False)
     if not json_out:
         summary_line("align", f"aligned {len(links)} sentence pairs of {src} and {tgt} "
@@ -373,14 +414,15 @@ def project(
     constraint: str = typer.Option("at_most", help=(
         "Matching: each entity gets at_most / exactly / at_least PER_ENTITY spans.")),
     per_entity: int = typer.Option(1, min=0, help="Matching: spans per source entity."),
-    min_score: Optional[float] = typer.Option(None, help=(
+    min_score: Optional[float] = typer.Option(None, callback=_finite, help=(
         "Matching: never choose a pair scoring below this (default: the projector's, 0.5).")),
     labels: Optional[str] = typer.Option(None, "--label-map", help="Label map applied to source spans, e.g. 'MISC=O,DATE=O'."),
     labels_old: Optional[str] = typer.Option(None, "--labels", hidden=True),
-    min_confidence: float = typer.Option(0.0, help=(
+    min_confidence: float = typer.Option(0.0, min=0.0, max=1.0, callback=_finite, help=(
         "Drop target sentences whose least confident span scores below this, or that lost an entity.")),
     fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP, callback=_check_format),
-    symmetrize: str = typer.Option(defaults.ALIGNER["symmetrize"], help="Symmetrisation when aligning."),
+    symmetrize: str = typer.Option(defaults.ALIGNER["symmetrize"], callback=_check_symmetrize,
+                                   help="Symmetrisation when aligning."),
     seed: int = typer.Option(0, help="Seed of eflomal's sampler."),
     name_keys: bool = typer.Option(False, "--name-keys", help=_NAME_KEYS_HELP + " Used when eflomal aligns (no -a)."),
     pivot: Optional[list[Path]] = typer.Option(None, "--pivot", metavar="FILE", help=(
@@ -389,6 +431,11 @@ def project(
         _BACK_HELP + " Used when eflomal aligns (no -a).")),
     backtranslation_links: Optional[Path] = typer.Option(
         None, "--backtranslation-links", metavar="FILE", help=_BACK_LINKS_HELP),
+    fuse_with: Optional[str] = typer.Option(None, "--fuse-with", metavar="MODEL", help=(
+        "Encoder whose SimAlign links join eflomal's as extra evidence, e.g. bundled:e5-small "
+        "(Europarl matching +1.3 F1; needs annoproj[bundled]; docs/neural.md). Used when "
+        "eflomal aligns (no -a).")),
+    device: str = typer.Option("auto", help="Device of the --fuse-with encoder: auto, cpu or cuda."),
     workers: int = typer.Option(1, min=1, help="Worker processes (or Ray actors) for projection."),
     backend: str = typer.Option("process", "--pool", help=POOL_HELP),
     backend_old: Optional[str] = typer.Option(None, "--backend", hidden=True),
@@ -411,6 +458,8 @@ def project(
     backend = deprecated(backend, backend_old, "--backend", "--pool")
     chunk_size = deprecated(chunk_size, chunk_size_old, "--chunk-size", "--checkpoint-size")
     refine = bool(pivot) or backtranslation is not None
+    _check_output(output)
+    _hold_lock(output)  # OUT.links too: one run at a time writes OUT
     options: dict = {}
     if method == "match":
         options = {"constraint": constraint, "per_entity": per_entity}
@@ -424,7 +473,8 @@ def project(
     except ValueError as exc:
         raise fail(str(exc), EXIT_USAGE) from exc
     for flag, given in (("--name-keys", name_keys), ("--pivot", bool(pivot)),
-                        ("--backtranslation", backtranslation is not None)):
+                        ("--backtranslation", backtranslation is not None),
+                        ("--fuse-with", fuse_with is not None)):
         if given and alignments is not None:
             raise fail(f"{flag} changes how eflomal aligns; with -a the links are given "
                        f"(use annoproj align {flag} to make them)", EXIT_USAGE)
@@ -452,6 +502,16 @@ def project(
             else:
                 links = _keyed(EflomalAligner(**opts), name_keys).align(
                     [x.tokens for x in s], [x.tokens for x in t])
+            if fuse_with is not None:
+                from annoproj.align.neural import fuse_with_encoder
+
+                try:
+                    links = fuse_with_encoder([x.tokens for x in s], [x.tokens for x in t], links,
+                                              fuse_with, device=device)
+                except ImportError as exc:
+                    raise fail(str(exc), EXIT_DEPENDENCY) from exc
+                except (OSError, ValueError) as exc:
+                    raise fail(str(exc), EXIT_DEPENDENCY) from exc
         align_s = tm[0]
         alignments = output.with_name(output.name + ".links")
         write_pharaoh(alignments, links)
@@ -554,6 +614,11 @@ def evaluate(
     g, p = load(gold), load(pred)
     if len(g) != len(p):
         raise fail(f"{gold} has {len(g)} sentences but {pred} has {len(p)}", EXIT_INPUT)
+    for k, (x, y) in enumerate(zip(g, p)):  # the same sentences, not just as many
+        if len(x.tokens) != len(y.tokens):
+            raise fail(f"sentence {k + 1} ({x.id} / {y.id}) has {len(x.tokens)} tokens in "
+                       f"{gold} but {len(y.tokens)} in {pred}: are they the same sentences?",
+                       EXIT_INPUT)
     _warn_no_entities(gold, g, "gold: every score is 0")
     if label_map:
         from annoproj.data.labels import LabelMap
@@ -654,11 +719,11 @@ def train(
         "--option model=xlm-roberta-base).")),
     label_map: Optional[str] = typer.Option(None, "--label-map", help=(
         "Label map applied to train and dev spans, e.g. 'MISC=O' or 'DATE=O'.")),
-    c1: float = typer.Option(0.1, help="CRF L1 regularisation."),
-    c2: float = typer.Option(0.1, help="CRF L2 regularisation."),
-    max_iterations: int = typer.Option(100, help="CRF L-BFGS iterations."),
+    c1: float = typer.Option(0.1, min=0.0, callback=_finite, help="CRF L1 regularisation."),
+    c2: float = typer.Option(0.1, min=0.0, callback=_finite, help="CRF L2 regularisation."),
+    max_iterations: int = typer.Option(100, min=1, help="CRF L-BFGS iterations."),
     scheme: str = typer.Option("IOB2", help="Tag scheme the CRF learns: IOB2 or BIOES."),
-    o_weight: float = typer.Option(1.0, help=(
+    o_weight: float = typer.Option(1.0, min=0.0, callback=_finite, help=(
         "CRF: decode with the probability of O times this (saved with the model); below 1 "
         "finds more entities, for taggers trained on projected data that miss names.")),
     fold_affixes: bool = typer.Option(False, help=(
@@ -684,6 +749,8 @@ def train(
     out = deprecated(out, out_old, "--out", "--output/-o")
     if out is None:
         raise fail("give the model folder to write: -o/--output MODEL", EXIT_USAGE)
+    if out.exists() and not out.is_dir():
+        raise fail(f"-o {out} is a file: name a model folder", EXIT_USAGE)
     options = ({"c1": c1, "c2": c2, "max_iterations": max_iterations, "scheme": scheme,
                 "o_weight": o_weight,
                 **crf_features(crf_features_name, fold_affixes=fold_affixes)}
@@ -737,7 +804,7 @@ def tag(
     model: Path = typer.Option(..., "--model", "-m", help="Model folder written by `annoproj train`."),
     input_file: Path = typer.Option(..., "--input", "-i", help="Sentences to tag: CoNLL, JSONL or tokenised text."),
     output: Path = typer.Option(..., "--output", "-o", help="Where to write: .jsonl (spans) or CoNLL (anything else)."),
-    o_weight: Optional[float] = typer.Option(None, help=(
+    o_weight: Optional[float] = typer.Option(None, callback=_finite, help=(
         "CRF: decode with the probability of O times this instead of the weight saved "
         "with the model; below 1 finds more entities.")),
     scheme: str = typer.Option("IOB2", "--scheme", help=SCHEME_HELP, callback=scheme_option),
@@ -769,11 +836,13 @@ def tag(
     from annoproj.data.model import Sentence
 
     tagged = [Sentence(list(s.tokens), p, s.id, s.meta) for s, p in zip(sents, spans)]
+    if len(tagged) != len(sents):  # pragma: no cover - a tagger that lost sentences
+        raise fail(f"{len(sents)} sentences read but {len(tagged)} tagged", EXIT_INPUT)
     name = output.name.lower()
     if name.endswith((".jsonl", ".jsonl.gz", ".jsonl.zst", ".json")):
         write_jsonl(output, tagged, scheme=scheme)
     else:
-        write_conll(output, tagged, scheme=scheme)
+        write_conll(output, tagged, scheme=scheme)  # one sentence each, empty ones included
     summary = {"sentences": len(tagged), "tokens": sum(len(s.tokens) for s in tagged),
                "entities": sum(len(p) for p in spans), "seconds": round(tm[0], 3),
                "output": str(output)}
@@ -909,6 +978,8 @@ def translate_cmd(
         raise fail(str(exc), EXIT_INPUT) from exc
     except ValueError as exc:
         raise fail(str(exc), 2) from exc
+    if not len(sents) == len(tgt_tokens) == len(spans):  # pragma: no cover - a translator bug
+        raise fail(f"{len(sents)} sentences read but {len(tgt_tokens)} translated", 1)
     out = [Sentence(list(t), sp, s.id, dict(s.meta)) for s, t, sp in zip(sents, tgt_tokens, spans)]
     _write_sentences(output, out, scheme)
     if links is not None and word_links is not None:

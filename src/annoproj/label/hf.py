@@ -93,12 +93,15 @@ class HFLabeller:
         self.batch_size = batch_size
         self.aggregation = aggregation
         self.label_map = None if label_map is None else LabelMap.parse(label_map)
+        from annoproj.models import resolve_model
+
         try:
-            config = transformers.AutoConfig.from_pretrained(str(model))
+            path = resolve_model(str(model))
+            config = transformers.AutoConfig.from_pretrained(path)
             extra = {"add_prefix_space": True} if config.model_type in _PREFIX_SPACE else {}
-            self.tokenizer = transformers.AutoTokenizer.from_pretrained(str(model), **extra)
+            self.tokenizer = transformers.AutoTokenizer.from_pretrained(path, **extra)
             self.model = transformers.AutoModelForTokenClassification.from_pretrained(
-                str(model), **dtype_kwargs(torch_dtype(self.device, fp16))
+                path, **dtype_kwargs(torch_dtype(self.device, fp16))
             )
         except (OSError, ValueError) as exc:
             raise load_error("token-classification model", str(model), exc) from exc

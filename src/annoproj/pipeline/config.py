@@ -38,12 +38,26 @@ from pathlib import Path
 from typing import Any, get_type_hints
 
 from annoproj import defaults
+from annoproj.errors import UsageError
 
 KINDS = ("translate-train", "translate-test")
 
 
-class ConfigError(ValueError):
+class ConfigError(UsageError, ValueError):
     """A configuration value is missing, unknown or of the wrong type."""
+
+
+def check_path_name(value: object, what: str) -> str:
+    """`value` if it can be part of a file name in the run folder: letters, digits and
+    ``_ . + -``, not starting with a dot (no separator, no ``..``, not absolute); else a
+    ConfigError naming `what`."""
+    import re
+
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.+-]*", value) \
+            or ".." in value or len(value) > 64:
+        raise ConfigError(f"{what} {value!r} cannot name a file: use letters, digits and "
+                          "_ . + - (e.g. hau or hau_Latn), no path")
+    return value
 
 
 @dataclass
@@ -195,6 +209,8 @@ class PipelineConfig:
         """Check what the chosen kind needs; raises ConfigError naming the key."""
         if self.kind not in KINDS:
             raise ConfigError(f"kind must be one of {', '.join(KINDS)}, not {self.kind!r}")
+        check_path_name(self.src_lang, "src_lang")
+        check_path_name(self.tgt_lang, "tgt_lang")
         if self.kind == "translate-train" and not self.source.path:
             raise ConfigError("translate-train needs [source] path (labelled source sentences)")
         if self.kind == "translate-test" and not self.target.path:
@@ -336,7 +352,11 @@ def load_config(path: str | Path, *, overrides: dict | None = None) -> PipelineC
     path = Path(path)
     if not path.is_file():
         raise ConfigError(f"{path}: no such configuration file")
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset "
+                          f"{exc.start})") from None
     suffix = path.suffix.lower()
     try:
         if suffix == ".toml":
@@ -360,6 +380,8 @@ def load_config(path: str | Path, *, overrides: dict | None = None) -> PipelineC
         raise
     except Exception as exc:  # parse errors of any of the three formats
         raise ConfigError(f"{path}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a table of settings, not a {type(data).__name__}")
     base = path.parent
     data = _resolve_paths(data, base)
     for dotted, value in (overrides or {}).items():

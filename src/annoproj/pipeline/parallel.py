@@ -13,6 +13,7 @@ import itertools
 import json
 import multiprocessing
 import os
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -92,6 +93,10 @@ def _init_worker(spec: WorkerSpec | None = None) -> None:
     # One BLAS / OpenMP thread per worker process: the parallelism is across processes.
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = "1"
+    if sys.platform.startswith("linux"):  # dies with the process that started it (issue 29)
+        from annoproj._proc import _die_with_parent
+
+        _die_with_parent()
     global _SPEC
     _SPEC = spec
 

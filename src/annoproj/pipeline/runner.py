@@ -86,6 +86,14 @@ class Run:
 
 # -- stage helpers -----------------------------------------------------------------------
 
+def _in_run(run: Run, name: str) -> Path:
+    """`name` in the run folder; a ConfigError if it would lead out of it."""
+    path = run.out / name
+    if Path(name).name != name or path.resolve().parent != run.out.resolve():
+        raise ConfigError(f"{name!r} is not a file name in the run folder {run.out}")
+    return path
+
+
 def _read_sentences(path: str, fmt: str) -> list[Sentence]:
     from annoproj.data.io.auto import read_sentences
 
@@ -282,7 +290,7 @@ def translate_train(config: PipelineConfig, *, log: Callable[[str], None] | None
     links, align_key = _align(run, src, tgt, tr_key)
     projected, project_key = _project(run, src, tgt, links, align_key)
     kept = _skip_report(run, projected)
-    data_path = run.out / f"{config.tgt_lang}.projected.jsonl"
+    data_path = _in_run(run, f"{config.tgt_lang}.projected.jsonl")
     write_jsonl(data_path, kept)
     run.outputs["projected"] = str(data_path)
     if config.train.trainer:
@@ -428,7 +436,7 @@ def translate_test(config: PipelineConfig, *, log: Callable[[str], None] | None 
     projected, _ = _project(run, src, tgt, links, key_of(align_key, lab.labeller, lab.labels,
                                                          lab.options))
     kept = _skip_report(run, projected)
-    pred_path = run.out / f"{config.tgt_lang}.predicted.jsonl"
+    pred_path = _in_run(run, f"{config.tgt_lang}.predicted.jsonl")
     write_jsonl(pred_path, projected)
     run.outputs["predicted"] = str(pred_path)
     if any(s.spans for s in tgt):
@@ -458,5 +466,11 @@ PIPELINES = {"translate-train": translate_train, "translate-test": translate_tes
 
 
 def run_pipeline(config: PipelineConfig, *, log: Callable[[str], None] | None = None) -> dict:
-    """Run the pipeline the configuration's `kind` names; returns the manifest."""
-    return PIPELINES[config.kind](config, log=log)
+    """Run the pipeline the configuration's `kind` names; returns the manifest. One run at
+    a time uses a run folder: a second fails at once (`BusyError`, OUTPUT_DIR/.lock)."""
+    from annoproj.pipeline.lock import output_lock
+
+    config.validate()
+    out = Path(config.output_dir)
+    with output_lock(out, lock_file=out / ".lock"):
+        return PIPELINES[config.kind](config, log=log)

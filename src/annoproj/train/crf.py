@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -232,7 +231,9 @@ class CRFTrainer:
         if not xs:
             raise ValueError("no training sentences (all empty)")
         feat_s = time.perf_counter() - t0
-        with tempfile.TemporaryDirectory(prefix="annoproj-crf-") as tmp:
+        from annoproj._proc import pid_tempdir
+
+        with pid_tempdir("annoproj-crf-") as tmp:  # swept by a later run if this one is killed
             model_path = os.path.join(tmp, MODEL_FILE)
             crf = sk.CRF(algorithm="lbfgs", c1=self.c1, c2=self.c2,
                          max_iterations=self.max_iterations,

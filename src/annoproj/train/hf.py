@@ -113,7 +113,9 @@ def word_chunks(tokenizer: Any, sentences: Sequence[Sequence[str]],
 
 def _load_tokenizer(transformers: Any, name: str) -> Any:
     from annoproj.label.hf import _PREFIX_SPACE
+    from annoproj.models import resolve_model
 
+    name = resolve_model(name)
     config = transformers.AutoConfig.from_pretrained(name)
     extra = {"add_prefix_space": True} if config.model_type in _PREFIX_SPACE else {}
     tok = transformers.AutoTokenizer.from_pretrained(name, **extra)
@@ -359,8 +361,10 @@ class HFTrainer:
         torch.manual_seed(self.seed)
         try:
             tokenizer = _load_tokenizer(transformers, self.model)
+            from annoproj.models import resolve_model
+
             model = transformers.AutoModelForTokenClassification.from_pretrained(
-                self.model, num_labels=len(labels), id2label=dict(enumerate(labels)),
+                resolve_model(self.model), num_labels=len(labels), id2label=dict(enumerate(labels)),
                 label2id=label2id, ignore_mismatched_sizes=True)
         except (OSError, ValueError) as exc:
             raise load_error("encoder model", self.model, exc) from exc

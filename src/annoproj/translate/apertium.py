@@ -246,10 +246,11 @@ class ApertiumTranslator:
             return []
         text = "".join(to_stream(s) + "\0" for s in sentences)
         generation = "-g" if self.marks else "-n"  # what `apertium` does without / with -u
-        try:
-            res = subprocess.run(["bash", "-c", self._script(mode), "apertium", generation, ""],
-                                 input=text.encode("utf-8"), capture_output=True,
-                                 timeout=self.timeout, check=False)
+        from annoproj import _proc
+
+        try:  # the pipeline's stages die with annoproj (annoproj._proc)
+            res = _proc.run(["bash", "-c", self._script(mode), "apertium", generation, ""],
+                            input=text.encode("utf-8"), timeout=self.timeout)
         except subprocess.TimeoutExpired as exc:
             raise RuntimeError(f"Apertium ({mode}) took more than {self.timeout} s for "
                                f"{len(sentences)} sentences") from exc

@@ -27,24 +27,28 @@ def detect_format(path: Path) -> str:
         return "jsonl"
     if name.endswith((".conll", ".conllu", ".iob", ".bio", ".bioes", ".tsv")):
         return "conll"
-    from annoproj.data.io.files import open_text
+    from annoproj.data.io.conll import _TAG, EMPTY_SENTENCE, _is_comment
+    from annoproj.data.io.files import iter_lines
 
     widths: set[int] = set()
-    saw_blank = False
-    with open_text(path, "r") as f:
-        for k, line in enumerate(f):
-            if k >= 200:
+    saw_blank, tagged = False, True
+    for k, line in iter_lines(path):  # a bad byte is a FormatError naming file and line
+        if k > 200:
+            break
+        fields = [x for x in line.split("\t") if x.strip()] if "\t" in line else line.split()
+        if not fields:
+            saw_blank = True
+            if widths:
                 break
-            fields = line.split()
-            if not fields:
-                saw_blank = True
-                if widths:
-                    break
-                continue
-            if fields[0] == "-DOCSTART-":
-                continue
-            widths.add(len(fields))
-    return "conll" if saw_blank and len(widths) == 1 and min(widths) >= 2 else "text"
+            continue
+        if fields[0] == "-DOCSTART-" or line.rstrip() == EMPTY_SENTENCE or (
+                line.startswith("#") and not line.startswith("#\t") and _is_comment(line)):
+            continue
+        widths.add(len(fields))
+        # CoNLL: every token line ends with a tag (O, B-PER...); text lines rarely all do
+        tagged = tagged and _TAG.match(fields[-1].strip()) is not None
+    return ("conll" if saw_blank and len(widths) == 1 and min(widths) >= 2 and tagged
+            else "text")
 
 
 def iter_sentences(path: str | Path, fmt: str = "auto", *,

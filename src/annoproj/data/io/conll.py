@@ -7,13 +7,20 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from annoproj.data.io.files import atomic_write, iter_lines
+from annoproj.errors import InputError
 from annoproj.data.model import Sentence, Span
-from annoproj.data.tags import spans_to_tags, split_tag, tag_errors, tags_to_spans
+from annoproj.data.tags import spans_to_tags, split_tag, tags_to_spans
 
 _SPLIT = re.compile(r"[ \t]+")
 
 
-class FormatError(ValueError):
+#: The line that stands for a sentence without tokens (followed by the blank line that ends
+#: every sentence): a comment to other CoNLL readers, an empty sentence to annoproj's, so
+#: that a file keeps one sentence for each of its source's (docs/formats.md).
+EMPTY_SENTENCE = "# annoproj: empty sentence"
+
+
+class FormatError(InputError, ValueError):
     """A malformed line in an input file; names the file and the line."""
 
     def __init__(self, path: str | Path, line: int, message: str) -> None:
@@ -22,13 +29,23 @@ class FormatError(ValueError):
         self.line = line
 
 
+_LABEL = re.compile(r"^[A-Za-z_][A-Za-z0-9_.:/-]*$")
+
+
 def _check_tag(tag: str, path, lineno: int, strict: bool = False) -> None:
+    """FormatError unless `tag` is O or a scheme letter, '-' and an identifier label (always
+    checked; `strict` is kept for callers that ask for scheme tags explicitly)."""
+    if not tag:
+        raise FormatError(path, lineno, "empty tag (expected O or e.g. B-PER)")
     prefix, type_ = split_tag(tag)
     if prefix != "O" and not type_:
         raise FormatError(path, lineno, f"tag {tag!r} has no entity type (expected e.g. B-PER)")
-    if strict and tag_errors([tag]):
-        raise FormatError(path, lineno, f"tag {tag!r} belongs to no tag scheme (expected O or "
-                          "B-/I-/E-/S-/L-/U- and a type, e.g. B-PER)")
+    if prefix == "O":
+        return
+    if tag[:1] not in "BIESLU" or tag[1:2] not in ("-", "_") or not _LABEL.match(type_):
+        raise FormatError(path, lineno, f"tag {tag!r} belongs to no tag scheme: expected O or "
+                          "a scheme letter (B, I, E, S, L, U), '-' and a label that is an "
+                          "identifier, e.g. B-PER")
 
 
 _TAG = re.compile(r"^(O|[BIESLU][-_]\S+)$")
@@ -76,7 +93,12 @@ def iter_conll(
                 yield _sentence(tokens, labels, tags, f"{name}:{start}", keep_tags)
                 tokens, labels = [], []
             continue
-        if not tokens and comments and line.startswith(comments) and _is_comment(line):
+        if not tokens and line.rstrip() == EMPTY_SENTENCE:
+            yield Sentence(tokens=[], spans=[], id=f"{name}:{lineno}")
+            continue
+        if (not tokens and comments and line.startswith(comments)
+                and not (sep is None and line.startswith(comments + "\t"))  # "#\tO": a token
+                and _is_comment(line)):
             continue
         if line.startswith("-DOCSTART-"):
             continue
@@ -88,6 +110,9 @@ def iter_conll(
             cols = _SPLIT.split(line.strip())
             if line[:1].isspace():  # " O": the token column is empty
                 cols.insert(0, "")
+        if sep is None and "\t" in line and tags and " " in cols[tag_col].strip():
+            raise FormatError(path, lineno, f"tag column {cols[tag_col]!r} holds a space: "
+                              "separate the columns with tabs or with spaces, not both")
         cols = [c.strip() for c in cols]
         token = cols[0]
         if not token:
@@ -127,8 +152,33 @@ def read_conll(path: str | Path, **options) -> list[Sentence]:
     return list(iter_conll(path, **options))
 
 
+class TokenError(InputError, ValueError):
+    """A token that a CoNLL file cannot hold (exit code 3: it came from an input)."""
+
+
+def check_token(token: str) -> None:
+    """A `TokenError` (a ValueError) unless `token` reads back from a CoNLL line as itself:
+    not empty, no tab, line end or surrounding space, not ``-DOCSTART-``."""
+    if not isinstance(token, str) or not token:
+        raise TokenError(f"token {token!r} cannot be written to CoNLL: tokens are not empty")
+    if token != token.strip() or any(c in token for c in "\t\n\r"):
+        raise TokenError(f"token {token!r} cannot be written to CoNLL: it holds a tab, a line "
+                         "end or surrounding space")
+    if token.startswith("-DOCSTART-"):
+        raise TokenError(f"token {token!r} cannot be written to CoNLL: it reads as a "
+                         "document mark")
+
+
 def format_conll(sentence: Sentence, *, scheme: str = "IOB2", sep: str = "\t") -> str:
-    """One sentence as CoNLL lines, ending with a blank line."""
+    """One sentence as CoNLL lines, ending with a blank line; a sentence without tokens is
+    the line `EMPTY_SENTENCE`. A ValueError for a token the reader could not read back."""
+    if not sentence.tokens:
+        return EMPTY_SENTENCE + "\n\n"
+    for k, tok in enumerate(sentence.tokens):
+        try:
+            check_token(tok)
+        except TokenError as exc:
+            raise TokenError(f"sentence {sentence.id or '?'}, token {k + 1}: {exc}") from None
     tags = spans_to_tags(_non_overlapping(sentence.spans), len(sentence.tokens), scheme=scheme)
     lines = [f"{tok}{sep}{tag}" for tok, tag in zip(sentence.tokens, tags)]
     return "\n".join(lines) + "\n\n"

@@ -49,8 +49,13 @@ def _umask() -> int:
 
 @contextmanager
 def atomic_write(path: str | Path, *, encoding: str = "utf-8") -> Iterator[IO[str]]:
-    """Write a text file that appears complete or not at all (temp file + rename)."""
+    """Write a text file that appears complete or not at all (temp file + rename); a
+    `UsageError` (exit code 2) when `path` is a folder."""
     path = Path(path)
+    if path.is_dir():
+        from annoproj.errors import UsageError
+
+        raise UsageError(f"{path} is a folder: name a file to write")
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part" + "".join(path.suffixes[-1:]),
                                dir=path.parent)

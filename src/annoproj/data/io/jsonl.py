@@ -16,7 +16,7 @@ import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from annoproj.data.io.conll import FormatError
+from annoproj.data.io.conll import _LABEL, FormatError, _check_tag
 from annoproj.data.io.files import atomic_write, iter_lines
 from annoproj.data.model import Sentence, Span
 from annoproj.data.tags import spans_to_tags, tag_errors, tags_to_spans
@@ -64,15 +64,29 @@ def parse_record(obj: object, path: str | Path = "<input>", lineno: int = 0, *,
     raw = None
     if tag_key is not None and "spans" not in obj:
         raw = _tags(obj, tag_key, len(tokens), label_names, path, lineno)
+        for t in raw:
+            _check_tag(t, path, lineno)
         spans = tags_to_spans(raw)
-    for k, s in enumerate(obj.get("spans") or []):
+    raw_spans = obj.get("spans")
+    if raw_spans is not None and not isinstance(raw_spans, list):
+        raise FormatError(path, lineno, f"'spans' must be a list of [start, end, label], "
+                          f"not {type(raw_spans).__name__}")
+    for k, s in enumerate(raw_spans or []):
         try:
             if isinstance(s, dict):
-                start, end, label = int(s["start"]), int(s["end"]), str(s["label"])
+                start, end, label = s["start"], s["end"], s["label"]
+            elif isinstance(s, list) and len(s) == 3:
+                start, end, label = s
             else:
-                start, end, label = int(s[0]), int(s[1]), str(s[2])
-        except (KeyError, IndexError, TypeError, ValueError):
+                raise TypeError
+        except (KeyError, TypeError):
             raise FormatError(path, lineno, f"span {k} is not [start, end, label]: {s!r}") from None
+        if not all(isinstance(x, int) and not isinstance(x, bool) for x in (start, end)):
+            raise FormatError(path, lineno, f"span {k}: offsets {start!r}, {end!r} are not "
+                              "integers")
+        if not isinstance(label, str) or not _LABEL.match(label):
+            raise FormatError(path, lineno, f"span {k}: label {label!r} is not an identifier "
+                              "(e.g. PER)")
         if not 0 <= start < end <= len(tokens):
             raise FormatError(
                 path, lineno, f"span {k} ({start}, {end}) is outside the {len(tokens)} tokens"
@@ -132,6 +146,8 @@ def iter_jsonl(path: str | Path, *, label_names: Sequence[str] | None = None,
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
             raise FormatError(path, lineno, f"invalid JSON: {exc.msg}") from None
+        except RecursionError:
+            raise FormatError(path, lineno, "JSON nested too deep") from None
         if not looked and isinstance(obj, dict) and any(
                 isinstance(obj.get(k), list) and obj[k] and isinstance(obj[k][0], int)
                 for k in TAG_KEYS):

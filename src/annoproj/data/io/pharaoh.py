@@ -5,11 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import math
+
 import numpy as np
 
 from annoproj.data.io.conll import FormatError
 from annoproj.data.io.files import atomic_write, iter_lines
 from annoproj.data.model import Alignment
+
+
+#: Word indices have at most this many digits (a sentence of a billion words is no sentence).
+MAX_DIGITS = 9
 
 
 def parse_pharaoh(line: str, path: str | Path = "<input>", lineno: int = 0) -> Alignment:
@@ -22,13 +28,14 @@ def parse_pharaoh(line: str, path: str | Path = "<input>", lineno: int = 0) -> A
         n = line.count("-")
         if len(flat) == width * n and (n_scores == 0 or n_scores == n):
             ij = flat if width == 2 else [x for k, x in enumerate(flat) if k % 3 != 2]
-            if all(x.isascii() and x.isdigit() for x in ij):
+            if all(x.isascii() and x.isdigit() and len(x) <= MAX_DIGITS for x in ij):
                 links = np.array(ij, dtype=np.int64).reshape(-1, 2)
                 if width == 2:
                     return Alignment.from_arrays(links)
                 try:
-                    scores = np.array(flat[2::3], dtype=np.float64).astype(np.float32)
-                    return Alignment.from_arrays(links, scores)
+                    scores = np.array(flat[2::3], dtype=np.float64)
+                    if np.all(np.isfinite(scores)) and np.all(scores >= 0):
+                        return Alignment.from_arrays(links, scores.astype(np.float32))
                 except ValueError:
                     pass  # a score that is not a number: the line-by-item path names it
     pairs: list[tuple[int, int]] = []
@@ -41,11 +48,18 @@ def parse_pharaoh(line: str, path: str | Path = "<input>", lineno: int = 0) -> A
         a, _, b = link.partition(sep)
         if not (a.isascii() and a.isdigit() and b.isascii() and b.isdigit()):
             raise FormatError(path, lineno, f"link {item!r} is not two non-negative integers i-j")
+        if len(a) > MAX_DIGITS or len(b) > MAX_DIGITS:
+            raise FormatError(path, lineno, f"link {item!r}: word index too large")
         pairs.append((int(a), int(b)))
-        try:
-            scores.append(float(score) if score else None)
-        except ValueError:
-            raise FormatError(path, lineno, f"link {item!r} has a score that is not a number") from None
+        p = None
+        if score:
+            try:
+                p = float(score)
+            except ValueError:
+                raise FormatError(path, lineno, f"link {item!r} has a score that is not a number") from None
+            if not math.isfinite(p) or p < 0:
+                raise FormatError(path, lineno, f"link {item!r}: a score is a finite number >= 0")
+        scores.append(p)
     if all(x is None for x in scores):
         return Alignment.from_pairs(pairs)
     return Alignment.from_pairs(pairs, [1.0 if x is None else x for x in scores])

@@ -104,7 +104,10 @@ class EmbeddingScorer(StringEmbeddingScorer):
     subwords, "cls" or "pooler"); with `context`, each sentence is encoded once and a
     span is the mean of its subword states in that contextual encoding (`layer`, default
     the last). `rescale`: "clip" max(cos, 0) or "linear" (cos + 1) / 2. Distinct strings
-    (and, with `context`, the last `sentence_cache` sentences) are encoded once.
+    (and, with `context`, the last `sentence_cache` sentences) are encoded once. `prefix`
+    is put before each span string (e5 models expect "query: " or "passage: ").
+    `model` may be a bundled one: "bundled:e5-small" (an encoder) or "bundled:use-m"
+    (sentence vectors: span strings only).
     """
 
     name = "embedding"
@@ -123,13 +126,25 @@ class EmbeddingScorer(StringEmbeddingScorer):
         max_length: int | None = None,
         cache_size: int | None = 200_000,
         sentence_cache: int = 2048,
+        prefix: str = "",
     ) -> None:
+        from annoproj.models import bundled_kind, sentence_embedder
+
         super().__init__(rescale=rescale, cache_size=cache_size)
         if pooling not in ("mean", "cls", "pooler"):
             raise ValueError(f"pooling must be mean, cls or pooler; got {pooling!r}")
-        self.encoder = HFEncoder(model, device=device, fp16=fp16, batch_size=batch_size,
-                                 max_length=max_length)  # fmt: skip
-        self.encoder.check_layer(layer)
+        self.prefix = prefix
+        self.sentence = None
+        if bundled_kind(model) == "sentence":  # sentence vectors only (bundled:use-m)
+            if context:
+                raise ValueError(f"{model} gives sentence vectors only, no token states: "
+                                 "it cannot score spans in context (context=False)")
+            self.sentence = sentence_embedder(model)
+            self.encoder = None
+        else:
+            self.encoder = HFEncoder(model, device=device, fp16=fp16, batch_size=batch_size,
+                                     max_length=max_length)  # fmt: skip
+            self.encoder.check_layer(layer)
         self.context = context
         self.pooling = pooling
         self.layer = layer
@@ -141,6 +156,9 @@ class EmbeddingScorer(StringEmbeddingScorer):
         self.sentences.clear()
 
     def _embed(self, texts: Sequence[str]) -> np.ndarray:
+        texts = [self.prefix + t for t in texts] if self.prefix else list(texts)
+        if self.sentence is not None:
+            return self.sentence.embed(texts)
         layer = None if self.layer == -1 else self.layer
         return self.encoder.embed(texts, pooling=self.pooling, layer=layer)
 
