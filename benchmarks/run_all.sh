@@ -251,3 +251,5 @@ $A bench masakhaner --langs $L --method match,heuristic --crf-features plain --b
 $A bench speed --pairs 1000000 --docs $D --out $R/speed.json
 # streaming projection before and after the whole-input lexical table (2026-11-26)
 .venv/bin/python benchmarks/stream_revisions.py 6f5717e a4017ad --pairs 200000 --runs 2 > $R/stream-revisions-6f5717e-a4017ad.jsonl
+# Issue 29: reliability (concurrent runs on one output, kills at random points)
+.venv/bin/python benchmarks/reliability.py --trials 20 --json > $R/reliability.json

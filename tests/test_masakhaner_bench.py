@@ -164,9 +164,26 @@ def test_projected_training_set_extends_short_spans():
     assert [k.spans for k in kept] == [[Span(0, 3, "ORG")]] * 3 and stats["extended"] == 1
 
 
+#: The plain projection (the defaults before the dev-chosen recipe became the default).
+PLAIN = {"misc": "drop", "extend": False, "drop_partial": False}
+
+
+def test_default_recipe_and_zero_shot(fake_data):
+    cfg = MasakhanerConfig(langs=("xx",), methods=("heuristic",), crf=CRF)
+    assert (cfg.misc, cfg.extend, cfg.drop_partial) == ("loc", True, True)
+    rows = run_masakhaner(cfg, data_dir=fake_data)
+    assert [r["train"] for r in rows] == [
+        "heuristic+misc-loc+extend+drop-partial", "tprojection", "gold", "zero-shot"]
+    assert all(r["trainer"] == "crf" and r["model"] is None for r in rows)
+    assert all(r["tag_per_s"] > 0 for r in rows)
+    zero = rows[-1]
+    assert zero["sentences"] > 0 and zero["align_s"] is None and 0 <= zero["f1"] <= 1
+
+
 def test_run_rows_and_skip_note(fake_data):
     notes: list[str] = []
-    cfg = MasakhanerConfig(methods=("heuristic",), crf=CRF)
+    cfg = MasakhanerConfig(methods=("heuristic",), baselines=("tprojection", "gold"), crf=CRF,
+                           **PLAIN)
     rows = run_masakhaner(cfg, data_dir=fake_data, on_note=notes.append)
     assert [(r["lang"], r["train"]) for r in rows] == [
         ("xx", "heuristic"), ("xx", "tprojection"), ("xx", "gold")]
@@ -184,7 +201,7 @@ def test_run_rows_and_skip_note(fake_data):
 
 def test_self_training_rows(fake_data):
     cfg = MasakhanerConfig(langs=("xx",), methods=("heuristic",), baselines=("tprojection",),
-                           self_train=True, crf=CRF)
+                           self_train=True, crf=CRF, **PLAIN)
     rows = run_masakhaner(cfg, data_dir=fake_data)
     assert [r["train"] for r in rows] == ["heuristic+self-train", "tprojection+self-train"]
     assert all(r["self_trained"] >= 0 and r["self_train_s"] > 0 for r in rows)
@@ -193,7 +210,8 @@ def test_self_training_rows(fake_data):
 
 
 def test_o_weight_rows(fake_data):
-    cfg = MasakhanerConfig(langs=("xx",), methods=("heuristic",), crf={**CRF, "o_weight": 0.3})
+    cfg = MasakhanerConfig(langs=("xx",), methods=("heuristic",), crf={**CRF, "o_weight": 0.3},
+                           baselines=("tprojection", "gold"), **PLAIN)
     rows = run_masakhaner(cfg, data_dir=fake_data)
     assert [r["train"] for r in rows] == [
         "heuristic+o-weight-0.3", "tprojection+o-weight-0.3", "gold+o-weight-0.3"]
@@ -224,7 +242,7 @@ def test_plain_crf_rows(fake_data):
 def test_heads_rows(fake_data, tmp_path):
     (tmp_path / "xx.txt").write_text("# test\nbirnin\n", encoding="utf-8")
     cfg = MasakhanerConfig(langs=("xx",), methods=("heuristic",), heads=str(tmp_path),
-                           limit=40, crf=CRF)
+                           limit=40, crf=CRF, baselines=("tprojection", "gold"), **PLAIN)
     notes: list[str] = []
     rows = run_masakhaner(cfg, data_dir=fake_data, on_note=notes.append)
     assert [r["train"] for r in rows] == ["heuristic+heads", "tprojection+heads", "gold"]
@@ -238,7 +256,7 @@ def test_heads_rows(fake_data, tmp_path):
 
 def test_rejoin_rows(fake_data):
     cfg = MasakhanerConfig(langs=("xx",), methods=("heuristic",), rejoin="pieces", limit=40,
-                           crf=CRF)
+                           crf=CRF, baselines=("tprojection", "gold"), **PLAIN)
     rows = run_masakhaner(cfg, data_dir=fake_data)
     assert [r["train"] for r in rows] == ["heuristic+rejoin-pieces", "tprojection+rejoin-pieces",
                                           "gold"]
@@ -285,7 +303,7 @@ def test_pivot_corpora_follow_the_target(fake_data):
 
 def test_pivot_refinement_rows(fake_data):
     cfg = MasakhanerConfig(langs=("xx",), methods=("match", "heuristic"), baselines=("tprojection",),
-                           refine="pivot", pivots=("zz",), crf=CRF)
+                           refine="pivot", pivots=("zz",), crf=CRF, **PLAIN)
     rows = run_masakhaner(cfg, data_dir=fake_data)
     assert [r["train"] for r in rows] == ["match+pivot", "heuristic+pivot", "tprojection"]
     for r in rows[:2]:
@@ -300,7 +318,7 @@ def test_pivot_refinement_rows(fake_data):
     res = CliRunner().invoke(app, [
         "bench", "masakhaner", "--langs", "xx", "--data-dir", str(fake_data), "--method",
         "heuristic", "--baselines", "", "--limit", "40", "--max-iterations", "10",
-        "--refine", "pivot", "--pivots", "yy,zz", "--json"])
+        "--refine", "pivot", "--pivots", "yy,zz", "--json", "--plain"])
     assert res.exit_code == 0, res.output
     row = json.loads(res.stdout.splitlines()[-1])
     assert row["train"] == "heuristic+pivot" and row["pivots"] == "yy,zz"
@@ -321,7 +339,7 @@ def test_cli(fake_data, tmp_path):
     res = CliRunner().invoke(app, [
         "bench", "masakhaner", "--langs", "xx", "--data-dir", str(fake_data), "--method",
         "heuristic", "--limit", "60", "--max-iterations", "20", "--out", str(out), "--docs",
-        str(docs), "--plot", str(png), "--json"])
+        str(docs), "--plot", str(png), "--json", "--plain", "--baselines", "tprojection,gold"])
     assert res.exit_code == 0, res.output
     rows = [json.loads(line) for line in res.stdout.splitlines() if line.startswith("{")]
     assert [r["train"] for r in rows] == ["heuristic", "tprojection", "gold"]
@@ -339,11 +357,13 @@ def test_cli(fake_data, tmp_path):
 
 
 def test_merge_rows_replaces_rerun_languages():
-    old = {"settings": {**MasakhanerConfig(methods=("match",)).to_dict(), "langs": ["aa", "bb"]},
+    old = {"settings": {**MasakhanerConfig(methods=("match",), **PLAIN).to_dict(),
+                        "langs": ["aa", "bb"]},
            "rows": [{"lang": "aa", "train": "match", "f1": 0.1},
                     {"lang": "bb", "train": "match", "f1": 0.2}]}
-    del old["settings"]["extend"]  # a file from before the setting existed: its default
-    cfg = MasakhanerConfig(langs=("aa", "cc"), methods=("match",))
+    del old["settings"]["extend"]  # a file from before the setting existed: off then
+    del old["settings"]["trainer"]  # before --trainer: the CRF
+    cfg = MasakhanerConfig(langs=("aa", "cc"), methods=("match",), **PLAIN)
     new = [{"lang": "aa", "train": "match", "f1": 0.3}, {"lang": "cc", "train": "match", "f1": 0.4}]
     rows, settings = merge_rows(old, new, cfg, today="2026-11-26")
     assert [(r["lang"], r["f1"]) for r in rows] == [("aa", 0.3), ("bb", 0.2), ("cc", 0.4)]
@@ -384,7 +404,7 @@ def test_real_slice(data_dir):
     if not (data_dir / "tprojection" / "hau.train.conll").exists():
         pytest.skip("no MasakhaNER / T-Projection data")
     cfg = MasakhanerConfig(langs=("hau",), methods=("heuristic",), baselines=("tprojection",),
-                           limit=300, crf=CRF)
+                           limit=300, crf=CRF, **PLAIN)
     rows = run_masakhaner(cfg, data_dir=data_dir)
     assert [r["train"] for r in rows] == ["heuristic", "tprojection"]
     assert rows[0]["sentences"] >= 290 and rows[0]["test_sentences"] > 1000

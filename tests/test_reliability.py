@@ -316,3 +316,13 @@ def test_project_cli_holds_the_lock_before_aligning(tmp_path):
         r = CliRunner().invoke(app, ["project", str(paths[0]), str(paths[1]), "-o", str(out)])
     assert r.exit_code == 3 and "another annoproj run" in r.output
     assert not (tmp_path / "o.conll.links").exists()
+
+
+def test_a_trailing_tab_is_no_column_but_a_missing_tag_is_an_error(tmp_path):
+    from annoproj.data.io import FormatError
+
+    (tmp_path / "a.conll").write_text("Anna\tB-PER\t\nsaw\tO\t\n\n")
+    assert read_conll(tmp_path / "a.conll")[0].spans == [Span(0, 1, "PER")]
+    (tmp_path / "b.conll").write_text("Anna\tB-PER\nsaw\t\n\n")
+    with pytest.raises(FormatError, match="b.conll:2"):
+        read_conll(tmp_path / "b.conll")

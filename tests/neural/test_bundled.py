@@ -253,3 +253,53 @@ def test_use_m_as_embedding_scorer():
     assert v[0] @ v[1] > v[0] @ v[2]
     with pytest.raises(ValueError, match="sentence vectors only"):
         EmbeddingScorer("bundled:use-m", context=True)
+
+
+# ------------------------------------------------------------------ --fuse-with
+
+
+def test_fuse_with_an_encoder_from_the_cli(tiny_bert, tmp_path, monkeypatch):
+    """align/project --fuse-with: eflomal's links plus a SimAlign encoder's (tiny model)."""
+    pytest.importorskip("transformers")
+    from annoproj import defaults
+
+    monkeypatch.setitem(defaults.FUSE, "layer", 2)  # the tiny model has 2 layers
+    from typer.testing import CliRunner
+
+    from annoproj.cli.main import app
+    from annoproj.data.io import read_conll, read_pharaoh, write_conll
+    from annoproj.data.model import Sentence, Span
+
+    src, tgt = tmp_path / "en.conll", tmp_path / "de.conll"
+    write_conll(src, [Sentence(["Angela", "Merkel", "met", "Macron"], [Span(0, 2, "PER"), Span(3, 4, "PER")]),
+                      Sentence(["The", "Commission", "in", "Brussels"], [Span(1, 2, "ORG"), Span(3, 4, "LOC")])])
+    write_conll(tgt, [Sentence(["Angela", "Merkel", "traf", "Macron"], []),
+                      Sentence(["Die", "Kommission", "in", "Brüssel"], [])])
+    r = CliRunner().invoke(app, ["align", str(src), str(tgt), "-o", str(tmp_path / "l.ph"),
+                                 "--fuse-with", str(tiny_bert), "--scores", "-q"])
+    assert r.exit_code == 0, r.output
+    links = read_pharaoh(tmp_path / "l.ph")
+    assert len(links) == 2 and all(len(a) for a in links)
+    assert all(a.scores is not None for a in links)
+    r = CliRunner().invoke(app, ["project", str(src), str(tgt), "-o", str(tmp_path / "out.conll"),
+                                 "--fuse-with", str(tiny_bert), "-q"])
+    assert r.exit_code == 0, r.output
+    assert len(read_conll(tmp_path / "out.conll")) == 2
+    r = CliRunner().invoke(app, ["align", str(src), str(tgt), "-o", str(tmp_path / "x.ph"),
+                                 "--fuse-with", str(tiny_bert), "--chunk-size", "1"])
+    assert r.exit_code == 2
+
+
+def test_fuse_links_weights():
+    from annoproj.align.compose import fuse_links
+    from annoproj.data.model import Alignment
+
+    direct = [Alignment.from_arrays(np.array([[0, 0], [1, 1]]), np.array([1.0, 0.5]))]
+    extra = [Alignment.from_arrays(np.array([[1, 1], [1, 0]]), np.array([0.8, 0.6]))]
+    out = fuse_links(direct, extra, [2], [2], direct_weight=0.5, threshold=0.25, scored=True)[0]
+    got = dict(zip(out.pairs(), out.scores.tolist()))
+    assert got == pytest.approx({(0, 0): 0.5, (1, 1): 0.65, (1, 0): 0.3})
+    plain = fuse_links(direct, extra, [2], [2], direct_weight=0.5, threshold=0.6, scored=False)[0]
+    assert set(plain.pairs()) == {(1, 1)}
+    with pytest.raises(ValueError):
+        fuse_links(direct, [], [2], [2])

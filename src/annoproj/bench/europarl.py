@@ -91,6 +91,8 @@ class EuroparlConfig:
     #: `fuse_options`: direct_weight, threshold, scored); None: eflomal's links alone.
     fuse_aligner: str | None = None
     fuse_options: dict = field(default_factory=lambda: dict(FUSE_DEFAULTS))
+    #: Options of the matching scorers by name, e.g. {"embedding": {"model": "bundled:use-m"}}.
+    scorer_options: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         from annoproj.project.projectors import check_projection
@@ -113,7 +115,8 @@ class EuroparlConfig:
     def projector_options(self) -> dict:
         if self.method == "match":
             return {"scorers": list(self.scorers), "solver": self.solver,
-                    "min_score": self.effective_min_score()}
+                    "min_score": self.effective_min_score(),
+                    **({"scorer_options": self.scorer_options} if self.scorer_options else {})}
         return {}
 
     def label(self) -> dict:

@@ -35,8 +35,12 @@ if TYPE_CHECKING:
 LANGUAGES = ("hau", "ibo", "nya", "sna", "swa", "xho", "yor", "zul")
 #: Alignment refinements the benchmark runs ("pivot": the other languages' translations).
 REFINEMENTS = ("none", "pivot")
-#: Train sources that are not projection methods.
-BASELINES = ("tprojection", "gold")
+#: Train sources that are not projection methods: T-Projection's tags, MasakhaNER gold,
+#: and "zero-shot" (model transfer: the tagger trained on English CoNLL-2003 gold, MISC
+#: dropped, applied to the target directly).
+BASELINES = ("tprojection", "gold", "zero-shot")
+#: Trainers the benchmark runs: annoproj's CRF, or a tagger on a Hugging Face encoder.
+TRAINERS = ("crf", "hf")
 #: Labels dropped from the T-Projection tags (its release has none left; kept for safety).
 SOURCE_MAP = "MISC=O"
 #: Labels dropped from MasakhaNER (CoNLL-2003 has no DATE).
@@ -157,6 +161,9 @@ class MasakhanerConfig:
     """
 
     langs: Sequence[str] | None = None
+    trainer: str = "crf"
+    model: str | None = None
+    hf: dict = field(default_factory=dict)
     methods: Sequence[str] = (defaults.METHOD,)
     baselines: Sequence[str] = BASELINES
     scorers: Sequence[str] = defaults.SCORERS
@@ -166,13 +173,13 @@ class MasakhanerConfig:
     limit: int | None = None
     split: str = "test"
     dev_fallback: bool = False
-    drop_partial: bool = False
+    drop_partial: bool = True
     repair_tokens: bool = True
     rejoin: str = "none"
     name_keys: bool = True
-    misc: str = "drop"
+    misc: str = "loc"
     complete: bool = False
-    extend: bool = False
+    extend: bool = True
     self_train: bool = False
     self_train_confidence: float = 0.5
     self_train_folds: int = 2
@@ -213,6 +220,17 @@ class MasakhanerConfig:
             CRFTrainer(**self.crf)
         except TypeError as exc:
             raise ValueError(f"bad CRF option: {exc}") from None
+        if self.trainer not in TRAINERS:
+            raise ValueError(f"trainer must be one of {', '.join(TRAINERS)}, not {self.trainer!r}")
+        if self.trainer == "hf":
+            if self.self_train:
+                raise ValueError("self-training runs CRFs: it needs --trainer crf")
+            try:
+                make_trainer(self)
+            except TypeError as exc:
+                raise ValueError(f"bad hf option: {exc}") from None
+        elif self.model is not None or self.hf:
+            raise ValueError("--model and hf options need --trainer hf")
 
     @property
     def variant(self) -> str:
@@ -227,6 +245,13 @@ class MasakhanerConfig:
     def recipe(self) -> str:
         """The suffix of the training recipe, which the baseline rows get too."""
         return trainer_suffix(self_train=self.self_train, crf=self.crf)
+
+    @property
+    def model_name(self) -> str | None:
+        """The encoder of the hf trainer (None for the CRF)."""
+        if self.trainer != "hf":
+            return None
+        return self.model or DEFAULT_HF_MODEL
 
     def heads_for(self, lang: str) -> frozenset[str]:
         """The head words of `lang` (empty without `heads`, or without `<lang>.txt` in a
@@ -548,13 +573,39 @@ def score_tagger(tagger: Tagger, test: Sequence[Sentence]) -> dict:
             "f1": round(m.f1, 4), "per_type": {k: round(v.f1, 4) for k, v in report.per_type.items()}}
 
 
-def train_and_score(train: Sequence[Sentence], test: Sequence[Sentence], crf: dict) -> dict:
-    """Train a CRF on `train`, score it on `test`: P, R, F1, per-type F1 and seconds."""
+#: The encoder of `--trainer hf` when no --model is given.
+DEFAULT_HF_MODEL = "bundled:e5-small"
+
+
+def make_trainer(config: MasakhanerConfig):
+    """The trainer of `config`: `CRFTrainer(**config.crf)`, or `HFTrainer` on its model with
+    the options of `config.hf` (its recipe's defaults otherwise; seed `config.seed`)."""
+    if config.trainer == "crf":
+        from annoproj.train.crf import CRFTrainer
+
+        return CRFTrainer(**config.crf)
+    from annoproj.train.hf import HFTrainer
+
+    return HFTrainer(config.model_name, **{"seed": config.seed, **config.hf})
+
+
+def train_and_score(train: Sequence[Sentence], test: Sequence[Sentence], crf: dict | None = None,
+                    *, trainer=None) -> dict:
+    """Train a CRF on `train` (or `trainer`, any `Trainer`), score it on `test`: P, R, F1,
+    per-type F1 and seconds (training; tagging the test set, and its sentences per second)."""
     from annoproj.train.crf import CRFTrainer
 
     with timer() as t:
-        tagger = CRFTrainer(**crf).fit(train)
-    return {**score_tagger(tagger, test), "train_s": round(t[0], 3)}
+        tagger = (trainer or CRFTrainer(**(crf or {}))).fit(train)
+    return {**scored(tagger, test), "train_s": round(t[0], 3)}
+
+
+def scored(tagger: Tagger, test: Sequence[Sentence]) -> dict:
+    """`score_tagger` with the seconds it took and the sentences tagged per second."""
+    with timer() as t:
+        res = score_tagger(tagger, test)
+    return {**res, "tag_s": round(t[0], 3),
+            "tag_per_s": round(len(test) / t[0], 1) if t[0] > 0 else None}
 
 
 def run_masakhaner(
@@ -573,6 +624,8 @@ def run_masakhaner(
     english: list[Sentence] | None = None
     pivot_cache: dict[str, dict[int, list[str]]] = {}
     rows: list[dict] = []
+    trainer = make_trainer(config)
+    zero_shot: dict = {}  # the English tagger, trained once for every language
 
     def emit(row: dict) -> None:
         rows.append(row)
@@ -592,7 +645,8 @@ def run_masakhaner(
         if english is None:
             english = read_conll(d / "conll2003" / "train.txt")
         test = load_masakhaner(test_path)
-        base = {"lang": lang, "eval": test_path.stem, "test_sentences": len(test)}
+        base = {"lang": lang, "eval": test_path.stem, "test_sentences": len(test),
+                "trainer": config.trainer, "model": config.model_name}
         src, tgt = load_translations(d, lang, limit=config.limit, english=english,
                                      repair_tokens=config.repair_tokens, rejoin=config.rejoin)
         heads = config.heads_for(lang)
@@ -622,7 +676,7 @@ def run_masakhaner(
                     heads=heads)
                 train, st_stats = self_trained(train, config)
                 stats.update(st_stats)
-                res = train_and_score(train, test, config.crf)
+                res = train_and_score(train, test, trainer=trainer)
                 emit({**base, "train": method + config.variant, "misc": config.misc,
                       "drop_partial": config.drop_partial, "complete": config.complete,
                       "extend": config.extend, **refined, **res,
@@ -634,7 +688,7 @@ def run_masakhaner(
             if config.heads is not None:
                 tags, n_heads = with_heads(tgt, heads)
             tags, st_stats = self_trained(tags, config)
-            res = train_and_score(tags, test, config.crf)
+            res = train_and_score(tags, test, trainer=trainer)
             emit({**base, "train": "tprojection" + variant_suffix(rejoin=config.rejoin)
                   + ("+heads" if config.heads else "") + config.recipe,
                   **({} if n_heads is None else {"heads": n_heads}),
@@ -647,14 +701,30 @@ def run_masakhaner(
                 note(f"{lang}: no gold row, {gold_path} is missing")
             else:
                 gold = load_masakhaner(gold_path, limit=config.limit)
-                res = train_and_score(gold, test, config.crf)
+                res = train_and_score(gold, test, trainer=trainer)
                 emit({**base, "train": "gold" + trainer_suffix(crf=config.crf), **res,
                       "sentences": len(gold),
                       "align_s": None, "project_s": None})
+        if "zero-shot" in config.baselines:
+            if not zero_shot:
+                en = _map(english[: config.limit] if config.limit else english, SOURCE_MAP)
+                with timer() as t:
+                    zero_shot["tagger"] = trainer.fit(en)
+                zero_shot.update(train_s=round(t[0], 3), sentences=len(en))
+            res = scored(zero_shot["tagger"], test)
+            emit({**base, "train": "zero-shot" + trainer_suffix(crf=config.crf), **res,
+                  "train_s": zero_shot["train_s"], "sentences": zero_shot["sentences"],
+                  "align_s": None, "project_s": None})
     return rows
 
 
 # ---------------------------------------------------------------- reporting
+
+
+#: What a result file that predates a setting was run with (the setting's value then, which
+#: is not always today's default: the dev-chosen recipe became the default later).
+PREDATING = {"misc": "drop", "extend": False, "drop_partial": False, "trainer": "crf",
+             "model": None, "hf": {}}
 
 
 def merge_rows(old: dict, rows: Sequence[dict], config: MasakhanerConfig,
@@ -663,11 +733,12 @@ def merge_rows(old: dict, rows: Sequence[dict], config: MasakhanerConfig,
     replaced by `rows`: rerun some languages after a change that only they see.
 
     ValueError when `old` was run with other settings than `config` (languages aside);
-    settings the file predates count as their defaults. The settings record each rerun
+    settings the file predates count as what they were then (`PREDATING`), else as their
+    defaults. The settings record each rerun
     language with `today` under "rerun".
     """
     new = config.to_dict()
-    base = MasakhanerConfig().to_dict()
+    base = {**MasakhanerConfig().to_dict(), **PREDATING}
     old_settings = dict(old.get("settings") or {})
     differ = sorted(k for k in set(new) | set(old_settings)
                     if k not in ("langs", "rerun") and old_settings.get(k, base.get(k)) != new.get(k))

@@ -95,6 +95,11 @@ def europarl(
         "A neural aligner (simalign or awesome, with --aligner-model/-layer/-method) whose "
         "links join eflomal's as extra evidence, e.g. --fuse-aligner simalign "
         "--aligner-model bundled:e5-small (docs/neural.md).")),
+    models: Optional[str] = typer.Option(None, help=(
+        "Models of model-backed matching scorers: embedding=M,ner=M,nmt=M,clip=M (hub names, "
+        "folders or bundled:..., e.g. embedding=bundled:use-m).")),
+    scorer_options: Optional[str] = typer.Option(None, help=(
+        'Further matching-scorer options as JSON, e.g. \'{"embedding": {"prefix": "query: "}}\'.')),
     fuse_option: Optional[list[str]] = typer.Option(None, "--fuse-option", help=(
         "How the neural links join eflomal's, KEY=NUMBER, repeatable: direct_weight "
         "(eflomal's share, default 0.5), threshold (0.25), scored (1: a neural link counts its similarity; 0: 1.0)."),
@@ -125,6 +130,7 @@ def europarl(
             leg_options=_number_options(leg_option, "--leg-option", "n_samplers=3"),
             aligner_name=aligner, source_labels=source_labels, min_score=min_score, extend=extend,
             fuse_aligner=fuse_aligner, fuse_options=_fuse_options(fuse_option),
+            scorer_options=_scorer_options(models, scorer_options),
             neural_aligner={"model": aligner_model, "layer": aligner_layer, "device": device,
                             **({"method": aligner_method} if aligner == "simalign" else {})},
         )  # fmt: skip
@@ -220,6 +226,16 @@ COLUMNS = [
 ]
 
 
+def _scorer_options(models: str | None, options: str | None) -> dict:
+    """{scorer: options} from `--models name=M,...` and `--scorer-options JSON`."""
+    from annoproj.bench.ablation import parse_models, parse_options
+
+    out = {name: dict(opts) for name, opts in parse_options(options).items()}
+    for name, model in parse_models(models).items():
+        out.setdefault(name, {})["model"] = model
+    return out
+
+
 def _fuse_options(items: list[str] | None) -> dict:
     """`--fuse-option KEY=NUMBER` items over the benchmark's defaults."""
     from annoproj.bench.europarl import FUSE_DEFAULTS
@@ -268,8 +284,23 @@ def masakhaner(
         "Languages, comma separated (e.g. hau,nya) (default: all whose files are present).")),
     method: str = typer.Option(defaults.METHOD, help=(
         "Projection methods to train on, comma separated (heuristic, match); '' for none.")),
-    baselines: str = typer.Option("tprojection,gold", help=(
-        "Also train on: tprojection (T-Projection tags), gold (MasakhaNER train); '' for none.")),
+    baselines: str = typer.Option("tprojection,gold,zero-shot", help=(
+        "Also train on: tprojection (T-Projection tags), gold (MasakhaNER train), zero-shot "
+        "(English CoNLL-2003 gold, MISC dropped, the tagger applied to the target directly: "
+        "model transfer); '' for none.")),
+    trainer: str = typer.Option("crf", help=(
+        "Tagger trained on each source: crf (annoproj's CRF), or hf (a tagger on a Hugging "
+        "Face encoder, --model; rows get trainer and model keys).")),
+    model: Optional[str] = typer.Option(None, help=(
+        "Encoder of --trainer hf (default bundled:e5-small: a CRF on its frozen states plus "
+        "the CRF's features).")),
+    hf_option: Optional[list[str]] = typer.Option(None, "--hf-option", help=(
+        "Option of --trainer hf, KEY=VALUE, repeatable: recipe=softmax, dims=64, "
+        "device=cuda...")),
+    plain: bool = typer.Option(False, "--plain", help=(
+        "Plain matching, MISC dropped (the issue's protocol and T-Projection's): the same as "
+        "--misc drop --no-extend --no-drop-partial. The default is the recipe chosen on dev: "
+        "--misc loc --extend --drop-partial.")),
     scorers: str = typer.Option(",".join(defaults.SCORERS), help="Matching scorers (method match)."),
     solver: str = typer.Option(defaults.SOLVER, help="Matching solver: exact or greedy."),
     seed: int = typer.Option(0, help="Seed of eflomal's sampler."),
@@ -278,24 +309,26 @@ def masakhaner(
     split: str = typer.Option("test", help="MasakhaNER split to score on: test or dev."),
     dev_fallback: bool = typer.Option(False, "--dev-fallback", help=(
         "Score on dev.txt for languages whose test.txt is withheld (else they are skipped).")),
-    drop_partial: bool = typer.Option(False, "--drop-partial", help=(
+    drop_partial: bool = typer.Option(True, "--drop-partial/--no-drop-partial", help=(
         "Leave out of training the sentences where a source entity was not projected "
-        "(rows are named METHOD+drop-partial).")),
+        "(rows are named METHOD+drop-partial; on by default).")),
     complete: bool = typer.Option(False, "--complete", help=(
         "Label the mentions projection missed from the phrases the projected data labels "
         "reliably elsewhere (rows are named METHOD+complete).")),
-    extend: bool = typer.Option(False, "--extend", help=(
+    extend: bool = typer.Option(True, "--extend/--no-extend", help=(
         "Widen projected spans that stop short of a name to the whole phrase the projected "
-        "data labels elsewhere, e.g. U.N. -> Umoja wa Mataifa (rows METHOD+extend).")),
+        "data labels elsewhere, e.g. U.N. -> Umoja wa Mataifa (rows METHOD+extend; on by "
+        "default).")),
     self_train: bool = typer.Option(False, "--self-train", help=(
         "Before the final training, add the spans that CRFs trained on the other folds "
         "predict confidently (rows METHOD+self-train; the T-Projection baseline gets it too).")),
     self_train_confidence: float = typer.Option(0.5, min=0.0, max=1.0, help=(
         "Smallest confidence (least tag marginal) of a self-training span.")),
     self_train_folds: int = typer.Option(2, min=2, help="Folds of self-training."),
-    misc: str = typer.Option("drop", help=(
-        "English MISC entities: drop, or loc (project them; target words known as a "
-        "location elsewhere in the projected data become LOC; rows are named METHOD+misc-loc).")),
+    misc: str = typer.Option("loc", help=(
+        "English MISC entities: loc (the default: project them; target words known as a "
+        "location elsewhere in the projected data become LOC; rows are named "
+        "METHOD+misc-loc), or drop.")),
     name_keys: bool = typer.Option(True, help=(
         "Align names without the prefixes glued to them (laseParis -> Paris).")),
     refine: str = typer.Option("none", help=(
@@ -361,9 +394,15 @@ def masakhaner(
         except ImportError:
             raise fail("--plot needs matplotlib, which is not installed: "
                        "pip install 'annoproj[plot]'", EXIT_DEPENDENCY) from None
+    if plain:
+        misc, extend, drop_partial = "drop", False, False
+    from annoproj.cli.main import _trainer_options
+
     try:
+        hf = _trainer_options(hf_option) if hf_option else {}
         config = MasakhanerConfig(
             langs=split_list(langs) or None, methods=split_list(method),
+            trainer=trainer, model=model, hf=hf,
             baselines=split_list(baselines), scorers=split_list(scorers), solver=solver,
             seed=seed, limit=limit, split=split, dev_fallback=dev_fallback,
             drop_partial=drop_partial, misc=misc, complete=complete, extend=extend,
@@ -416,7 +455,8 @@ def masakhaner(
         write_results(replace_in, "masakhaner", rows, settings)
     table = summary_table(rows)
     if not json_out:
-        typer.echo(f"MasakhaNER 2.0 {config.split} F1 (PER, ORG, LOC), CRF trained on:\n")
+        what = "CRF" if config.trainer == "crf" else f"hf tagger on {config.model_name}"
+        typer.echo(f"MasakhaNER 2.0 {config.split} F1 (PER, ORG, LOC), {what} trained on:\n")
         typer.echo(table)
         typer.echo("")
         typer.echo(markdown_table(rows, DETAIL_COLUMNS))
@@ -424,6 +464,9 @@ def masakhaner(
         write_results(out, "masakhaner", rows, settings)
     if docs is not None:
         suffix = config.variant.replace("+", "-")
+        if config.trainer != "crf":
+            suffix += "-" + config.trainer + "-" + "".join(
+                c if c.isalnum() else "-" for c in str(config.model_name))
         update_docs_section(docs, f"masakhaner-{config.split}{suffix}", table)
     if plot is not None:
         plot_results(rows, plot)

@@ -224,6 +224,9 @@ def align(
     scores: bool = typer.Option(False, "--scores", help=(
         "Write each link's score, i-j:p (what annoproj project's matching weighs links "
         "with); default: plain i-j, which every Pharaoh reader takes.")),
+    fuse_with: Optional[str] = typer.Option(None, "--fuse-with", metavar="MODEL", help=(
+        "Encoder whose SimAlign links join eflomal's as extra evidence, e.g. bundled:e5-small "
+        "(needs annoproj[bundled]; docs/neural.md); add --scores for project -a.")),
     quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary."),
 ) -> None:
@@ -240,6 +243,9 @@ def align(
     if refine:
         _check_refinement(pivot, backtranslation, combine, chunk_size=chunk_size,
                           aligner_name=aligner_name)
+    if fuse_with is not None and (aligner_name != "eflomal" or chunk_size):
+        raise fail("--fuse-with adds neural links to eflomal's on the whole corpus: use "
+                   "--aligner eflomal without --chunk-size", EXIT_USAGE)
     if aligner_name != "eflomal":
         _align_neural(src, tgt, output, fmt=fmt, name=aligner_name, quiet=quiet,
                       json_out=json_out, scores=scores,
@@ -288,6 +294,8 @@ def align(
                                    back_links=backtranslation_links)
         else:
             links = aligner.align([x.tokens for x in s], [x.tokens for x in t])
+        if fuse_with is not None:
+            links = _fused(s, t, links, fuse_with, device)
     if len(links) != len(s):  # pragma: no cover - an aligner bug
         raise fail(f"{len(s)} sentence pairs read but {len(links)} aligned", 1)
     write_pharaoh(output, links, scores=None if scores else False)
@@ -307,6 +315,17 @@ def align(
                 extra["pivots"] = [str(p) for p in pivot]
         emit_json({"sentences": len(links), "links": sum(len(a) for a in links),
                    "seconds": round(tm[0], 3), **extra, "output": str(output)})
+
+
+def _fused(s: list, t: list, links: list, model: str, device: str) -> list:
+    """eflomal's `links` with `model`'s SimAlign links fused in (`--fuse-with`)."""
+    from annoproj.align.neural import fuse_with_encoder
+
+    try:
+        return fuse_with_encoder([x.tokens for x in s], [x.tokens for x in t], links, model,
+                                 device=device)
+    except (ImportError, OSError, ValueError) as exc:  # a missing package or model
+        raise fail(str(exc), EXIT_DEPENDENCY) from exc
 
 
 def _check_refinement(pivot: list[Path] | None, backtranslation: Path | None, combine: str, *,
@@ -503,15 +522,7 @@ def project(
                 links = _keyed(EflomalAligner(**opts), name_keys).align(
                     [x.tokens for x in s], [x.tokens for x in t])
             if fuse_with is not None:
-                from annoproj.align.neural import fuse_with_encoder
-
-                try:
-                    links = fuse_with_encoder([x.tokens for x in s], [x.tokens for x in t], links,
-                                              fuse_with, device=device)
-                except ImportError as exc:
-                    raise fail(str(exc), EXIT_DEPENDENCY) from exc
-                except (OSError, ValueError) as exc:
-                    raise fail(str(exc), EXIT_DEPENDENCY) from exc
+                links = _fused(s, t, links, fuse_with, device)
         align_s = tm[0]
         alignments = output.with_name(output.name + ".links")
         write_pharaoh(alignments, links)
@@ -715,8 +726,17 @@ def train(
     out_old: Optional[Path] = typer.Option(None, "--out", hidden=True),
     dev: Optional[Path] = typer.Option(None, help="Development sentences, scored after training."),
     trainer: str = typer.Option("crf", help=(
-        "Trainer: crf, or hf (fine-tunes a Hugging Face encoder; set it with "
-        "--option model=xlm-roberta-base).")),
+        "Trainer: crf, or hf (a tagger on a Hugging Face encoder: --model).")),
+    model: Optional[str] = typer.Option(None, "--model", help=(
+        "hf: the encoder, a Hugging Face name or folder, or bundled:e5-small (offline, "
+        "CPU-sized: its default recipe trains a CRF on the frozen encoder's states plus the "
+        "CRF's own features).")),
+    recipe: str = typer.Option("auto", help=(
+        "hf: auto (crf for bundled encoders, finetune for others), finetune (the whole "
+        "encoder), crf (CRF features + frozen encoder states) or softmax (an MLP head on "
+        "frozen states).")),
+    device: str = typer.Option("auto", help="hf: auto (a GPU where there is one), cpu or cuda."),
+    seed: int = typer.Option(0, help="hf: random seed (head initialisation, order, PCA sample)."),
     label_map: Optional[str] = typer.Option(None, "--label-map", help=(
         "Label map applied to train and dev spans, e.g. 'MISC=O' or 'DATE=O'.")),
     c1: float = typer.Option(0.1, min=0.0, callback=_finite, help="CRF L1 regularisation."),
@@ -755,6 +775,11 @@ def train(
                 "o_weight": o_weight,
                 **crf_features(crf_features_name, fold_affixes=fold_affixes)}
                if trainer == "crf" else {"scheme": scheme})
+    if trainer == "hf":
+        options.update({"recipe": recipe, "device": device, "seed": seed, "progress": True,
+                        **({"model": model} if model else {})})
+    elif model is not None:
+        raise fail(f"--model applies to --trainer hf, not {trainer!r}", 2)
     try:
         options.update(_trainer_options(option))
         fit = trainers.create(trainer, **options)

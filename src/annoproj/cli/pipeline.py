@@ -86,11 +86,20 @@ def translate_train(
     test: Optional[str] = typer.Option(None, help="Target test set to evaluate the trained model on."),
     test_labels: Optional[str] = typer.Option(None, "--test-label-map", help="Label map of the test set, e.g. DATE=O."),
     test_labels_old: Optional[str] = typer.Option(None, "--test-labels", hidden=True),
+    plain: bool = typer.Option(False, "--plain", help=(
+        "Plain projection: MISC kept as projected, no widening, sentences with unprojected "
+        "entities kept (the default is the recipe chosen on MasakhaNER dev: project.misc=loc, "
+        "project.extend=true, project.drop_partial=true).")),
     set_: list[str] = typer.Option([], "--set", help=_SET_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No stage log."),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary."),
 ) -> None:
     """Project labelled source data onto its translation, then train and evaluate a target model.
+
+    By default the projection follows the recipe chosen on MasakhaNER dev (MISC projected
+    and turned into LOC where the data knows the words as a location, spans widened to the
+    names the data labels whole, sentences with an unprojected entity left out); --plain
+    turns it off.
 
     Each stage is cached in OUTPUT_DIR/cache: rerunning an interrupted run resumes after the
     last finished stage; OUTPUT_DIR/manifest.json records settings, versions, timings, counts.
@@ -100,7 +109,7 @@ def translate_train(
     extra = {"source.path": source, "source.ids": ids, "translate.path": translations,
              "tgt_lang": tgt_lang, "output_dir": output_dir, "project.method": method,
              "source.labels": labels, "train.trainer": trainer, "evaluate.test": test,
-             "evaluate.labels": test_labels}
+             "evaluate.labels": test_labels, "project.plain": True if plain else None}
     _run("translate-train", config, _overrides(set_, extra), json_out, quiet)
 
 

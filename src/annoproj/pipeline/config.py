@@ -137,15 +137,22 @@ class ProjectConfig:
     solver: str = defaults.SOLVER
     min_confidence: float = 0.0
     #: Widen spans that stop short of a name the projected data labels whole elsewhere
-    #: ("U.N." -> "Umoja wa Mataifa"; `annoproj.project.extend`).
-    extend: bool = False
+    #: ("U.N." -> "Umoja wa Mataifa"; `annoproj.project.extend`). Unset: true for
+    #: translate-train (the recipe chosen on MasakhaNER dev), false with `plain` and for
+    #: translate-test.
+    extend: bool | None = None
     complete: bool = False
     #: Projected MISC spans: "keep" them, or "loc": the words inside them that the projected
     #: data knows as a location become LOC, the rest is dropped (`annoproj.project.finish`).
-    misc: str = "keep"
+    #: Unset: "loc" for translate-train, "keep" with `plain` and for translate-test.
+    misc: str | None = None
     #: Leave out (as skipped, with the reason) the sentences where a source entity found no
-    #: target span (MISC not counted with misc = "loc").
-    drop_partial: bool = False
+    #: target span (MISC not counted with misc = "loc"). Unset: true for translate-train,
+    #: false with `plain` and for translate-test.
+    drop_partial: bool | None = None
+    #: Plain projection for translate-train: the unset `misc`, `extend` and `drop_partial`
+    #: take "keep", false, false instead of the recipe chosen on dev ("loc", true, true).
+    plain: bool = False
     #: Head words the target's annotation puts inside LOC and ORG names (Hausa "jihar" in
     #: "jihar Kano"; `annoproj.project.heads`), and/or a file of them, one per line.
     heads: list = field(default_factory=list)
@@ -230,6 +237,14 @@ class PipelineConfig:
         if self.align.links and self.align.name_keys:
             raise ConfigError("[align] name_keys changes how eflomal aligns; with links the "
                               "links are given (make them with annoproj align --name-keys)")
+        p = self.project
+        recipe = self.kind == "translate-train" and not p.plain
+        if p.misc is None:
+            p.misc = "loc" if recipe else "keep"
+        if p.extend is None:
+            p.extend = recipe
+        if p.drop_partial is None:
+            p.drop_partial = recipe
         if self.project.min_confidence < 0 or self.project.min_confidence > 1:
             raise ConfigError("[project] min_confidence must lie in [0, 1]")
         from annoproj.project.finish import MISC_MODES

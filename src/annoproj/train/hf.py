@@ -251,6 +251,10 @@ class HFTagger(TagsTagger):
         cfg = read_config(path)
         if cfg.get("trainer") != cls.name:
             raise ModelError(f"{path} holds a {cfg.get('trainer')!r} model, not an hf one")
+        if cfg.get("recipe", "finetune") != "finetune":
+            from annoproj.train.frozen import FrozenTagger
+
+            return FrozenTagger.load(path, device=device)  # type: ignore[return-value]
         folder = path / cfg.get("model_dir", MODEL_DIR)
         if not folder.is_dir():
             raise ModelError(f"{path}: model subfolder {folder.name}/ is missing")
@@ -264,24 +268,71 @@ class HFTagger(TagsTagger):
                    fp16=fp16, params=dict(cfg.get("params", {})), info=cfg.get("info"))
 
 
-class HFTrainer:
-    """Fine-tunes a Hugging Face encoder (name or folder) for token classification.
+#: Recipes of `HFTrainer`: "finetune" (the whole encoder), or a light model on its frozen
+#: states (`annoproj.train.frozen`): "crf" (the CRF's features plus the states) or
+#: "softmax" (an MLP head); "auto" is `DEFAULT_FROZEN_RECIPE` for bundled models (made for
+#: the CPU) and "finetune" for any other.
+RECIPES = ("auto", "finetune", "crf", "softmax")
+#: The recipe bundled encoders get by default (chosen on MasakhaNER dev, docs/translate-train.md).
+DEFAULT_FROZEN_RECIPE = "crf"
 
-    epochs, learning_rate, batch_size, weight_decay, warmup_ratio, max_grad_norm: the usual
-    AdamW fine-tuning knobs (warmup: fraction of all steps). max_length: subwords per piece
-    (longer sentences are cut into word chunks). fp16: mixed precision, only on cuda.
-    label_all_subwords: non-first subwords also learn the word's inside tag (I-X).
-    scheme: tag scheme learnt (IOB2, BIOES or IOB1); predictions come back as spans.
+
+def resolve_recipe(recipe: str, model: str) -> str:
+    """The recipe "auto" stands for with `model`; other recipes unchanged."""
+    if recipe not in RECIPES:
+        raise ValueError(f"recipe must be one of {', '.join(RECIPES)}, not {recipe!r}")
+    if recipe != "auto":
+        return recipe
+    from annoproj.models import is_bundled
+
+    return DEFAULT_FROZEN_RECIPE if is_bundled(str(model)) else "finetune"
+
+
+class HFTrainer:
+    """Trains an NER tagger on a Hugging Face encoder (name, folder or bundled name).
+
+    recipe: "finetune" fine-tunes the whole encoder; "crf" and "softmax" encode each sentence
+    once with the frozen encoder and train a light model on its states
+    (`annoproj.train.frozen.FrozenTrainer`, whose options `frozen` passes on: layers,
+    pooling, dims, hidden, context...); "auto" (the default) is "crf" for bundled models
+    (`bundled:e5-small`, made for the CPU) and "finetune" for any other.
+
+    Fine-tuning: epochs, learning_rate, batch_size, weight_decay, warmup_ratio,
+    max_grad_norm: the usual AdamW fine-tuning knobs (warmup: fraction of all steps).
+    max_length: subwords per piece (longer sentences are cut into word chunks). fp16: mixed
+    precision, only on cuda. label_all_subwords: non-first subwords also learn the word's
+    inside tag (I-X). scheme: tag scheme learnt (IOB2, BIOES or IOB1); predictions come back
+    as spans. epochs, learning_rate and batch_size left as None take the recipe's defaults.
     """
 
     name = "hf"
 
-    def __init__(self, model: str | Path = "xlm-roberta-base", *, epochs: int = 3,
-                 learning_rate: float = 5e-5, batch_size: int = 16, max_length: int = 256,
+    def __init__(self, model: str | Path = "xlm-roberta-base", *, epochs: int | None = None,
+                 learning_rate: float | None = None, batch_size: int | None = None,
+                 max_length: int = 256,
                  weight_decay: float = 0.01, warmup_ratio: float = 0.1,
                  max_grad_norm: float = 1.0, seed: int = 0, device: str = "auto",
                  fp16: bool = True, label_all_subwords: bool = False,
-                 scheme: str = "IOB2") -> None:
+                 scheme: str = "IOB2", recipe: str = "auto", progress: bool = False,
+                 **frozen: Any) -> None:
+        self.recipe = resolve_recipe(recipe, str(model))
+        self.frozen_trainer = None
+        if self.recipe != "finetune":
+            from annoproj.train.frozen import FrozenTrainer
+
+            if device not in ("auto", "cpu") and not str(device).startswith("cuda"):
+                raise ValueError(f"unknown device {device!r}; use auto, cpu or cuda")
+            extra = {k: v for k, v in (("epochs", epochs), ("learning_rate", learning_rate),
+                                       ("batch_size", batch_size)) if v is not None}
+            self.frozen_trainer = FrozenTrainer(str(model), recipe=self.recipe, seed=seed,
+                                                device=device, scheme=scheme,
+                                                progress=progress, **extra, **frozen)
+        elif frozen:
+            raise TypeError(f"options {sorted(frozen)} apply to the frozen-encoder recipes "
+                            "(crf, softmax), not to finetune")
+        epochs = 3 if epochs is None else epochs
+        learning_rate = 5e-5 if learning_rate is None else learning_rate
+        batch_size = 16 if batch_size is None else batch_size
         if int(epochs) < 1:
             raise ValueError("epochs must be >= 1")
         if float(learning_rate) <= 0:
@@ -297,6 +348,7 @@ class HFTrainer:
         if device not in ("auto", "cpu") and not str(device).startswith("cuda"):
             raise ValueError(f"unknown device {device!r}; use auto, cpu or cuda")
         self.model = str(model)
+        self.progress = bool(progress)
         self.epochs, self.batch_size, self.max_length = int(epochs), int(batch_size), int(max_length)
         self.learning_rate, self.weight_decay = float(learning_rate), float(weight_decay)
         self.warmup_ratio, self.max_grad_norm = float(warmup_ratio), float(max_grad_norm)
@@ -306,7 +358,9 @@ class HFTrainer:
 
     def params(self) -> dict:
         """The training options, as saved in the model config."""
-        return {"base_model": self.model, "epochs": self.epochs,
+        if self.frozen_trainer is not None:
+            return self.frozen_trainer.params()
+        return {"base_model": self.model, "recipe": "finetune", "epochs": self.epochs,
                 "learning_rate": self.learning_rate, "batch_size": self.batch_size,
                 "max_length": self.max_length, "weight_decay": self.weight_decay,
                 "warmup_ratio": self.warmup_ratio, "max_grad_norm": self.max_grad_norm,
@@ -347,7 +401,9 @@ class HFTrainer:
     def fit(self, sentences: Sequence[Sentence], *,
             dev: Sequence[Sentence] | None = None) -> HFTagger:
         """Fine-tune on `sentences`; `dev`, when given, is scored after each epoch (logged,
-        and kept in `info`)."""
+        and kept in `info`). With a frozen-encoder recipe, `FrozenTrainer.fit`."""
+        if self.frozen_trainer is not None:
+            return self.frozen_trainer.fit(sentences, dev=dev)
         from annoproj._neural import load_error, resolve_device
 
         torch, transformers = _hf()

@@ -104,8 +104,8 @@ def iter_conll(
             continue
         if sep is not None:
             cols = line.split(sep)
-        elif "\t" in line:
-            cols = line.split("\t")
+        elif "\t" in line:  # trailing tabs are no column: "tok\tO\t" is fine, "tok\t" has no tag
+            cols = line.rstrip("\t").split("\t")
         else:
             cols = _SPLIT.split(line.strip())
             if line[:1].isspace():  # " O": the token column is empty
