@@ -163,3 +163,16 @@ def test_hub_style_names_through_datasets(tmp_path):
     assert read_conll(tmp_path / "x.conll")[1].spans == [Span(1, 2, "LOC")]
     r = runner.invoke(app, ["convert", f"hf:{tmp_path / 'missing'}", str(tmp_path / "y.conll")])
     assert r.exit_code == 3 and "could not load" in r.output
+
+
+def test_project_reads_a_datasets_folder(tmp_path):
+    _source().save_to_disk(str(tmp_path / "src"))
+    datasets.Dataset.from_dict({"tokens": [["Anna", "Maria", "lebt", "in", "Rom"],
+                                           ["Hallo", "Paris"]]}).to_json(tmp_path / "tgt.jsonl")
+    (tmp_path / "links.txt").write_text("0-0 1-1 2-2 3-3 4-4\n0-0 1-1\n")
+    r = runner.invoke(app, ["project", str(tmp_path / "src"), str(tmp_path / "tgt.jsonl"),
+                            "-a", str(tmp_path / "links.txt"), "-o", str(tmp_path / "out.conll"),
+                            "--method", "heuristic"])
+    assert r.exit_code == 0, r.output
+    assert [s.spans for s in read_conll(tmp_path / "out.conll")] == [
+        [Span(0, 2, "PER"), Span(4, 5, "LOC")], [Span(1, 2, "LOC")]]

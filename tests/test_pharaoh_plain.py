@@ -40,8 +40,8 @@ def test_align_writes_plain_links_unless_scores(tmp_path):
 def test_evaluate_alignment_reads_mixed_files(tmp_path):
     (tmp_path / "gold.txt").write_text("0-0 1-1:0.9 2?2\n0-1\n")
     (tmp_path / "pred.txt").write_text("0-0:0.7 1-1 2-2\n0-1:1\n")
-    r = runner.invoke(app, ["evaluate-alignment", "-g", str(tmp_path / "gold.txt"),
-                            "-p", str(tmp_path / "pred.txt"), "--json"])
+    r = runner.invoke(app, ["evaluate-alignment", str(tmp_path / "gold.txt"),
+                            str(tmp_path / "pred.txt"), "--json"])
     assert r.exit_code == 0, r.output
     row = json.loads(r.output.splitlines()[-1])
     assert row["precision"] == 1.0 and row["recall"] == 1.0

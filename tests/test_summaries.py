@@ -28,7 +28,7 @@ def _commands(d):
         "align": ["align", en, de, "-o", str(d / "l.txt")],
         "project": ["project", en, de, "-a", links, "-o", str(d / "p.conll"), "--method", "heuristic"],
         "evaluate": ["evaluate", de, en],
-        "evaluate-alignment": ["evaluate-alignment", "-g", links, "-p", links],
+        "evaluate-alignment": ["evaluate-alignment", links, links],
         "convert": ["convert", en, str(d / "en.jsonl")],
         "report": ["report", en, de, "-o", str(d / "r.html")],
     }

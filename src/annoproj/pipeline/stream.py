@@ -73,8 +73,18 @@ def _inputs_key(paths: Sequence[Path], fmt: str) -> dict:
     """What a checkpoint depends on of its inputs: their content, and how it is read."""
     from annoproj import __version__
 
-    return {"digests": [file_digest(p) if Path(p).exists() else str(p)  # hf:NAME inputs
-                        for p in paths], "format": fmt, "version": __version__}
+    return {"digests": [_digest(Path(p)) for p in paths], "format": fmt, "version": __version__}
+
+
+def _digest(path: Path) -> str:
+    """sha256 of a file; of a folder's files (a datasets folder); the name of an input that
+    is no file (hf:NAME, resolved by datasets)."""
+    if path.is_dir():
+        return key_of(*[(str(f.relative_to(path)), file_digest(f))
+                        for f in sorted(path.rglob("*")) if f.is_file()])
+    if not path.exists():
+        return str(path)
+    return file_digest(path)
 
 
 def _format(sent: Sentence, fmt: str, scheme: str = "IOB2") -> str:
