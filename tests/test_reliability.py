@@ -326,3 +326,19 @@ def test_a_trailing_tab_is_no_column_but_a_missing_tag_is_an_error(tmp_path):
     (tmp_path / "b.conll").write_text("Anna\tB-PER\nsaw\t\n\n")
     with pytest.raises(FormatError, match="b.conll:2"):
         read_conll(tmp_path / "b.conll")
+
+
+def test_a_second_train_on_the_same_model_folder_fails_at_once(tmp_path):
+    from typer.testing import CliRunner
+
+    from annoproj.cli.main import app
+
+    paths = corpus(tmp_path, 6)
+    model = tmp_path / "model"
+    with output_lock(model, lock_file=tmp_path / "model.lock"):
+        r = CliRunner().invoke(app, ["train", "--train", str(paths[0]), "-o", str(model),
+                                     "--max-iterations", "2"])
+    assert r.exit_code == 3 and "another annoproj run" in r.output and not model.exists()
+    r = CliRunner().invoke(app, ["train", "--train", str(paths[0]), "-o", str(model),
+                                 "--max-iterations", "2"])
+    assert r.exit_code == 0 and not (tmp_path / "model.lock").exists()
