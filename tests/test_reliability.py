@@ -298,9 +298,13 @@ def test_the_lock_is_reentrant_within_a_process_but_not_across(tmp_path):
         code = ("import sys; from annoproj.pipeline.lock import output_lock\n"
                 "try:\n    output_lock(sys.argv[1]).__enter__()\n"
                 "except Exception as e:\n    sys.exit(type(e).__name__)\n")
+        import os
+
+        import annoproj
+
+        env = {**os.environ, "PYTHONPATH": str(Path(annoproj.__file__).parents[1])}
         r = subprocess.run([sys.executable, "-c", code, str(out)], capture_output=True,
-                           text=True, env={**__import__("os").environ,
-                                           "PYTHONPATH": str(Path(__import__("annoproj").__file__).parents[1])})
+                           text=True, env=env)
         assert "BusyError" in r.stderr
     assert not (tmp_path / "o.conll.lock").exists()
 
