@@ -3,6 +3,8 @@
   A. 20 trials: two `annoproj project en de -a l.ph -o same.conll` started together (chunk
      sizes 20 and 30). Counted: corrupt outputs (anything but the bytes of an uninterrupted
      run), runs that ended with a traceback, leftover .parts/.lock files.
+  A2. 20 trials: two `annoproj translate-train` runs on one run folder (precomputed
+     translations, links given). Counted as in A, on OUTPUT_DIR/de.projected.jsonl.
   B. 20 trials: one run killed (SIGTERM, SIGINT or SIGKILL to the process only, not its
      group) at a random moment of alignment (`project` without -a: eflomal), projection
      (`project -a`, small chunks) or training (`train`), then run again. Counted: orphaned
@@ -134,6 +136,33 @@ def main() -> None:
             conc["corrupt"] += 1
         conc["leftovers"] += len(leftovers(d))
 
+    # A2: two translate-train runs on one run folder (precomputed translations and links)
+    def pipeline(out: Path, wait=True):
+        return annoproj(["translate-train", "--source", en, "--translations", de, "--tgt-lang",
+                         "de", "-o", out, "--set", f'align.links="{work / "l.ph"}"', "-q"],
+                        tmp=tmp, wait=wait)
+
+    code, _, err = pipeline(work / "ref-pipeline")
+    assert code == 0, err
+    ref_pipe = (work / "ref-pipeline" / "de.projected.jsonl").read_bytes()
+    pipe = {"trials": a.trials, "corrupt": 0, "both_ok": 0, "one_busy": 0, "tracebacks": 0,
+            "other": 0}
+    for k in range(a.trials):
+        out = work / f"pipe{k}"
+        ps = [pipeline(out, wait=False) for _ in range(2)]
+        res = [(p.wait(), p.stderr.read().decode()) for p in ps]
+        codes = sorted(c for c, _ in res)
+        pipe["tracebacks"] += sum("Traceback" in e for _, e in res)
+        if codes == [0, 0]:
+            pipe["both_ok"] += 1
+        elif codes == [0, 3] and any("another annoproj run" in e for _, e in res):
+            pipe["one_busy"] += 1
+        else:
+            pipe["other"] += 1
+        got = out / "de.projected.jsonl"
+        if not got.exists() or got.read_bytes() != ref_pipe:
+            pipe["corrupt"] += 1
+
     # B: kill at a random point, then rerun
     kill = {"trials": a.trials, "orphans": 0, "temp_left_after_kill": 0,
             "temp_left_after_rerun": 0, "rerun_differs": 0, "rerun_failed": 0,
@@ -178,7 +207,7 @@ def main() -> None:
         ph["signals"].append(signal.Signals(sig).name)
     row = {"date": time.strftime("%Y-%m-%d"), "src": str(SRC), "align_s": round(align_s, 1),
            "reference_s": {k: round(v, 1) for k, v in secs.items()},
-           "concurrent": conc, "kill": kill}
+           "concurrent": conc, "concurrent_pipeline": pipe, "kill": kill}
     if a.json:
         print(json.dumps(row))
     else:

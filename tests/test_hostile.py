@@ -373,6 +373,15 @@ def test_hostile(d, case):
     code, text = _invoke(d, argv)
     if want is not None:
         assert code == want, text
+    if code == 0 and argv[0] == "project":  # no sentence lost without being named
+        from pathlib import Path
+
+        from annoproj.data.io import read_sentences
+
+        out = Path(argv[argv.index("-o") + 1].format(d=d))
+        log = out.with_name(out.name + ".skipped.tsv")
+        skipped = len(log.read_text().splitlines()) - 1 if log.exists() else 0
+        assert len(read_sentences(out)) + skipped == 8, text
     if code != 0:
         assert "error" in text.lower() or "usage" in text.lower(), text
 

@@ -298,9 +298,13 @@ def test_the_lock_is_reentrant_within_a_process_but_not_across(tmp_path):
         code = ("import sys; from annoproj.pipeline.lock import output_lock\n"
                 "try:\n    output_lock(sys.argv[1]).__enter__()\n"
                 "except Exception as e:\n    sys.exit(type(e).__name__)\n")
+        import os
+
+        import annoproj
+
+        env = {**os.environ, "PYTHONPATH": str(Path(annoproj.__file__).parents[1])}
         r = subprocess.run([sys.executable, "-c", code, str(out)], capture_output=True,
-                           text=True, env={**__import__("os").environ,
-                                           "PYTHONPATH": str(Path(__import__("annoproj").__file__).parents[1])})
+                           text=True, env=env)
         assert "BusyError" in r.stderr
     assert not (tmp_path / "o.conll.lock").exists()
 
@@ -326,3 +330,19 @@ def test_a_trailing_tab_is_no_column_but_a_missing_tag_is_an_error(tmp_path):
     (tmp_path / "b.conll").write_text("Anna\tB-PER\nsaw\t\n\n")
     with pytest.raises(FormatError, match="b.conll:2"):
         read_conll(tmp_path / "b.conll")
+
+
+def test_a_second_train_on_the_same_model_folder_fails_at_once(tmp_path):
+    from typer.testing import CliRunner
+
+    from annoproj.cli.main import app
+
+    paths = corpus(tmp_path, 6)
+    model = tmp_path / "model"
+    with output_lock(model, lock_file=tmp_path / "model.lock"):
+        r = CliRunner().invoke(app, ["train", "--train", str(paths[0]), "-o", str(model),
+                                     "--max-iterations", "2"])
+    assert r.exit_code == 3 and "another annoproj run" in r.output and not model.exists()
+    r = CliRunner().invoke(app, ["train", "--train", str(paths[0]), "-o", str(model),
+                                 "--max-iterations", "2"])
+    assert r.exit_code == 0 and not (tmp_path / "model.lock").exists()

@@ -153,12 +153,13 @@ def _check_symmetrize(value: str) -> str:
 
 
 def _hold_lock(output: Path) -> None:
-    """Hold the lock of `output` until the command ends (annoproj.pipeline.lock; exit code
-    3 at once when another run holds it)."""
+    """Hold ``OUTPUT.lock`` until the command ends (annoproj.pipeline.lock; exit code 3 at
+    once when another run holds it)."""
     from annoproj.cli.common import hold
     from annoproj.pipeline.lock import output_lock
 
-    hold(output_lock(output, reentrant=True))
+    hold(output_lock(output, lock_file=output.with_name(output.name + ".lock"),
+                     reentrant=True))
 
 
 def _check_output(output: Path) -> None:
@@ -781,6 +782,7 @@ def train(
         raise fail("give the model folder to write: -o/--output MODEL", EXIT_USAGE)
     if out.exists() and not out.is_dir():
         raise fail(f"-o {out} is a file: name a model folder", EXIT_USAGE)
+    _hold_lock(out)  # one run at a time writes the model folder
     options = ({"c1": c1, "c2": c2, "max_iterations": max_iterations, "scheme": scheme,
                 "o_weight": o_weight,
                 **crf_features(crf_features_name, fold_affixes=fold_affixes)}

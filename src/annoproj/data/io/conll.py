@@ -7,9 +7,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from annoproj.data.io.files import atomic_write, iter_lines
-from annoproj.errors import InputError
 from annoproj.data.model import Sentence, Span
 from annoproj.data.tags import spans_to_tags, split_tag, tags_to_spans
+from annoproj.errors import InputError
 
 _SPLIT = re.compile(r"[ \t]+")
 

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-
-import math
 
 import numpy as np
 
 from annoproj.data.io.conll import FormatError
 from annoproj.data.io.files import atomic_write, iter_lines
 from annoproj.data.model import Alignment
-
 
 #: Word indices have at most this many digits (a sentence of a billion words is no sentence).
 MAX_DIGITS = 9
