@@ -10,25 +10,25 @@ R=benchmarks/results
 mkdir -p "$R"
 
 # Issue 3/4: the default (matching) and the heuristic, 3 seeds each
-$A bench europarl --runs 3 --docs $D --out $R/europarl-match.json
-$A bench europarl --method heuristic --runs 3 --docs $D --out $R/europarl-heuristic.json
+$A bench europarl --runs 3 --docs $D -o $R/europarl-match.json
+$A bench europarl --method heuristic --runs 3 --docs $D -o $R/europarl-heuristic.json
 # Issue 4: method x scorers x solver on shared alignments
 .venv/bin/python benchmarks/europarl_grid.py --seeds 3 --docs $D --out $R/europarl-grid.json
 # Issue 5: pivot refinement for both methods
-$A bench europarl --method heuristic --refine pivot --runs 3 --docs $D --out $R/europarl-heuristic-pivot.json
-$A bench europarl --refine pivot --runs 3 --docs $D --out $R/europarl-match-pivot.json
-$A bench europarl --refine pivot --min-score 0.5 --runs 3 --out $R/europarl-match-pivot-ms05.json
+$A bench europarl --method heuristic --refine pivot --runs 3 --docs $D -o $R/europarl-heuristic-pivot.json
+$A bench europarl --refine pivot --runs 3 --docs $D -o $R/europarl-match-pivot.json
+$A bench europarl --refine pivot --min-score 0.5 --runs 3 -o $R/europarl-match-pivot-ms05.json
 # the alignment scorer alone (the paper's matching score), without and with pivots
-$A bench europarl --scorers alignment --runs 3 --docs $D --out $R/europarl-match-alignment.json
-$A bench europarl --scorers alignment --refine pivot --runs 3 --docs $D --out $R/europarl-match-alignment-pivot.json
+$A bench europarl --scorers alignment --runs 3 --docs $D -o $R/europarl-match-alignment.json
+$A bench europarl --scorers alignment --refine pivot --runs 3 --docs $D -o $R/europarl-match-alignment-pivot.json
 $A bench europarl --refine pivot --combine weighted --combine-option direct_weight=0.5 --combine-option threshold=0.25 \
-    --runs 3 --out $R/europarl-match-pivot-dw05-t025.json
-$A bench europarl --refine pivot --combine weighted --combine-option threshold=0.01 --runs 3 --out $R/europarl-match-pivot-t001.json
+    --runs 3 -o $R/europarl-match-pivot-dw05-t025.json
+$A bench europarl --refine pivot --combine weighted --combine-option threshold=0.01 --runs 3 -o $R/europarl-match-pivot-t001.json
 # legs with three samplers like the direct pair (the default is one), and one pair refined alone
-$A bench europarl --refine pivot --leg-option n_samplers=3 --runs 3 --out $R/europarl-match-pivot-legs3.json
-$A bench europarl --method heuristic --refine pivot --leg-option n_samplers=3 --runs 3 --out $R/europarl-heuristic-pivot-legs3.json
-$A bench europarl --tgt de --refine pivot --runs 3 --out $R/europarl-match-pivot-de-alone.json
-$A bench europarl --tgt de --method heuristic --refine pivot --runs 3 --out $R/europarl-heuristic-pivot-de-alone.json
+$A bench europarl --refine pivot --leg-option n_samplers=3 --runs 3 -o $R/europarl-match-pivot-legs3.json
+$A bench europarl --method heuristic --refine pivot --leg-option n_samplers=3 --runs 3 -o $R/europarl-heuristic-pivot-legs3.json
+$A bench europarl --tgt de --refine pivot --runs 3 -o $R/europarl-match-pivot-de-alone.json
+$A bench europarl --tgt de --method heuristic --refine pivot --runs 3 -o $R/europarl-heuristic-pivot-de-alone.json
 .venv/bin/python benchmarks/europarl_errors.py $R/europarl-heuristic.json $R/europarl-heuristic-pivot.json \
     $R/europarl-match.json $R/europarl-match-pivot-ms05.json $R/europarl-match-pivot.json \
     $R/europarl-match-pivot-dw05-t025.json $R/europarl-match-pivot-t001.json --docs $D
@@ -37,47 +37,47 @@ $A bench europarl --tgt de --method heuristic --refine pivot --runs 3 --out $R/e
 # through Spanish), both methods, then the path's parts one at a time
 # (apt-get install apertium apertium-eng-spa apertium-spa-ita apertium-cat-ita apertium-eng-cat)
 $A bench europarl --tgt es,it --method heuristic --refine backtranslation --translator apertium --via es \
-    --runs 3 --docs $D --out $R/europarl-heuristic-backtranslation-apertium.json
+    --runs 3 --docs $D -o $R/europarl-heuristic-backtranslation-apertium.json
 $A bench europarl --tgt es,it --refine backtranslation --translator apertium --via es \
-    --runs 3 --docs $D --out $R/europarl-match-backtranslation-apertium.json
+    --runs 3 --docs $D -o $R/europarl-match-backtranslation-apertium.json
 .venv/bin/python benchmarks/europarl_backtranslation.py --seeds 3 --docs $D
 # widening short spans to whole names, both methods, without and with pivot refinement
-$A bench europarl --extend --runs 3 --docs $D --out $R/europarl-match-extend.json
-$A bench europarl --method heuristic --extend --runs 3 --docs $D --out $R/europarl-heuristic-extend.json
-$A bench europarl --extend --refine pivot --runs 3 --docs $D --out $R/europarl-match-pivot-extend.json
-$A bench europarl --method heuristic --extend --refine pivot --runs 3 --docs $D --out $R/europarl-heuristic-pivot-extend.json
+$A bench europarl --extend --runs 3 --docs $D -o $R/europarl-match-extend.json
+$A bench europarl --method heuristic --extend --runs 3 --docs $D -o $R/europarl-heuristic-extend.json
+$A bench europarl --extend --refine pivot --runs 3 --docs $D -o $R/europarl-match-pivot-extend.json
+$A bench europarl --method heuristic --extend --refine pivot --runs 3 --docs $D -o $R/europarl-heuristic-pivot-extend.json
 # Issue 8: the spaCy labeller, and Europarl with spaCy source labels
-$A bench labeller --model spacy --docs $D --out $R/labeller-spacy.json
-$A bench europarl --source-labels spacy --docs $D --out $R/europarl-spacy-labels.json
+$A bench labeller --model spacy --docs $D -o $R/labeller-spacy.json
+$A bench europarl --source-labels spacy --docs $D -o $R/europarl-spacy-labels.json
 # Issue 6: translate-train on MasakhaNER 2.0
-$A bench masakhaner --method heuristic,match --docs $D --out $R/masakhaner.json --plot docs/img/masakhaner.png
+$A bench masakhaner --method heuristic,match --docs $D -o $R/masakhaner.json --plot docs/img/masakhaner.png
 # variants scored on dev (to choose one without looking at test), then the chosen one on test
 L=hau,nya,swa,xho,yor
-$A bench masakhaner --langs $L --method match,heuristic --baselines tprojection --split dev --out $R/masakhaner-dev.json
-$A bench masakhaner --langs $L --method match,heuristic --baselines "" --split dev --drop-partial --out $R/masakhaner-dev-drop-partial.json
-$A bench masakhaner --langs $L --method match,heuristic --baselines "" --split dev --misc loc --out $R/masakhaner-dev-misc-loc.json
-$A bench masakhaner --langs $L --method match,heuristic --baselines "" --split dev --misc loc --drop-partial --out $R/masakhaner-dev-misc-loc-drop-partial.json
-$A bench masakhaner --langs $L --method match,heuristic --baselines "" --split dev --complete --out $R/masakhaner-dev-complete.json
+$A bench masakhaner --langs $L --method match,heuristic --baselines tprojection --split dev -o $R/masakhaner-dev.json
+$A bench masakhaner --langs $L --method match,heuristic --baselines "" --split dev --drop-partial -o $R/masakhaner-dev-drop-partial.json
+$A bench masakhaner --langs $L --method match,heuristic --baselines "" --split dev --misc loc -o $R/masakhaner-dev-misc-loc.json
+$A bench masakhaner --langs $L --method match,heuristic --baselines "" --split dev --misc loc --drop-partial -o $R/masakhaner-dev-misc-loc-drop-partial.json
+$A bench masakhaner --langs $L --method match,heuristic --baselines "" --split dev --complete -o $R/masakhaner-dev-complete.json
 $A bench masakhaner --langs $L --method match,heuristic --baselines "" --split dev --misc loc --drop-partial --complete \
-    --out $R/masakhaner-dev-misc-loc-drop-partial-complete.json
+    -o $R/masakhaner-dev-misc-loc-drop-partial-complete.json
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner-dev.json $R/masakhaner-dev-drop-partial.json \
     $R/masakhaner-dev-misc-loc.json $R/masakhaner-dev-misc-loc-drop-partial.json $R/masakhaner-dev-complete.json \
     $R/masakhaner-dev-misc-loc-drop-partial-complete.json --docs $D
-$A bench masakhaner --langs $L --method match --complete --baselines "" --docs $D --out $R/masakhaner-complete.json
-$A bench masakhaner --langs $L --method match --misc loc --drop-partial --baselines "" --docs $D --out $R/masakhaner-misc-loc-drop-partial.json
+$A bench masakhaner --langs $L --method match --complete --baselines "" --docs $D -o $R/masakhaner-complete.json
+$A bench masakhaner --langs $L --method match --misc loc --drop-partial --baselines "" --docs $D -o $R/masakhaner-misc-loc-drop-partial.json
 # widening short spans, added to the variant chosen on dev
 $A bench masakhaner --langs $L --method match --baselines "" --split dev --misc loc --extend --drop-partial \
-    --out $R/masakhaner-dev-misc-loc-extend-drop-partial.json
+    -o $R/masakhaner-dev-misc-loc-extend-drop-partial.json
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner-dev.json $R/masakhaner-dev-misc-loc-drop-partial.json \
     $R/masakhaner-dev-misc-loc-extend-drop-partial.json --docs $D --key masakhaner-dev-extend
 $A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --baselines "" --docs $D \
-    --out $R/masakhaner-misc-loc-extend-drop-partial.json
+    -o $R/masakhaner-misc-loc-extend-drop-partial.json
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-complete.json \
     $R/masakhaner-misc-loc-drop-partial.json $R/masakhaner-misc-loc-extend-drop-partial.json --docs $D \
     --key masakhaner-test-variants
 for s in 1 2; do
     $A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --baselines "" --seed $s \
-        --out $R/masakhaner-misc-loc-extend-drop-partial-seed$s.json
+        -o $R/masakhaner-misc-loc-extend-drop-partial-seed$s.json
 done
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-misc-loc-extend-drop-partial.json \
     $R/masakhaner-misc-loc-extend-drop-partial-seed1.json $R/masakhaner-misc-loc-extend-drop-partial-seed2.json \
@@ -85,7 +85,7 @@ done
 # the chosen variant with eflomal seeds 1 and 2
 for s in 1 2; do
     $A bench masakhaner --langs $L --method match --misc loc --drop-partial --baselines "" --seed $s \
-        --out $R/masakhaner-misc-loc-drop-partial-seed$s.json
+        -o $R/masakhaner-misc-loc-drop-partial-seed$s.json
 done
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-misc-loc-drop-partial.json \
     $R/masakhaner-misc-loc-drop-partial-seed1.json $R/masakhaner-misc-loc-drop-partial-seed2.json \
@@ -94,9 +94,9 @@ done
 .venv/bin/python benchmarks/masakhaner_knobs.py --docs $D --out $R/masakhaner-dev-knobs.json
 # self-training, on the variant chosen on dev (the T-Projection baseline gets it too): dev, then test
 $A bench masakhaner --langs $L --method match --misc loc --drop-partial --self-train --baselines tprojection --split dev \
-    --out $R/masakhaner-dev-misc-loc-drop-partial-self-train.json
+    -o $R/masakhaner-dev-misc-loc-drop-partial-self-train.json
 $A bench masakhaner --langs $L --method match --misc loc --drop-partial --self-train --baselines tprojection \
-    --docs $D --out $R/masakhaner-misc-loc-drop-partial-self-train.json
+    --docs $D -o $R/masakhaner-misc-loc-drop-partial-self-train.json
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner-dev.json $R/masakhaner-dev-misc-loc-drop-partial.json \
     $R/masakhaner-dev-misc-loc-drop-partial-self-train.json --docs $D --key masakhaner-dev-self-train
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-misc-loc-drop-partial.json \
@@ -105,10 +105,10 @@ $A bench masakhaner --langs $L --method match --misc loc --drop-partial --self-t
 .venv/bin/python benchmarks/masakhaner_o_weight.py --weights 1,0.5,0.35,0.25,0.15 --docs $D \
     --out $R/masakhaner-dev-o-weight.json
 $A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --baselines tprojection,gold \
-    --o-weight 0.35 --out $R/masakhaner-misc-loc-extend-drop-partial-o-weight-0.35.json
+    --o-weight 0.35 -o $R/masakhaner-misc-loc-extend-drop-partial-o-weight-0.35.json
 for s in 1 2; do
     $A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --baselines "" \
-        --o-weight 0.35 --seed $s --out $R/masakhaner-misc-loc-extend-drop-partial-o-weight-0.35-seed$s.json
+        --o-weight 0.35 --seed $s -o $R/masakhaner-misc-loc-extend-drop-partial-o-weight-0.35-seed$s.json
 done
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-misc-loc-extend-drop-partial.json \
     $R/masakhaner-misc-loc-extend-drop-partial-o-weight-0.35.json \
@@ -116,69 +116,69 @@ done
     $R/masakhaner-misc-loc-extend-drop-partial-o-weight-0.35-seed2.json --docs $D --key masakhaner-test-o-weight
 # ... added to self-training, on dev
 $A bench masakhaner --langs $L --method match --misc loc --drop-partial --self-train --o-weight 0.35 --baselines tprojection \
-    --split dev --out $R/masakhaner-dev-misc-loc-drop-partial-self-train-o-weight-0.35.json
+    --split dev -o $R/masakhaner-dev-misc-loc-drop-partial-self-train-o-weight-0.35.json
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner-dev-misc-loc-drop-partial.json \
     $R/masakhaner-dev-misc-loc-drop-partial-self-train.json \
     $R/masakhaner-dev-misc-loc-drop-partial-self-train-o-weight-0.35.json --docs $D --key masakhaner-dev-self-train-o-weight
 # CRF regularisation on dev (ours and T-Projection's tags); T-Projection's dev-best setting on test
 .venv/bin/python benchmarks/masakhaner_crf.py --docs $D --out $R/masakhaner-dev-crf.json
-$A bench masakhaner --langs $L --method "" --baselines tprojection --c1 0.5 --out $R/masakhaner-c1-0.5.json
+$A bench masakhaner --langs $L --method "" --baselines tprojection --c1 0.5 -o $R/masakhaner-c1-0.5.json
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-misc-loc-extend-drop-partial.json \
     $R/masakhaner-c1-0.5.json --docs $D --key masakhaner-test-crf
 # refinement through the other languages' translations as pivots, added to the chosen variant: dev, then test
 $A bench masakhaner --langs $L --method match --split dev --misc loc --extend --drop-partial --refine pivot \
-    --baselines "" --out $R/masakhaner-dev-pivot-misc-loc-extend-drop-partial.json
+    --baselines "" -o $R/masakhaner-dev-pivot-misc-loc-extend-drop-partial.json
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner-dev.json $R/masakhaner-dev-misc-loc-extend-drop-partial.json \
     $R/masakhaner-dev-pivot-misc-loc-extend-drop-partial.json --docs $D --key masakhaner-dev-pivot
 $A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --refine pivot --baselines "" \
-    --out $R/masakhaner-pivot-misc-loc-extend-drop-partial.json
+    -o $R/masakhaner-pivot-misc-loc-extend-drop-partial.json
 for s in 1 2; do
     $A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --refine pivot --baselines "" \
-        --seed $s --out $R/masakhaner-pivot-misc-loc-extend-drop-partial-seed$s.json
+        --seed $s -o $R/masakhaner-pivot-misc-loc-extend-drop-partial-seed$s.json
 done
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-misc-loc-extend-drop-partial.json \
     $R/masakhaner-misc-loc-extend-drop-partial-seed1.json $R/masakhaner-misc-loc-extend-drop-partial-seed2.json \
     $R/masakhaner-pivot-misc-loc-extend-drop-partial.json $R/masakhaner-pivot-misc-loc-extend-drop-partial-seed1.json \
     $R/masakhaner-pivot-misc-loc-extend-drop-partial-seed2.json --docs $D --key masakhaner-test-pivot
 # the three languages whose test sets are withheld, on dev
-$A bench masakhaner --langs ibo,sna,zul --dev-fallback --method match,heuristic --out $R/masakhaner-ibo-sna-zul-dev.json
+$A bench masakhaner --langs ibo,sna,zul --dev-fallback --method match,heuristic -o $R/masakhaner-ibo-sna-zul-dev.json
 $A bench masakhaner --langs ibo,sna,zul --dev-fallback --method match --misc loc --drop-partial --baselines "" \
-    --out $R/masakhaner-ibo-sna-zul-dev-misc-loc-drop-partial.json
+    -o $R/masakhaner-ibo-sna-zul-dev-misc-loc-drop-partial.json
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner-ibo-sna-zul-dev.json \
     $R/masakhaner-ibo-sna-zul-dev-misc-loc-drop-partial.json --docs $D --key masakhaner-dev-ibo-sna-zul
 # The memory scorer: Europarl, MasakhaNER dev, then test over 3 seeds, and its cost
 MEM="--scorers alignment,lexical,string,memory"
-$A bench europarl $MEM --runs 3 --docs $D --out $R/europarl-match-memory.json
-$A bench europarl $MEM --extend --refine pivot --runs 3 --out $R/europarl-match-memory-pivot-extend.json
+$A bench europarl $MEM --runs 3 --docs $D -o $R/europarl-match-memory.json
+$A bench europarl $MEM --extend --refine pivot --runs 3 -o $R/europarl-match-memory-pivot-extend.json
 $A bench masakhaner --split dev --langs $L --method match --misc loc --extend --drop-partial --baselines "" $MEM \
-    --out $R/masakhaner-dev-memory-misc-loc-extend-drop-partial.json
+    -o $R/masakhaner-dev-memory-misc-loc-extend-drop-partial.json
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner-dev.json $R/masakhaner-dev-misc-loc-extend-drop-partial.json \
     $R/masakhaner-dev-memory-misc-loc-extend-drop-partial.json --docs $D --key masakhaner-dev-memory
 $A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --baselines "" $MEM \
-    --out $R/masakhaner-memory-misc-loc-extend-drop-partial.json
+    -o $R/masakhaner-memory-misc-loc-extend-drop-partial.json
 for s in 1 2; do
     $A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --baselines "" $MEM \
-        --seed $s --out $R/masakhaner-memory-misc-loc-extend-drop-partial-seed$s.json
+        --seed $s -o $R/masakhaner-memory-misc-loc-extend-drop-partial-seed$s.json
 done
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-misc-loc-extend-drop-partial.json \
     $R/masakhaner-misc-loc-extend-drop-partial-seed1.json $R/masakhaner-misc-loc-extend-drop-partial-seed2.json \
     $R/masakhaner-memory-misc-loc-extend-drop-partial.json $R/masakhaner-memory-misc-loc-extend-drop-partial-seed1.json \
     $R/masakhaner-memory-misc-loc-extend-drop-partial-seed2.json --docs $D --key masakhaner-test-memory
 $A bench masakhaner --langs hau,swa --method match --misc loc --extend --drop-partial --baselines "" \
-    --out $R/masakhaner-hau-swa-timing.json
+    -o $R/masakhaner-hau-swa-timing.json
 $A bench masakhaner --langs hau,swa --method match --misc loc --extend --drop-partial --baselines "" $MEM \
-    --out $R/masakhaner-hau-swa-timing-memory.json
+    -o $R/masakhaner-hau-swa-timing-memory.json
 # Head words inside names (knowledge of MasakhaNER's convention, read off its gold train sets)
 .venv/bin/python benchmarks/masakhaner_heads.py --langs $L --out benchmarks/heads
 $A bench masakhaner --split dev --langs $L --method match --misc loc --extend --drop-partial --heads benchmarks/heads \
-    --baselines tprojection --out $R/masakhaner-dev-misc-loc-extend-heads-drop-partial.json
+    --baselines tprojection -o $R/masakhaner-dev-misc-loc-extend-heads-drop-partial.json
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner-dev.json $R/masakhaner-dev-misc-loc-extend-drop-partial.json \
     $R/masakhaner-dev-misc-loc-extend-heads-drop-partial.json --docs $D --key masakhaner-dev-heads
 $A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --heads benchmarks/heads \
-    --baselines tprojection --out $R/masakhaner-misc-loc-extend-heads-drop-partial.json
+    --baselines tprojection -o $R/masakhaner-misc-loc-extend-heads-drop-partial.json
 for s in 1 2; do
     $A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --heads benchmarks/heads \
-        --baselines "" --seed $s --out $R/masakhaner-misc-loc-extend-heads-drop-partial-seed$s.json
+        --baselines "" --seed $s -o $R/masakhaner-misc-loc-extend-heads-drop-partial-seed$s.json
 done
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-misc-loc-extend-drop-partial.json \
     $R/masakhaner-misc-loc-extend-drop-partial-seed1.json $R/masakhaner-misc-loc-extend-drop-partial-seed2.json \
@@ -187,16 +187,16 @@ done
 # Rejoining words the translations' tokeniser split (both train sources)
 .venv/bin/python benchmarks/masakhaner_coverage.py --langs $L --split dev > $R/masakhaner-coverage-dev.jsonl
 $A bench masakhaner --split dev --langs $L --method match --misc loc --extend --drop-partial --rejoin pieces \
-    --baselines tprojection --out $R/masakhaner-dev-rejoin-pieces-misc-loc-extend-drop-partial.json
+    --baselines tprojection -o $R/masakhaner-dev-rejoin-pieces-misc-loc-extend-drop-partial.json
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner-dev.json $R/masakhaner-dev-misc-loc-extend-drop-partial.json \
     $R/masakhaner-dev-rejoin-pieces-misc-loc-extend-drop-partial.json --docs $D --key masakhaner-dev-rejoin
 $A bench masakhaner --split dev --langs yor --method match --misc loc --extend --drop-partial --rejoin words \
-    --baselines tprojection --out $R/masakhaner-dev-yor-rejoin-words-misc-loc-extend-drop-partial.json
+    --baselines tprojection -o $R/masakhaner-dev-yor-rejoin-words-misc-loc-extend-drop-partial.json
 $A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --rejoin pieces \
-    --baselines tprojection --out $R/masakhaner-rejoin-pieces-misc-loc-extend-drop-partial.json
+    --baselines tprojection -o $R/masakhaner-rejoin-pieces-misc-loc-extend-drop-partial.json
 for s in 1 2; do
     $A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --rejoin pieces \
-        --baselines "" --seed $s --out $R/masakhaner-rejoin-pieces-misc-loc-extend-drop-partial-seed$s.json
+        --baselines "" --seed $s -o $R/masakhaner-rejoin-pieces-misc-loc-extend-drop-partial-seed$s.json
 done
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-misc-loc-extend-drop-partial.json \
     $R/masakhaner-misc-loc-extend-drop-partial-seed1.json $R/masakhaner-misc-loc-extend-drop-partial-seed2.json \
@@ -204,15 +204,15 @@ done
     $R/masakhaner-rejoin-pieces-misc-loc-extend-drop-partial-seed2.json --docs $D --key masakhaner-test-rejoin
 # Affixes without tone marks (a CRF feature option, every train source alike)
 $A bench masakhaner --split dev --langs $L --method match --misc loc --extend --drop-partial --fold-affixes \
-    --baselines tprojection --out $R/masakhaner-dev-misc-loc-extend-drop-partial-fold-affixes.json
+    --baselines tprojection -o $R/masakhaner-dev-misc-loc-extend-drop-partial-fold-affixes.json
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner-dev.json $R/masakhaner-dev-misc-loc-extend-drop-partial.json \
     $R/masakhaner-dev-misc-loc-extend-drop-partial-fold-affixes.json --docs $D --key masakhaner-dev-fold-affixes
 $A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --fold-affixes \
-    --out $R/masakhaner-misc-loc-extend-drop-partial-fold-affixes.json
-$A bench masakhaner --langs ibo --method match --dev-fallback --fold-affixes --out $R/masakhaner-ibo-dev-fold-affixes.json
+    -o $R/masakhaner-misc-loc-extend-drop-partial-fold-affixes.json
+$A bench masakhaner --langs ibo --method match --dev-fallback --fold-affixes -o $R/masakhaner-ibo-dev-fold-affixes.json
 for s in 1 2; do
     $A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --fold-affixes \
-        --baselines "" --seed $s --out $R/masakhaner-misc-loc-extend-drop-partial-fold-affixes-seed$s.json
+        --baselines "" --seed $s -o $R/masakhaner-misc-loc-extend-drop-partial-fold-affixes-seed$s.json
 done
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-misc-loc-extend-drop-partial.json \
     $R/masakhaner-misc-loc-extend-drop-partial-seed1.json $R/masakhaner-misc-loc-extend-drop-partial-seed2.json \
@@ -220,14 +220,14 @@ done
     $R/masakhaner-misc-loc-extend-drop-partial-fold-affixes-seed2.json --docs $D --key masakhaner-test-fold-affixes
 # ... with the split words rejoined as well
 $A bench masakhaner --split dev --langs $L --method match --misc loc --extend --drop-partial --fold-affixes --rejoin words \
-    --baselines tprojection --out $R/masakhaner-dev-rejoin-words-misc-loc-extend-drop-partial-fold-affixes.json
+    --baselines tprojection -o $R/masakhaner-dev-rejoin-words-misc-loc-extend-drop-partial-fold-affixes.json
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner-dev.json $R/masakhaner-dev-misc-loc-extend-drop-partial-fold-affixes.json \
     $R/masakhaner-dev-rejoin-words-misc-loc-extend-drop-partial-fold-affixes.json --docs $D --key masakhaner-dev-fold-words
 $A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --fold-affixes --rejoin words \
-    --baselines tprojection --out $R/masakhaner-rejoin-words-misc-loc-extend-drop-partial-fold-affixes.json
+    --baselines tprojection -o $R/masakhaner-rejoin-words-misc-loc-extend-drop-partial-fold-affixes.json
 for s in 1 2; do
     $A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --fold-affixes --rejoin words \
-        --baselines "" --seed $s --out $R/masakhaner-rejoin-words-misc-loc-extend-drop-partial-fold-affixes-seed$s.json
+        --baselines "" --seed $s -o $R/masakhaner-rejoin-words-misc-loc-extend-drop-partial-fold-affixes-seed$s.json
 done
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-misc-loc-extend-drop-partial-fold-affixes.json \
     $R/masakhaner-misc-loc-extend-drop-partial-fold-affixes-seed1.json $R/masakhaner-misc-loc-extend-drop-partial-fold-affixes-seed2.json \
@@ -236,19 +236,19 @@ done
     $R/masakhaner-rejoin-words-misc-loc-extend-drop-partial-fold-affixes-seed2.json --docs $D --key masakhaner-test-fold-words
 # ... with a plain CRF (sklearn-crfsuite's tutorial features), the kind of CRF behind the issue's reference figures
 $A bench masakhaner --split dev --langs $L --method match --misc loc --extend --drop-partial --crf-features plain \
-    --baselines tprojection --out $R/masakhaner-dev-misc-loc-extend-drop-partial-plain-crf.json
+    --baselines tprojection -o $R/masakhaner-dev-misc-loc-extend-drop-partial-plain-crf.json
 $A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --crf-features plain \
-    --out $R/masakhaner-misc-loc-extend-drop-partial-plain-crf.json
+    -o $R/masakhaner-misc-loc-extend-drop-partial-plain-crf.json
 for s in 1 2; do
     $A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --crf-features plain \
-        --baselines "" --seed $s --out $R/masakhaner-misc-loc-extend-drop-partial-plain-crf-seed$s.json
+        --baselines "" --seed $s -o $R/masakhaner-misc-loc-extend-drop-partial-plain-crf-seed$s.json
 done
-$A bench masakhaner --langs $L --method match,heuristic --crf-features plain --baselines "" --out $R/masakhaner-plain-crf.json
+$A bench masakhaner --langs $L --method match,heuristic --crf-features plain --baselines "" -o $R/masakhaner-plain-crf.json
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-plain-crf.json $R/masakhaner-misc-loc-extend-drop-partial-plain-crf.json \
     $R/masakhaner-misc-loc-extend-drop-partial-plain-crf-seed1.json $R/masakhaner-misc-loc-extend-drop-partial-plain-crf-seed2.json \
     --docs $D --key masakhaner-test-plain-crf
 # Issue 7: speed
-$A bench speed --pairs 1000000 --docs $D --out $R/speed.json
+$A bench speed --pairs 1000000 --docs $D -o $R/speed.json
 # streaming projection before and after the whole-input lexical table (2026-11-26)
 .venv/bin/python benchmarks/stream_revisions.py 6f5717e a4017ad --pairs 200000 --runs 2 > $R/stream-revisions-6f5717e-a4017ad.jsonl
 # Issue 29: reliability (concurrent runs on one output, kills at random points)
@@ -260,12 +260,12 @@ $A bench speed --pairs 1000000 --docs $D --out $R/speed.json
 .venv/bin/python benchmarks/e5_alignment.py --part choose --out $R/e5-align-choose.json
 .venv/bin/python benchmarks/e5_alignment.py --part links+fuse --layer 8 --method itermax --seeds 3 --out $R/e5-align-fuse.json
 .venv/bin/python benchmarks/e5_alignment.py --part diff --out $R/e5-align-diff.json
-$A bench europarl --fuse-aligner simalign --aligner-model bundled:e5-small --aligner-layer 8 --runs 3 --device cpu --out $R/europarl-match-fuse-e5.json
+$A bench europarl --fuse-aligner simalign --aligner-model bundled:e5-small --aligner-layer 8 --runs 3 --device cpu -o $R/europarl-match-fuse-e5.json
 $A bench europarl --fuse-aligner simalign --aligner-model bundled:e5-small --aligner-layer 8 \
-    --scorers alignment,lexical,string,embedding --models embedding=bundled:use-m --runs 3 --device cpu --out $R/europarl-match-fuse-e5-use-m.json
-$A bench ablation --scorers alignment,lexical,string,embedding --models embedding=bundled:use-m --runs 3 --out $R/ablation-use-m.json
+    --scorers alignment,lexical,string,embedding --models embedding=bundled:use-m --runs 3 --device cpu -o $R/europarl-match-fuse-e5-use-m.json
+$A bench ablation --scorers alignment,lexical,string,embedding --models embedding=bundled:use-m --runs 3 -o $R/ablation-use-m.json
 $A bench ablation --scorers alignment,lexical,string,embedding --models embedding=bundled:e5-small \
-    --scorer-options '{"embedding": {"context": true, "layer": 8}}' --runs 3 --device cpu --out $R/ablation-e5-context.json
+    --scorer-options '{"embedding": {"context": true, "layer": 8}}' --runs 3 --device cpu -o $R/ablation-e5-context.json
 $A bench ablation --scorers alignment,lexical,string,embedding --models embedding=bundled:e5-small \
-    --scorer-options '{"embedding": {"prefix": "query: "}}' --runs 3 --device cpu --out $R/ablation-e5-strings.json
+    --scorer-options '{"embedding": {"prefix": "query: "}}' --runs 3 --device cpu -o $R/ablation-e5-strings.json
 .venv/bin/python benchmarks/masakhaner_encoders.py --langs hau,swa,xho --limit 2000 --split dev --out $R/masakhaner-encoders.json
