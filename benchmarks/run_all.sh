@@ -48,7 +48,7 @@ $A bench europarl --extend --refine pivot --runs 3 --docs $D -o $R/europarl-matc
 $A bench europarl --method heuristic --extend --refine pivot --runs 3 --docs $D -o $R/europarl-heuristic-pivot-extend.json
 # Issue 8: the spaCy labeller, and Europarl with spaCy source labels
 $A bench labeller --model spacy --docs $D -o $R/labeller-spacy.json
-$A bench europarl --source-labels spacy --docs $D -o $R/europarl-spacy-labels.json
+$A bench europarl --labeller spacy --docs $D -o $R/europarl-spacy-labels.json
 # Issue 6: translate-train on MasakhaNER 2.0
 $A bench masakhaner --method heuristic,match --docs $D -o $R/masakhaner.json --plot docs/img/masakhaner.png
 # variants scored on dev (to choose one without looking at test), then the chosen one on test
