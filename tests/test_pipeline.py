@@ -162,7 +162,7 @@ def _with_and_without(tmp_path, data_dir, tgt: str, setting: str | list[str], *e
     e = data_dir / "europarl"
     args = ["translate-train", "--source", str(e / "en.test.conll"), "--translations",
             str(e / f"{tgt}.test.conll"), "--tgt-lang", tgt, "--set", "source.limit=300",
-            "--json", *extra]
+            "--plain", "--json", *extra]  # from the plain projection, one setting added
     settings = [setting] if isinstance(setting, str) else setting
     for name, more in (("plain", []), ("set", [x for kv in settings for x in ("--set", kv)])):
         r = runner.invoke(app, [*args, "-o", str(tmp_path / name), *more])
