@@ -1081,6 +1081,8 @@ def label_cmd(
         raise fail(str(exc), EXIT_DEPENDENCY) from exc
     except ValueError as exc:
         raise fail(str(exc), 2) from exc
+    if len(spans) != len(sents):  # pragma: no cover - a labeller that lost sentences
+        raise fail(f"{len(sents)} sentences read but {len(spans)} labelled", EXIT_INPUT)
     out = [Sentence(list(s.tokens), p, s.id, dict(s.meta)) for s, p in zip(sents, spans)]
     name = output.name.lower()
     if name.endswith((".jsonl", ".jsonl.gz", ".jsonl.zst", ".json")):
