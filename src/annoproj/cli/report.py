@@ -40,6 +40,12 @@ def report(
     labels_old: Optional[str] = typer.Option(None, "--labels", hidden=True),
     labels: Optional[str] = typer.Option(None, "--label-map", help=(
         "The label map given to `annoproj project`, e.g. 'MISC=O'; applied to gold too.")),
+    compare: Optional[Path] = typer.Option(None, "--compare", help=(
+        "A second projection of the same sentences (e.g. another --method), shown under "
+        "PROJECTED in each card; pairs where the two differ are marked and can be filtered.")),
+    names: Optional[str] = typer.Option(None, "--names", help=(
+        "Names of PROJECTED and the --compare projection, comma-separated (default: the file "
+        "names without extension).")),
     limit: Optional[int] = typer.Option(None, min=1, help="Only the first N sentence pairs."),
     title: Optional[str] = typer.Option(None, help="Page title (default: the file names)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
@@ -74,14 +80,40 @@ def report(
         elif len(g) != len(t):
             raise fail(f"{gold} has {len(g)} sentences but {src} has {len(s)} and {projected} "
                        f"{len(t)}", EXIT_INPUT)
+    b = None
+    if compare is not None:
+        bt = _read(compare)
+        blog = compare.with_name(compare.name + ".skipped.tsv")
+        try:
+            if len(bt) == len(s) or blog.exists():
+                bskipped = read_skipped(blog) if len(bt) != len(s) else None
+                at = dict(zip(kept_indices(len(s), len(bt), bskipped), bt))
+                b = [at.get(i) for i in idx]
+            elif len(bt) == len(t):  # skipped the same sentences as PROJECTED
+                b = list(bt)
+            else:
+                kept_indices(len(s), len(bt), None)  # raises
+        except ValueError as exc:
+            raise fail(f"{compare}: {exc}", EXIT_INPUT) from exc
+    if names is not None:
+        name_pair = [x.strip() for x in names.split(",")]
+        if len(name_pair) != 2 or not all(name_pair):
+            raise fail(f"--names takes two comma-separated names, got {names!r}", EXIT_USAGE)
+    else:
+        name_pair = [projected.stem, compare.stem if compare is not None else "B"]
+        if name_pair[0] == name_pair[1]:
+            name_pair = [projected.name, compare.name if compare is not None else "B"]
     s = [s[i] for i in idx]
     if limit is not None:
         s, t, idx = s[:limit], t[:limit], idx[:limit]
         links = None if links is None else links[:limit]
         g = None if g is None else g[:limit]
+        b = None if b is None else b[:limit]
     try:
         summary = write_report(output, src=s, tgt=t, alignments=links, gold=g, label_map=labels,
-                               indices=idx, title=title or f"{src.name} → {projected.name}")
+                               indices=idx, title=title or f"{src.name} → {projected.name}"
+                               + (f" vs {compare.name}" if compare is not None else ""),
+                               compare=b, names=name_pair)
     except ValueError as exc:
         code = EXIT_USAGE if "label map" in str(exc) else EXIT_INPUT
         raise fail(str(exc), code) from exc
@@ -89,5 +121,6 @@ def report(
         emit_json({"output": str(output), **summary})
     else:
         summary_line("report", f"{len(t)} sentence pairs of {src} and {projected}"
-                     f"{f' with gold {gold}' if gold is not None else ''}; wrote {output}",
+                     f"{f' with gold {gold}' if gold is not None else ''}"
+                     f"{f' compared with {compare}' if compare is not None else ''}; wrote {output}",
                      quiet=quiet)

@@ -17,7 +17,16 @@ from pathlib import Path
 
 from annoproj.data.labels import LabelMap
 from annoproj.data.model import Alignment, Sentence, Span
-from annoproj.report.compare import EXACT, KINDS, compare_spans, sentence_kinds
+from annoproj.report.compare import (
+    EXACT,
+    KINDS,
+    MISSED,
+    compare_projections,
+    compare_spans,
+    confusion_matrix,
+    most_missed,
+    sentence_kinds,
+)
 from annoproj.report.template import TEMPLATE
 
 #: Highlight colours of the usual NER labels; other labels take the next colour of `PALETTE`.
@@ -33,6 +42,8 @@ PALETTE = ("#f7a8d8", "#8fe3e0", "#e6e38a", "#c9b29b", "#b5c7a0", "#f4b6a0", "#a
 
 #: Projected spans scoring below this count as low confidence in the summary.
 LOW_CONFIDENCE = 0.5
+#: Rows of the most-missed entities table.
+TOP_MISSED = 20
 
 
 def label_colors(labels: Sequence[str]) -> dict[str, str]:
@@ -83,6 +94,8 @@ def build_report_data(
     label_map: str | Mapping[str, str | None] | LabelMap | None = None,
     indices: Sequence[int] | None = None,
     title: str = "annoproj report",
+    compare: Sequence[Sentence | None] | None = None,
+    names: Sequence[str] = ("A", "B"),
 ) -> dict:
     """The page's data: one record per sentence pair, label colours and summary counts.
 
@@ -91,10 +104,13 @@ def build_report_data(
     to it. `label_map` is the one given to the projection (source indices refer to the
     mapped source spans; it is applied to gold too). `indices` numbers the pairs for display
     (default 0, 1, 2, ...).
+
+    `compare` holds a second projection of the same pairs (None where it has no sentence),
+    shown under the first one, which is then named ``names[0]`` and it ``names[1]``.
     """
     n = len(tgt)
     for name, other in (("source", src), ("alignment", alignments), ("gold", gold),
-                        ("index", indices)):
+                        ("index", indices), ("second projection", compare)):
         if other is not None and len(other) != n:
             raise ValueError(f"{n} projected sentences but {len(other)} {name} entries")
     lmap = LabelMap.parse(label_map) if label_map else None
@@ -105,6 +121,10 @@ def build_report_data(
     counts: Counter = Counter()
     score_sum = 0.0
     n_scored = 0
+    missed: list[tuple[str, str]] = []
+    seen: list[tuple[str, str]] = []
+    all_b: list[list[Span] | None] = []
+    all_b_gold: list[list[Span]] = []
     for k in range(n):
         s, t = src[k], tgt[k]
         # source spans, with the index each has after the label map (-1: dropped)
@@ -150,6 +170,10 @@ def build_report_data(
             counts.update(st for st in gstatus if st == "missed")
             counts["disagreeing"] += bool(rec["k"])
             labels.update(x.label for x in gspans)
+            rec["e"] = sum(st != EXACT for st in status) + gstatus.count(MISSED)
+            seen += [(" ".join(t.tokens[x.start:x.end]), x.label) for x in gspans]
+            missed += [(" ".join(t.tokens[x.start:x.end]), x.label)
+                       for x, st in zip(gspans, gstatus) if st == MISSED]
         rec["te"] = [[int(p.start), int(p.end), p.label, None if sc is None else round(sc, 4), so, st]
                      for p, sc, so, st in zip(pred, scores, orig_sources, status)]
         known = [sc for sc in scores if sc is not None]
@@ -157,6 +181,35 @@ def build_report_data(
         have_sources = any(x >= 0 for x in sources)
         projected_from = {x for x in sources if x in mapped_to_orig}
         rec["lost"] = n_kept - len(projected_from) if have_sources or not pred else 0
+        if gold is None and (have_sources or not pred):
+            for i, sp in enumerate(src_spans):
+                if kept_index[i] < 0:
+                    continue
+                key = (" ".join(s.tokens[sp.start:sp.end]), shown_src[i][2])
+                seen.append(key)
+                if kept_index[i] not in projected_from:
+                    missed.append(key)
+        if compare is not None:
+            b = compare[k]
+            if b is None:
+                rec["b"] = None
+                all_b.append(None)
+            else:
+                if len(b.tokens) != len(t.tokens):
+                    raise ValueError(
+                        f"sentence {t.id or k} has {len(t.tokens)} tokens in the first "
+                        f"projection but {len(b.tokens)} in the second: are the files parallel?")
+                bscores, bsources = _projection_meta(b)
+                bpred = [Span(int(x.start), int(x.end), x.label) for x in b.spans]
+                bstatus = [""] * len(bpred)
+                if gold is not None:
+                    bstatus, _ = compare_spans(all_gold[-1], bpred)
+                    all_b_gold.append(bpred)
+                rec["b"] = [[x.start, x.end, x.label, None if sc is None else round(sc, 4),
+                             mapped_to_orig.get(so, -1), st]
+                            for x, sc, so, st in zip(bpred, bscores, bsources, bstatus)]
+                labels.update(x.label for x in bpred)
+                all_b.append(bpred)
         if alignments is not None:
             rec["a"], bad = _flat_links(alignments[k], len(s.tokens), len(t.tokens))
             counts["links"] += len(rec["a"]) // 2
@@ -175,6 +228,11 @@ def build_report_data(
         pairs.append(rec)
     fixed = list(LABEL_COLORS)
     ordered = sorted(labels, key=lambda x: (fixed.index(x) if x in fixed else len(fixed), x))
+    if compare is not None:
+        cmp = compare_projections([[Span(x[0], x[1], x[2]) for x in p["te"]] for p in pairs],
+                                  all_b)
+        for p, d in zip(pairs, cmp.pop("differ")):
+            p["d"] = d
     summary: dict = {
         "sentences": n,
         "source_entities": counts["src_entities"],
@@ -191,6 +249,7 @@ def build_report_data(
     if alignments is not None:
         summary["links"] = counts["links"]
         summary["links_outside"] = counts["bad_links"]
+    summary["most_missed"] = most_missed(missed, seen, TOP_MISSED)
     if gold is not None:
         from annoproj.evaluate import evaluate_spans
 
@@ -198,9 +257,20 @@ def build_report_data(
         summary["gold"] = report.to_dict()
         summary["status"] = {k: counts[k] for k in (EXACT, *KINDS)}
         summary["disagreeing_sentences"] = counts["disagreeing"]
+        summary["confusion"] = confusion_matrix(all_gold, all_pred, ordered)
+    if compare is not None:
+        summary["compare"] = {"names": [str(x) for x in names], **cmp}
+        if gold is not None:
+            # the sentences the second projection has, for both projections
+            have = [j for j, x in enumerate(all_b) if x is not None]
+            summary["compare"]["gold"] = [
+                evaluate_spans([all_gold[j] for j in have],
+                               [all_pred[j] for j in have]).to_dict()["micro"],
+                evaluate_spans([all_gold[j] for j in have], all_b_gold).to_dict()["micro"]]
     return {"title": title, "labels": ordered, "colors": label_colors(ordered),
             "has_gold": gold is not None, "has_alignments": alignments is not None,
-            "has_scores": n_scored > 0, "summary": summary, "pairs": pairs}
+            "has_scores": n_scored > 0, "has_compare": compare is not None,
+            "names": [str(x) for x in names], "summary": summary, "pairs": pairs}
 
 
 def _script_json(data: dict) -> str:
@@ -267,6 +337,66 @@ def _summary_html(data: dict) -> str:
     return "\n".join(parts)
 
 
+def _analysis_html(data: dict) -> str:
+    """The tables under the summary: A vs B, most-missed entities, label confusion (escaped)."""
+    s = data["summary"]
+    e = html.escape
+    parts: list[str] = []
+    if "compare" in s:
+        c = s["compare"]
+        a, b = (e(x) for x in c["names"])
+        parts.append('<section id="compare-summary" class="box"><h2>'
+                     f"{a} vs {b}</h2><dl class=\"stats\">")
+        items = [("sentences that differ", f"{c['differing_sentences']:,}"),
+                 ("spans in both", f"{c['both']:,}"),
+                 (f"only in {c['names'][0]}", f"{c['only_a']:,}"),
+                 (f"only in {c['names'][1]}", f"{c['only_b']:,}")]
+        if c["missing_b"]:
+            items.append((f"sentences {c['names'][1]} lacks", f"{c['missing_b']:,}"))
+        parts += [f"<div><dt>{e(k)}</dt><dd>{e(v)}</dd></div>" for k, v in items]
+        parts.append("</dl>")
+        if "gold" in c:
+            parts.append('<table class="prf"><thead><tr><th>vs gold (micro)</th><th>P</th>'
+                         "<th>R</th><th>F1</th><th>projected</th></tr></thead><tbody>")
+            for name, r in zip(c["names"], c["gold"]):
+                parts.append(f"<tr><th>{e(name)}</th><td>{_fmt(r['precision'])}</td>"
+                             f"<td>{_fmt(r['recall'])}</td><td>{_fmt(r['f1'])}</td>"
+                             f"<td>{r['predicted']:,}</td></tr>")
+            parts.append("</tbody></table>")
+        parts.append("</section>")
+    rows = s.get("most_missed") or []
+    what = ("gold entities missed (no projected span overlaps them)" if data["has_gold"] else
+            "source entities not projected")
+    parts.append(f'<section id="most-missed" class="box"><h2>Most-missed entities</h2>'
+                 f'<p class="note">{e(what)}, top {TOP_MISSED}</p>')
+    if rows:
+        parts.append('<table class="prf"><thead><tr><th>text</th><th>label</th><th>missed</th>'
+                     "<th>of</th></tr></thead><tbody>")
+        for r in rows:
+            parts.append(f'<tr><th class="txt" dir="auto">{e(r["text"])}</th><td>{e(r["label"])}'
+                         f"</td><td>{r['missed']:,}</td><td>{r['total']:,}</td></tr>")
+        parts.append("</tbody></table>")
+    else:
+        parts.append('<p class="note">none</p>')
+    parts.append("</section>")
+    if "confusion" in s:
+        m = s["confusion"]
+        parts.append('<section id="confusion" class="box"><h2>Label confusion</h2>'
+                     '<p class="note">rows: gold label, columns: projected label '
+                     "(spans paired on overlap)</p>"
+                     '<table class="prf conf"><thead><tr><th>gold \\ projected</th>')
+        parts += [f"<th>{e(c)}</th>" for c in m["cols"]]
+        parts.append("</tr></thead><tbody>")
+        for i, (r, line) in enumerate(zip(m["rows"], m["counts"])):
+            cells = []
+            for j, (c, v) in enumerate(zip(m["cols"], line)):
+                cls = "diag" if r == c else "off" if v else ""
+                cells.append(f'<td{f" class={cls}" if cls else ""}>{v:,}</td>')
+            parts.append(f"<tr><th>{e(r)}</th>{''.join(cells)}</tr>")
+        parts.append("</tbody></table></section>")
+    return '<div class="analysis">' + "\n".join(parts) + "</div>"
+
+
 def render_html(data: dict) -> str:
     """The complete page for `build_report_data`'s output."""
     e = html.escape
@@ -278,10 +408,14 @@ def render_html(data: dict) -> str:
     fill = {
         "TITLE": e(data["title"]),
         "SUMMARY": _summary_html(data),
+        "ANALYSIS": _analysis_html(data),
         "LABEL_OPTIONS": options,
         "LEGEND": legend,
         "TOTAL": f"{len(data['pairs']):,}",
         "GOLD_DISABLED": "" if data["has_gold"] else " disabled",
+        "COMPARE_OPTION": ('<option value="differ">where '
+                           f'{e(data["names"][0])} and {e(data["names"][1])} differ</option>\n'
+                           if data.get("has_compare") else ""),
         "DATA": _script_json(data),
     }
     return re.sub(r"@@([A-Z_]+)@@", lambda m: fill[m.group(1)], TEMPLATE)
@@ -297,6 +431,8 @@ def write_report(
     label_map: str | Mapping[str, str | None] | LabelMap | None = None,
     indices: Sequence[int] | None = None,
     title: str = "annoproj report",
+    compare: Sequence[Sentence | None] | None = None,
+    names: Sequence[str] = ("A", "B"),
 ) -> dict:
     """Write the inspection page of projected sentences `tgt`; returns the summary counts.
 
@@ -305,7 +441,8 @@ def write_report(
     from annoproj.data.io.files import atomic_write
 
     data = build_report_data(src=src, tgt=tgt, alignments=alignments, gold=gold,
-                             label_map=label_map, indices=indices, title=title)
+                             label_map=label_map, indices=indices, title=title,
+                             compare=compare, names=names)
     page = render_html(data)
     with atomic_write(path) as f:
         f.write(page)

@@ -2,7 +2,8 @@
 
 Cards are rendered in the browser from the embedded JSON (element ``#report-data``), a chunk
 at a time as the reader scrolls. Filters live in the URL hash, e.g.
-``report.html#filter=disagreements&label=PER&q=berlin`` or ``#filter=low&min=0.4``.
+``report.html#filter=disagreements&label=PER&q=berlin`` or ``#filter=low&min=0.4``; the
+order in ``sort=confidence`` or ``sort=errors``.
 """
 
 CSS = r"""
@@ -71,6 +72,15 @@ svg.lines line{stroke:#c79a00;stroke-width:1.6;stroke-opacity:.85}
 #more{text-align:center;padding:16px;color:#5b6470}
 #more button{padding:4px 14px}
 .empty{margin:30px 18px;color:#5b6470}
+.analysis{display:flex;flex-wrap:wrap;gap:6px 40px;align-items:flex-start;margin:4px 0 6px}
+.analysis h2{font-size:14px;margin:4px 0 2px}
+.analysis .note{margin:0 0 2px;color:#5b6470;font-size:12px}
+table.prf th.txt{font-weight:500;max-width:22em;overflow-wrap:anywhere}
+table.conf td.diag{background:#e3f3e5;font-weight:700}
+table.conf td.off{background:#fdeae7}
+.ent.only{outline:2px dotted #1d232b}
+.card.diff{border-left-color:#3b6fd1}
+.st-diff{background:#3b6fd1}
 @media print{#filters{position:static}}
 """
 
@@ -81,7 +91,7 @@ JS = r"""
   const P = D.pairs, COLORS = D.colors, CHUNK = 50;
   const NAMES = {label: "wrong label"};
   const $ = (id) => document.getElementById(id);
-  const ui = {mode: $("f-mode"), min: $("f-min"), minOut: $("f-min-out"), label: $("f-label"),
+  const ui = {mode: $("f-mode"), sort: $("f-sort"), min: $("f-min"), minOut: $("f-min-out"), label: $("f-label"),
               q: $("f-q"), lines: $("f-lines"), shown: $("shown"), cards: $("cards"), more: $("more")};
   let matches = [], rendered = 0, lit = [], svgNow = null;
 
@@ -107,13 +117,14 @@ JS = r"""
     return p.se.some((x) => x[2] === l) || p.te.some((x) => x[2] === l) || (p.g || []).some((x) => x[2] === l);
   }
   function readState() {
-    return {mode: ui.mode.value, min: parseFloat(ui.min.value), label: ui.label.value, q: ui.q.value.trim().toLowerCase()};
+    return {mode: ui.mode.value, sort: ui.sort.value, min: parseFloat(ui.min.value), label: ui.label.value, q: ui.q.value.trim().toLowerCase()};
   }
   function keep(st) {
     return (p) => {
       if (st.mode === "disagreements" && !(p.k && p.k.length)) return false;
       if (st.mode === "low" && !(p.m !== null && p.m < st.min)) return false;
       if (st.mode === "lost" && !p.lost) return false;
+      if (st.mode === "differ" && !p.d) return false;
       if (st.label && !hasLabel(p, st.label)) return false;
       if (st.q && searchText(p).indexOf(st.q) < 0) return false;
       return true;
@@ -123,6 +134,8 @@ JS = r"""
     const h = new URLSearchParams(location.hash.replace(/^#/, ""));
     const mode = h.get("filter") || "all";
     ui.mode.value = Array.from(ui.mode.options).some((o) => o.value === mode && !o.disabled) ? mode : "all";
+    const sort = h.get("sort") || "order";
+    ui.sort.value = Array.from(ui.sort.options).some((o) => o.value === sort && !o.disabled) ? sort : "order";
     if (h.has("min") && !isNaN(parseFloat(h.get("min")))) ui.min.value = h.get("min");
     ui.label.value = Array.from(ui.label.options).some((o) => o.value === (h.get("label") || "")) ? (h.get("label") || "") : "";
     ui.q.value = h.get("q") || "";
@@ -132,6 +145,7 @@ JS = r"""
     const h = new URLSearchParams();
     if (st.mode !== "all") h.set("filter", st.mode);
     if (st.mode === "low") h.set("min", String(st.min));
+    if (st.sort !== "order") h.set("sort", st.sort);
     if (st.label) h.set("label", st.label);
     if (ui.q.value.trim()) h.set("q", ui.q.value.trim());
     if (ui.lines && !ui.lines.checked) h.set("lines", "0");
@@ -146,12 +160,23 @@ JS = r"""
     const f = keep(st);
     matches = [];
     for (let j = 0; j < P.length; j++) if (f(P[j])) matches.push(j);
+    sortMatches(st.sort);
     ui.shown.textContent = matches.length.toLocaleString();
     document.body.dataset.matches = String(matches.length);
     ui.cards.textContent = "";
     rendered = 0;
     if (!matches.length) ui.cards.append(el("p", "empty", "No sentence pair matches these filters."));
     more();
+  }
+  // stable sorts: lowest minimum confidence first (pairs without scores last), or most errors
+  // against gold first; ties keep the file order
+  function sortMatches(how) {
+    if (how === "confidence") {
+      const m = (j) => P[j].m === null || P[j].m === undefined ? Infinity : P[j].m;
+      matches.sort((a, b) => m(a) - m(b) || a - b);
+    } else if (how === "errors") {
+      matches.sort((a, b) => (P[b].e || 0) - (P[a].e || 0) || a - b);
+    }
   }
   function more() {
     const stop = Math.min(matches.length, rendered + CHUNK);
@@ -187,6 +212,7 @@ JS = r"""
       if (sp.status) tip += " · " + (NAMES[sp.status] || sp.status);
     }
     if (sp.clipped) tip += " · overlaps another span";
+    if (sp.only) { e.classList.add("only"); tip += " · only in " + sp.only; }
     e.title = tip;
     return e;
   }
@@ -238,9 +264,11 @@ JS = r"""
     while (stack.length > 1) closeEnt(stack.pop(), side);
     return box;
   }
-  function row(side, name, box) {
-    const r = el("div", "row " + (side === "s" ? "src" : "tgt"));
-    r.append(el("span", "side", name), box);
+  function row(side, name, box, cls) {
+    const r = el("div", "row " + (cls || (side === "s" ? "src" : "tgt")));
+    const lab = el("span", "side", name.length > 3 ? name.slice(0, 3) : name);
+    lab.title = name;
+    r.append(lab, box);
     return r;
   }
   function card(j) {
@@ -254,6 +282,7 @@ JS = r"""
     for (const k of p.k || []) hd.append(el("span", "st st-" + k, NAMES[k] || k));
     if (p.k && !p.k.length && (p.te.length || p.g.length)) hd.append(el("span", "st st-exact", "all exact"));
     if (p.lost) hd.append(el("span", "st st-lost", p.lost + " unprojected"));
+    if (p.d) { c.classList.add("diff"); hd.append(el("span", "st st-diff", D.names[0] + " \u2260 " + D.names[1])); }
     if (p.m !== null) hd.append(el("span", p.m < parseFloat(ui.min.value) ? "st st-low" : "conf", "min conf " + fmt(p.m)));
     c.append(hd);
     const projected = new Set(p.te.map((x) => x[4]).filter((x) => x >= 0));
@@ -261,6 +290,14 @@ JS = r"""
     const sSpans = p.se.map((x, k) => ({s: x[0], e: x[1], label: x[2], kept: !!x[3], k: k,
                                        lost: knowSources && !!x[3] && !projected.has(k)}));
     const tSpans = p.te.map((x, k) => ({s: x[0], e: x[1], label: x[2], score: x[3], src: x[4], status: x[5], k: k}));
+    const key = (x) => x[0] + ":" + x[1] + ":" + x[2];
+    let bSpans = null;
+    if (p.b) {
+      const inA = new Set(p.te.map(key)), inB = new Set(p.b.map(key));
+      bSpans = p.b.map((x, k) => ({s: x[0], e: x[1], label: x[2], score: x[3], src: x[4], status: x[5], k: k,
+                                   only: inA.has(key(x)) ? "" : D.names[1]}));
+      for (const sp of tSpans) if (!inB.has(key(p.te[sp.k]))) sp.only = D.names[0];
+    }
     let goldDeco = null;
     if (p.g) {
       goldDeco = new Array(p.t.length);
@@ -268,7 +305,9 @@ JS = r"""
     }
     c._s = []; c._t = [];
     c.append(row("s", "src", buildRow(p, "s", sSpans, null, c._s)));
-    c.append(row("t", "tgt", buildRow(p, "t", tSpans, goldDeco, c._t)));
+    c.append(row("t", D.has_compare ? D.names[0] : "tgt", buildRow(p, "t", tSpans, goldDeco, c._t)));
+    if (bSpans) c.append(row("t", D.names[1], buildRow(p, "t", bSpans, goldDeco, []), "tgt cmp"));
+    else if (D.has_compare) c.append(row("t", D.names[1], el("div", "toks empty-b", "(no sentence in " + D.names[1] + ")"), "tgt cmp"));
     if (p.g) {
       const errs = el("ul", "errs");
       for (const x of p.te) {
@@ -353,7 +392,7 @@ JS = r"""
   // ---------- wiring ----------
   let timer = 0;
   ui.q.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(() => apply(true), 150); });
-  for (const x of [ui.mode, ui.label, ui.lines]) if (x) x.addEventListener("change", () => apply(true));
+  for (const x of [ui.mode, ui.sort, ui.label, ui.lines]) if (x) x.addEventListener("change", () => apply(true));
   ui.min.addEventListener("input", () => apply(true));
   window.addEventListener("hashchange", () => { fromHash(); apply(false); });
   ui.cards.addEventListener("mouseover", hover);
@@ -395,6 +434,7 @@ TEMPLATE = (
 <header>
 <h1>@@TITLE@@</h1>
 @@SUMMARY@@
+@@ANALYSIS@@
 <div class="legend">labels @@LEGEND@@ <span>· confidence = opacity and badge · gold = underline
 (dashed red: missed) · hover an entity for its projection, a token for its alignment links</span></div>
 </header>
@@ -404,6 +444,11 @@ TEMPLATE = (
 <option value="disagreements"@@GOLD_DISABLED@@>disagreements with gold</option>
 <option value="low">low confidence</option>
 <option value="lost">unprojected source entities</option>
+@@COMPARE_OPTION@@</select></label>
+<label>sort <select id="f-sort">
+<option value="order">file order</option>
+<option value="confidence">lowest confidence first</option>
+<option value="errors"@@GOLD_DISABLED@@>most errors first</option>
 </select></label>
 <label>confidence &lt; <input type="range" id="f-min" min="0" max="1" step="0.05" value="0.5">
 <output id="f-min-out" for="f-min">0.50</output></label>
