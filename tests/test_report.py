@@ -26,6 +26,12 @@ from annoproj.report import (
     render_html,
     write_report,
 )
+from annoproj.report.compare import (
+    compare_projections,
+    confusion_matrix,
+    match_spans,
+    most_missed,
+)
 from annoproj.report.html import LABEL_COLORS
 
 NASTY = "<script>alert(1)</script>"
@@ -227,6 +233,130 @@ def test_cli_report(tmp_path):
     assert "skipped.tsv" in r.output
 
 
+def test_match_spans_and_confusion_matrix():
+    gold = [[Span(0, 2, "PER"), Span(3, 4, "LOC"), Span(6, 7, "ORG"), Span(8, 9, "PER")],
+            [Span(0, 3, "ORG")]]
+    pred = [[Span(0, 2, "PER"), Span(3, 5, "LOC"), Span(6, 7, "LOC"), Span(10, 11, "ORG")],
+            [Span(0, 1, "PER"), Span(1, 3, "ORG")]]
+    assert match_spans(gold[0], pred[0]) == [(0, 0), (1, 1), (2, 2)]
+    # the larger overlap wins; the other overlapping prediction is left unpaired
+    assert match_spans(gold[1], pred[1]) == [(0, 1)]
+    m = confusion_matrix(gold, pred, labels=["PER", "ORG", "LOC", "DATE"])
+    assert m["rows"] == ["PER", "ORG", "LOC", "spurious"]
+    assert m["cols"] == ["PER", "ORG", "LOC", "missed"]
+    assert m["counts"] == [[1, 0, 0, 1],
+                           [0, 1, 1, 0],
+                           [0, 0, 1, 0],
+                           [1, 1, 0, 0]]
+    # rows add up to the gold spans of each label, columns to the projected ones
+    assert [sum(r) for r in m["counts"][:-1]] == [2, 2, 1]
+    assert [sum(c) for c in zip(*m["counts"])][:-1] == [2, 2, 2]
+    with pytest.raises(ValueError):
+        confusion_matrix(gold, pred[:1])
+
+
+def test_most_missed():
+    missed = [("Smith", "PER")] * 3 + [("Bonn", "LOC")] * 3 + [("EU", "ORG")]
+    seen = missed + [("Bonn", "LOC")] * 5 + [("Smith", "PER")]
+    rows = most_missed(missed, seen)
+    # ties on the count: the larger miss rate first
+    assert [(r["text"], r["missed"], r["total"]) for r in rows] == [
+        ("Smith", 3, 4), ("Bonn", 3, 8), ("EU", 1, 1)]
+    assert len(most_missed([(f"x{k}", "PER") for k in range(30)], top=20)) == 20
+    assert most_missed([]) == []
+
+
+def test_compare_projections():
+    a = [[Span(0, 1, "PER"), Span(2, 3, "LOC")], [Span(0, 1, "ORG")], [Span(1, 2, "PER")]]
+    b = [[Span(0, 1, "PER"), Span(2, 4, "LOC")], [Span(0, 1, "ORG")], None]
+    c = compare_projections(a, b)
+    assert c == {"differ": [True, False, True], "only_a": 2, "only_b": 1, "both": 2,
+                 "differing_sentences": 2, "missing_b": 1}
+
+
+def test_sort_keys_tables_and_sections(report_file):
+    path, summary, (src, tgt, gold, links) = report_file
+    data = build_report_data(src=src, tgt=tgt, gold=gold, label_map="MISC=O")
+    # errors per pair (the "most errors first" order) and minimum confidence
+    assert [p["e"] for p in data["pairs"][:5]] == [0, 1, 0, 1, 2]
+    assert [p["m"] for p in data["pairs"][:5]] == [0.4, 0.8, 0.9, 1.0, 0.3]
+    assert summary["most_missed"] == [{"text": "Smith", "label": "PER", "missed": 1,
+                                       "total": 1}]
+    conf = summary["confusion"]
+    assert conf["rows"] == ["PER", "ORG", "LOC", "spurious"]
+    assert conf["counts"][1] == [0, 1, 1, 0]  # the ORG gold span projected as LOC
+    assert conf["counts"][0][-1] == 1 and conf["counts"][-1][0] == 1  # Smith; "fans"
+    # without gold: the source entities that were not projected
+    nogold = build_report_data(src=src, tgt=tgt, label_map="MISC=O")
+    assert nogold["summary"]["most_missed"] == [{"text": "Jones", "label": "PER", "missed": 1,
+                                                 "total": 1}]
+    assert "confusion" not in nogold["summary"] and "e" not in nogold["pairs"][0]
+    text = path.read_text(encoding="utf-8")
+    page = _Page()
+    page.feed(text)
+    assert page.options["f-sort"] == ["order", "confidence", "errors"]
+    assert "disabled" not in page.ids["f-sort"]
+    for key in ("most-missed", "confusion"):
+        assert key in page.ids, key
+    assert "compare-summary" not in page.ids
+    assert "<th>gold \\ projected</th>" in text and "<td class=diag>116</td>" in text
+    plain = render_html(nogold)
+    assert '<option value="errors" disabled>' in plain and 'id="confusion"' not in plain
+    assert 'id="most-missed"' in plain
+
+
+def test_most_missed_escapes():
+    s = Sentence(["a", NASTY], [Span(1, 2, "PER")])
+    t = Sentence(["b", "c"], [], meta={"scores": [], "sources": []})
+    text = render_html(build_report_data(src=[s], tgt=[t]))
+    head = text.split('<script type="application/json"')[0]
+    assert NASTY not in head and "&lt;script&gt;alert(1)&lt;/script&gt;" in head
+
+
+def test_cli_compare(tmp_path):
+    src, tgt, gold, _ = _corpus()
+    write_conll(tmp_path / "en.conll", src)
+    write_conll(tmp_path / "de.conll", gold)
+    write_jsonl(tmp_path / "heuristic.jsonl", tgt)
+    # the second projection drops the first span of every sentence and skipped sentence 2
+    other = [Sentence(t.tokens, list(t.spans)[1:],
+                      meta={"scores": t.meta["scores"][1:], "sources": t.meta["sources"][1:]})
+             for t in tgt]
+    write_jsonl(tmp_path / "match.jsonl", [x for k, x in enumerate(other) if k != 2])
+    (tmp_path / "match.jsonl.skipped.tsv").write_text("index\tid\treason\n2\tx\tuncertain\n")
+    out = tmp_path / "r.html"
+    runner = CliRunner()
+    args = ["report", str(tmp_path / "en.conll"), str(tmp_path / "heuristic.jsonl"), "-o",
+            str(out), "-g", str(tmp_path / "de.conll"), "--label-map", "MISC=O"]
+    r = runner.invoke(app, [*args, "--compare", str(tmp_path / "match.jsonl"), "--json"])
+    assert r.exit_code == 0, r.output
+    summary = json.loads(r.output.strip().splitlines()[-1])
+    c = summary["compare"]
+    assert c["names"] == ["heuristic", "match"]
+    assert c["missing_b"] == 1 and c["differing_sentences"] == 5
+    assert c["only_b"] == 0 and c["both"] == 1 and c["only_a"] == 5
+    assert c["gold"][0]["support"] == c["gold"][1]["support"] == 5
+    text = out.read_text(encoding="utf-8")
+    page = _Page()
+    page.feed(text)
+    data = json.loads(page.data_json)
+    assert data["has_compare"] and data["names"] == ["heuristic", "match"]
+    assert [p["d"] for p in data["pairs"]] == [True] * 5
+    assert data["pairs"][2]["b"] is None
+    assert data["pairs"][0]["b"] == [[3, 4, "LOC", 0.4, 1, "exact"]]
+    assert page.options["f-mode"][-1] == "differ"
+    assert "compare-summary" in page.ids
+    r = runner.invoke(app, [*args, "--compare", str(tmp_path / "match.jsonl"),
+                            "--names", "h,m"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(_page_data(out))["names"] == ["h", "m"]
+    r = runner.invoke(app, [*args, "--compare", str(tmp_path / "match.jsonl"), "--names", "h"])
+    assert r.exit_code == 2
+    (tmp_path / "match.jsonl.skipped.tsv").unlink()
+    r = runner.invoke(app, [*args, "--compare", str(tmp_path / "match.jsonl")])
+    assert r.exit_code == 3 and "skipped.tsv" in r.output
+
+
 def _page_data(path: Path) -> str:
     page = _Page()
     page.feed(path.read_text(encoding="utf-8"))
@@ -342,6 +472,12 @@ def test_filters_and_hover_in_the_browser(report_file, tmp_path):
 
     dom = _run_chromium(binary, tmp_path / "p3", "--dump-dom", url + "#filter=low&min=0.5").stdout
     assert len(re.findall(r'<div class="card[ "]', dom)) == summary["low_confidence_sentences"] == 2
+    # sorted: lowest minimum confidence first (pair 4: 0.3, pair 0: 0.4), most errors first
+    dom = _run_chromium(binary, tmp_path / "p5", "--dump-dom", url + "#sort=confidence").stdout
+    assert re.findall(r'<div class="card[^"]*" data-j="(\d+)"', dom)[:2] == ["4", "0"]
+    dom = _run_chromium(binary, tmp_path / "p6", "--dump-dom",
+                        url + "#filter=disagreements&sort=errors").stdout
+    assert re.findall(r'<div class="card[^"]*" data-j="(\d+)"', dom) == ["4", "1", "3"]
     dom = _run_chromium(binary, tmp_path / "p4", "--dump-dom", url).stdout
     assert re.search(r'<b id="shown">120</b>', dom)
     assert 50 <= len(re.findall(r'<div class="card[ "]', dom)) <= 120  # rendered lazily
