@@ -78,6 +78,8 @@ svg.lines line{stroke:#c79a00;stroke-width:1.6;stroke-opacity:.85}
 table.prf th.txt{font-weight:500;max-width:22em;overflow-wrap:anywhere}
 table.conf td.diag{background:#e3f3e5;font-weight:700}
 table.conf td.off{background:#fdeae7}
+body.two .side{width:6.5em;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;text-transform:none}
+.toks.empty-b{font-size:12px;color:#8a939e}
 .ent.only{outline:2px dotted #1d232b}
 .card.diff{border-left-color:#3b6fd1}
 .st-diff{background:#3b6fd1}
@@ -266,7 +268,7 @@ JS = r"""
   }
   function row(side, name, box, cls) {
     const r = el("div", "row " + (cls || (side === "s" ? "src" : "tgt")));
-    const lab = el("span", "side", name.length > 3 ? name.slice(0, 3) : name);
+    const lab = el("span", "side", name);
     lab.title = name;
     r.append(lab, box);
     return r;
@@ -398,6 +400,7 @@ JS = r"""
   ui.cards.addEventListener("mouseover", hover);
   ui.cards.addEventListener("mouseleave", clear);
   if (!D.has_alignments && ui.lines) ui.lines.parentElement.hidden = true;
+  if (D.has_compare) document.body.classList.add("two");
   if ("IntersectionObserver" in window) {
     new IntersectionObserver((es) => { if (es.some((e) => e.isIntersecting) && rendered < matches.length) more(); },
                              {rootMargin: "600px"}).observe(ui.more);
