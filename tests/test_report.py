@@ -275,7 +275,7 @@ def test_compare_projections():
 
 
 def test_sort_keys_tables_and_sections(report_file):
-    path, summary, (src, tgt, gold, links) = report_file
+    path, summary, (src, tgt, gold, _) = report_file
     data = build_report_data(src=src, tgt=tgt, gold=gold, label_map="MISC=O")
     # errors per pair (the "most errors first" order) and minimum confidence
     assert [p["e"] for p in data["pairs"][:5]] == [0, 1, 0, 1, 2]
