@@ -8,7 +8,7 @@ import platform
 import shlex
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -125,3 +125,57 @@ def results_table_script(doc: str, *, bench: str, key: str,
     print(table)
     if args.docs:
         update_docs_section(args.docs, args.key, table)
+
+
+def bar_chart(groups: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]],
+              path: str | Path, *, ylabel: str = "F1", title: str = "",
+              ylim: tuple[float, float] = (0.0, 1.0), values: bool = False,
+              legend_below: bool = False) -> Path:
+    """A grouped bar chart, one group per `groups` entry and one bar per series, as PNG.
+
+    `series` is (label, one value per group); a missing value (None) draws no bar.
+    `values` writes each bar's value above it (3 decimals); `legend_below` puts the
+    legend under the axes, where long labels hide no bar.
+    matplotlib is imported here, so that the rest of annoproj runs without it; when it
+    is missing, MissingDependencyError says how to install it.
+    """
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError as exc:
+        from annoproj.train.base import MissingDependencyError
+
+        raise MissingDependencyError(
+            "plotting needs matplotlib, which is not installed: pip install 'annoproj[plot]'"
+        ) from exc
+    import numpy as np
+
+    x = np.arange(len(groups))
+    n = max(len(series), 1)
+    width = 0.8 / n
+    height = 4 + (0.25 * n if legend_below else 0)
+    fig, ax = plt.subplots(figsize=(max(6.0, 1.2 * len(groups) * n / 2), height))
+    for k, (label, heights) in enumerate(series):
+        pos = x + (k - (n - 1) / 2) * width
+        keep = [(p, v) for p, v in zip(pos, heights) if v is not None]
+        bars = ax.bar([p for p, _ in keep], [v for _, v in keep], width, label=label)
+        if values:
+            ax.bar_label(bars, fmt="%.3f", fontsize="x-small", padding=1)
+    ax.set_xticks(x, list(groups))
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(*ylim)
+    if title:
+        ax.set_title(title)
+    if legend_below:
+        ax.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.1),
+                  ncol=1 if n > 2 else n, frameon=False)
+    else:
+        ax.legend(fontsize="small")
+    fig.tight_layout()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path

@@ -450,3 +450,71 @@ def config_dict(config: EuroparlConfig) -> dict:
     d["tgts"] = list(config.tgts)
     d["scorers"] = list(config.scorers)
     return d
+
+
+def config_label(settings: dict) -> str:
+    """A short name of a configuration (a result file's `settings`) for plot legends.
+
+    E.g. `match`, `match + fuse simalign e5-small`, `match + embedding use-m`: only what
+    differs from the defaults is named.
+    """
+
+    def model_name(model: object) -> str:
+        return str(model).removeprefix("bundled:").rsplit("/", 1)[-1]
+
+    method = settings.get("method", defaults.METHOD)
+    parts = [method]
+    aligner = settings.get("aligner_name") or "eflomal"
+    neural = settings.get("neural_aligner") or {}
+    if aligner != "eflomal":
+        parts.append(f"{aligner} {model_name(neural.get('model', ''))}".strip())
+    if settings.get("fuse_aligner"):
+        parts.append(f"fuse {settings['fuse_aligner']} {model_name(neural.get('model', ''))}".strip())
+    if method == "match":
+        scorer_options = settings.get("scorer_options") or {}
+        scorers = list(settings.get("scorers") or defaults.SCORERS)
+        dropped = [s for s in defaults.SCORERS if s not in scorers]
+        for s in scorers:
+            if s not in defaults.SCORERS:
+                model = (scorer_options.get(s) or {}).get("model")
+                parts.append(f"{s} {model_name(model)}" if model else s)
+        if dropped:
+            parts.append("no " + ",".join(dropped))
+        if settings.get("min_score") is not None:
+            parts.append(f"min score {settings['min_score']}")
+    if settings.get("refine") not in (None, "none"):
+        parts.append(f"refine {settings['refine']}")
+    if settings.get("extend"):
+        parts.append("extend")
+    if settings.get("source_labels") not in (None, "gold"):
+        parts.append(f"labeller {settings['source_labels']}")
+    return " + ".join(parts)
+
+
+def plot_europarl(results: Sequence[tuple[str, Sequence[dict]]], path: str | Path) -> Path:
+    """Bars of F1 (MISC ignored) per target language and on average, one series per result.
+
+    `results` holds (label, rows) pairs: the rows of `run_europarl` or of a result file.
+    """
+    from annoproj.bench.common import bar_chart
+
+    tgts: list[str] = []
+    srcs: list[str] = []
+    for _, rows in results:
+        for r in rows:
+            if r["tgt"] not in tgts:
+                tgts.append(r["tgt"])
+            if r["src"] not in srcs:
+                srcs.append(r["src"])
+    series = []
+    for label, rows in results:
+        f1 = {r["tgt"]: r["f1"] for r in rows}
+        values = [f1.get(t) for t in tgts]
+        known = [v for v in values if v is not None]
+        series.append((label, values + [sum(known) / len(known) if known else None]))
+    lows = [v for _, vs in series for v in vs if v is not None]
+    low = max(0.0, (int(min(lows) * 10) - 1) / 10) if lows else 0.0
+    src = ",".join(srcs)
+    return bar_chart([f"{src}→{t}" for t in tgts] + ["average"], series, path,
+                     ylabel="F1 (PER, ORG, LOC)", ylim=(low, 1.0), values=True,
+                     legend_below=True, title="Europarl NER projection (F1, MISC ignored)")

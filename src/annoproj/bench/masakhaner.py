@@ -799,39 +799,13 @@ DETAIL_COLUMNS = [
 
 def plot_results(rows: Sequence[dict], path: str | Path) -> Path:
     """A grouped bar chart of F1 per language and train source, written to `path`."""
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError as exc:
-        from annoproj.train.base import MissingDependencyError
-
-        raise MissingDependencyError(
-            "plotting needs matplotlib, which is not installed: pip install 'annoproj[plot]'"
-        ) from exc
-    import numpy as np
+    from annoproj.bench.common import bar_chart
 
     table = pivot_rows(rows)
-    sources = train_sources(rows)
-    langs = [r["lang"] for r in table]
-    x = np.arange(len(langs))
-    width = 0.8 / max(len(sources), 1)
-    fig, ax = plt.subplots(figsize=(max(6.0, 1.2 * len(langs) * max(len(sources), 1) / 2), 4))
-    for k, s in enumerate(sources):
-        vals = [r.get(s) or 0.0 for r in table]
-        ax.bar(x + (k - (len(sources) - 1) / 2) * width, vals, width, label=s)
-    ax.set_xticks(x, langs)
-    ax.set_ylabel("test F1 (PER, ORG, LOC)")
-    ax.set_ylim(0, 1)
-    ax.set_title("MasakhaNER 2.0 translate-train (CRF)")
-    ax.legend(fontsize="small")
-    fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return bar_chart([r["lang"] for r in table],
+                     [(s, [r.get(s) or 0.0 for r in table]) for s in train_sources(rows)],
+                     path, ylabel="test F1 (PER, ORG, LOC)",
+                     title="MasakhaNER 2.0 translate-train (CRF)")
 
 
 def spans_of(sentences: Sequence[Sentence]) -> list[list[Span]]:

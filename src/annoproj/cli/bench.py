@@ -49,6 +49,9 @@ def europarl(
     out: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the rows as a JSON result file here."),
     out_old: Optional[Path] = typer.Option(None, "--out", hidden=True),
     docs: Optional[Path] = typer.Option(None, help="Update the Europarl table of this Markdown file (docs/benchmarks.md)."),
+    plot: Optional[Path] = typer.Option(None, help=(
+        "Draw a bar chart of F1 (MISC ignored) per target and on average to this PNG (needs "
+        "matplotlib; benchmarks/plot_europarl.py draws one from result files).")),
     fail_under: float = typer.Option(0.0, help="Exit 5 if the average F1 (MISC ignored) is below this."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help=(
         "No progress display, notes or summary line on stderr.")),
@@ -116,6 +119,14 @@ def europarl(
     from annoproj.bench.common import markdown_table, update_docs_section, write_results
     from annoproj.bench.europarl import EuroparlConfig, config_dict, run_europarl, summary_rows
 
+    if plot is not None:
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            from annoproj.cli.common import EXIT_DEPENDENCY
+
+            raise fail("--plot needs matplotlib, which is not installed: "
+                       "pip install 'annoproj[plot]'", EXIT_DEPENDENCY) from None
     try:
         config = EuroparlConfig(
             src=src, tgts=[t.strip() for t in tgt.split(",") if t.strip()], method=method,
@@ -209,6 +220,10 @@ def europarl(
         if source_labels != "gold":
             key += "-" + source_labels.replace("/", "_").replace(":", "_")
         update_docs_section(docs, key, table)
+    if plot is not None:
+        from annoproj.bench.europarl import config_label, plot_europarl
+
+        plot_europarl([(config_label(config_dict(config)), rows)], plot)
     avg = sum(r["f1"] for r in rows) / len(rows)
     if not json_out:
         summary_line("bench europarl", f"{len(rows)} language pairs x {runs} run(s), average F1 "
