@@ -46,3 +46,22 @@ def test_evaluate_alignment_reads_mixed_files(tmp_path):
     row = json.loads(r.output.splitlines()[-1])
     assert row["precision"] == 1.0 and row["recall"] == 1.0
     assert read_pharaoh(tmp_path / "pred.txt")[0].scores.tolist() == pytest.approx([0.7, 1.0, 1.0])
+
+
+def test_project_warns_when_matching_gets_unscored_links(tmp_path):
+    from typer.testing import CliRunner
+
+    from annoproj.cli.main import app
+    from annoproj.data.io import write_conll
+    from annoproj.data.model import Sentence, Span
+
+    src, tgt = tmp_path / "en.conll", tmp_path / "de.conll"
+    write_conll(src, [Sentence(["Angela", "Merkel", "spoke"], [Span(0, 2, "PER")])])
+    write_conll(tgt, [Sentence(["Angela", "Merkel", "sprach"], [])])
+    (tmp_path / "plain.ph").write_text("0-0 1-1 2-2\n")
+    (tmp_path / "scored.ph").write_text("0-0:1 1-1:0.5 2-2:1\n")
+    for links, warned in (("plain.ph", True), ("scored.ph", False)):
+        r = CliRunner().invoke(app, ["project", str(src), str(tgt), "-a", str(tmp_path / links),
+                                     "-o", str(tmp_path / f"{links}.conll"), "-q"])
+        assert r.exit_code == 0, r.output
+        assert ("no link scores" in r.output) == warned

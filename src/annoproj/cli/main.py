@@ -515,6 +515,10 @@ def project(
     align_s = 0.0
     stats: dict = {}
     names = label_list(label_names)
+    if alignments is not None and method == "match" and _unscored_links(alignments):
+        typer.secho(f"warning: {alignments} has no link scores, so matching weighs every link "
+                    "1.0; write them with `annoproj align --scores` (Europarl en-de: 0.918 "
+                    "without, 0.922 with)", fg=typer.colors.YELLOW, err=True)
     if alignments is None:
         from annoproj.align.eflomal import EflomalAligner
         from annoproj.data.io import write_pharaoh
@@ -579,6 +583,24 @@ def project(
                      f"source entities); {aligned}wrote {summary.written} sentences with "
                      f"{summary.spans} entities to {output}, {summary.skipped} skipped{resumed}",
                      quiet=quiet, seconds=align_s + tm[0])
+
+
+def _unscored_links(path: Path, lines: int = 200) -> bool:
+    """Whether the first `lines` lines of a Pharaoh file hold links and none has a score."""
+    from annoproj.data.io.files import open_text
+
+    seen = False
+    try:
+        with open_text(path, "r") as f:
+            for k, line in enumerate(f):
+                if k >= lines:
+                    break
+                if ":" in line:
+                    return False
+                seen = seen or bool(line.strip())
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False  # the reader reports it, with file and line
+    return seen
 
 
 def _count_lines(path: Path) -> int | None:
