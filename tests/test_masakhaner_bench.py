@@ -417,3 +417,16 @@ def test_module_doctests():
     import annoproj.bench.masakhaner as mod
 
     assert doctest.testmod(mod).failed == 0
+
+
+def test_cli_plain_and_explicit_settings(fake_data):
+    """--plain changes the defaults of --misc, --extend and --drop-partial; given, they win."""
+    args = ["bench", "masakhaner", "--langs", "xx", "--data-dir", str(fake_data), "--method",
+            "heuristic", "--baselines", "", "--limit", "40", "--max-iterations", "10", "--json"]
+    for extra, name in (([], "heuristic+misc-loc+extend+drop-partial"),
+                        (["--plain"], "heuristic"),
+                        (["--plain", "--misc", "loc", "--drop-partial"], "heuristic+misc-loc+drop-partial"),
+                        (["--no-extend"], "heuristic+misc-loc+drop-partial")):
+        res = CliRunner().invoke(app, [*args, *extra])
+        assert res.exit_code == 0, res.output
+        assert json.loads(res.stdout.splitlines()[-1])["train"] == name, extra

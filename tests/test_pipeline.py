@@ -162,12 +162,32 @@ def _with_and_without(tmp_path, data_dir, tgt: str, setting: str | list[str], *e
     e = data_dir / "europarl"
     args = ["translate-train", "--source", str(e / "en.test.conll"), "--translations",
             str(e / f"{tgt}.test.conll"), "--tgt-lang", tgt, "--set", "source.limit=300",
-            "--plain", "--json", *extra]  # from the plain projection, one setting added
+            "--json", "--plain", *extra]
     settings = [setting] if isinstance(setting, str) else setting
     for name, more in (("plain", []), ("set", [x for kv in settings for x in ("--set", kv)])):
         r = runner.invoke(app, [*args, "-o", str(tmp_path / name), *more])
         assert r.exit_code == 0, r.output
     return [read_jsonl(tmp_path / name / f"{tgt}.projected.jsonl") for name in ("plain", "set")]
+
+
+def test_translate_train_default_recipe():
+    """translate-train projects with the recipe chosen on dev unless told plain; an explicit
+    setting wins; translate-test keeps the plain projection."""
+    from annoproj.pipeline.config import config_from_dict
+
+    base = {"kind": "translate-train", "source": {"path": "x"},
+            "translate": {"path": "y"}}
+    p = config_from_dict(base).project
+    assert (p.misc, p.extend, p.drop_partial) == ("loc", True, True)
+    p = config_from_dict({**base, "project": {"plain": True}}).project
+    assert (p.misc, p.extend, p.drop_partial) == ("keep", False, False)
+    p = config_from_dict({**base, "project": {"plain": True, "extend": True}}).project
+    assert (p.misc, p.extend, p.drop_partial) == ("keep", True, False)
+    p = config_from_dict({**base, "project": {"drop_partial": False}}).project
+    assert (p.misc, p.extend, p.drop_partial) == ("loc", True, False)
+    p = config_from_dict({"kind": "translate-test", "target": {"path": "x"},
+                          "translate": {"path": "y"}}).project
+    assert (p.misc, p.extend, p.drop_partial) == ("keep", False, False)
 
 
 def test_translate_train_completion(tmp_path, data_dir):

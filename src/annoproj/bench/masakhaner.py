@@ -119,8 +119,15 @@ class MasakhanerConfig:
     """One benchmark configuration.
 
     langs: languages to run (None: every language whose files are present).
+    trainer: "crf" (annoproj's CRF, `crf` options) or "hf" (`HFTrainer` on `model`, default
+        `bundled:e5-small`, with the options of `hf`; rows get `trainer` and `model`).
+    Defaults: since 2026-12-04 the projection follows the recipe chosen on dev
+    (misc "loc", extend, drop_partial); misc "drop" without extend or drop_partial is the
+    plain projection (`--plain`), and "zero-shot" is among the baselines.
     methods: projection methods to train on ("heuristic", "match", ...).
-    baselines: also train on "tprojection" tags and/or MasakhaNER "gold" train.
+    baselines: also train on "tprojection" tags, MasakhaNER "gold" train and/or "zero-shot"
+        (English CoNLL-2003 gold, MISC dropped, the tagger applied to the target directly;
+        trained once per run).
     limit: use only the first `limit` translated (and gold train) sentences.
     split: MasakhaNER split to score on: "test" or "dev".
     dev_fallback: score on dev.txt where test.txt is withheld (else skip the language).

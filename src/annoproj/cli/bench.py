@@ -313,9 +313,9 @@ def masakhaner(
         "Option of --trainer hf, KEY=VALUE, repeatable: recipe=softmax, dims=64, "
         "device=cuda...")),
     plain: bool = typer.Option(False, "--plain", help=(
-        "Plain matching, MISC dropped (the issue's protocol and T-Projection's): the same as "
-        "--misc drop --no-extend --no-drop-partial. The default is the recipe chosen on dev: "
-        "--misc loc --extend --drop-partial.")),
+        "Plain matching, MISC dropped (the issue's protocol and T-Projection's): --misc, "
+        "--extend and --drop-partial default to drop, off, off instead of the recipe chosen "
+        "on dev (loc, on, on); given explicitly, they win.")),
     scorers: str = typer.Option(",".join(defaults.SCORERS), help="Matching scorers (method match)."),
     solver: str = typer.Option(defaults.SOLVER, help="Matching solver: exact or greedy."),
     seed: int = typer.Option(0, help="Seed of eflomal's sampler."),
@@ -324,26 +324,26 @@ def masakhaner(
     split: str = typer.Option("test", help="MasakhaNER split to score on: test or dev."),
     dev_fallback: bool = typer.Option(False, "--dev-fallback", help=(
         "Score on dev.txt for languages whose test.txt is withheld (else they are skipped).")),
-    drop_partial: bool = typer.Option(True, "--drop-partial/--no-drop-partial", help=(
+    drop_partial: Optional[bool] = typer.Option(None, "--drop-partial/--no-drop-partial", help=(
         "Leave out of training the sentences where a source entity was not projected "
-        "(rows are named METHOD+drop-partial; on by default).")),
+        "(rows are named METHOD+drop-partial; on by default, off with --plain).")),
     complete: bool = typer.Option(False, "--complete", help=(
         "Label the mentions projection missed from the phrases the projected data labels "
         "reliably elsewhere (rows are named METHOD+complete).")),
-    extend: bool = typer.Option(True, "--extend/--no-extend", help=(
+    extend: Optional[bool] = typer.Option(None, "--extend/--no-extend", help=(
         "Widen projected spans that stop short of a name to the whole phrase the projected "
         "data labels elsewhere, e.g. U.N. -> Umoja wa Mataifa (rows METHOD+extend; on by "
-        "default).")),
+        "default, off with --plain).")),
     self_train: bool = typer.Option(False, "--self-train", help=(
         "Before the final training, add the spans that CRFs trained on the other folds "
         "predict confidently (rows METHOD+self-train; the T-Projection baseline gets it too).")),
     self_train_confidence: float = typer.Option(0.5, min=0.0, max=1.0, help=(
         "Smallest confidence (least tag marginal) of a self-training span.")),
     self_train_folds: int = typer.Option(2, min=2, help="Folds of self-training."),
-    misc: str = typer.Option("loc", help=(
+    misc: Optional[str] = typer.Option(None, help=(
         "English MISC entities: loc (the default: project them; target words known as a "
         "location elsewhere in the projected data become LOC; rows are named "
-        "METHOD+misc-loc), or drop.")),
+        "METHOD+misc-loc), or drop (the default with --plain).")),
     name_keys: bool = typer.Option(True, help=(
         "Align names without the prefixes glued to them (laseParis -> Paris).")),
     refine: str = typer.Option("none", help=(
@@ -409,8 +409,12 @@ def masakhaner(
         except ImportError:
             raise fail("--plot needs matplotlib, which is not installed: "
                        "pip install 'annoproj[plot]'", EXIT_DEPENDENCY) from None
-    if plain:
-        misc, extend, drop_partial = "drop", False, False
+    if misc is None:
+        misc = "drop" if plain else "loc"
+    if extend is None:
+        extend = not plain
+    if drop_partial is None:
+        drop_partial = not plain
     from annoproj.cli.main import _trainer_options
 
     try:

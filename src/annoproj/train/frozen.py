@@ -33,7 +33,13 @@ import numpy as np
 
 from annoproj.data.model import Sentence, Span
 from annoproj.data.tags import spans_to_tags
-from annoproj.train.base import CONFIG_FILE, FORMAT_VERSION, ModelError, TagsTagger, read_config
+from annoproj.train.base import (
+    CONFIG_FILE,
+    FORMAT_VERSION,
+    ModelError,
+    TagsTagger,
+    read_config,
+)
 from annoproj.train.decode import constrained_decode
 from annoproj.train.states import DEFAULT_LAYERS, WordEncoder
 
@@ -308,8 +314,8 @@ class FrozenTrainer:
             raise ValueError("no training sentences (all empty)")
         tags = [spans_to_tags([Span(*sp[:3]) for sp in s.spans], len(s.tokens),
                               scheme=self.scheme) for s in train]
-        from annoproj.train.hf import label_set
         from annoproj.data.tags import split_tag
+        from annoproj.train.hf import label_set
 
         labels = label_set({split_tag(t)[1] for ts in tags for t in ts if t != "O"},
                            scheme=self.scheme)
@@ -395,7 +401,7 @@ class FrozenTrainer:
         sample = x[rng.choice(len(x), size=min(len(x), 50_000), replace=False)]
         mean = sample.mean(axis=0)
         dims = min(self.dims, sample.shape[1], max(1, len(sample) - 1))
-        _, sv, vt = np.linalg.svd(sample - mean, full_matrices=False)
+        _, _, vt = np.linalg.svd(sample - mean, full_matrices=False)
         components = vt[:dims].T.astype(np.float32)
         coords = (sample - mean) @ components
         std = coords.std(axis=0)
