@@ -4,18 +4,8 @@
 load on first use).
 """
 
-from annoproj.data.model import Alignment, ProjectedSpan, Sentence, Span
+from annoproj.data.model import Alignment, ProjectedSpan, Sentence, Span  # noqa: F401
 
-_LAZY = {'FormatError': 'annoproj.data.io', 'detect_format': 'annoproj.data.io', 'iter_conll': 'annoproj.data.io', 'iter_jsonl': 'annoproj.data.io', 'iter_pharaoh': 'annoproj.data.io', 'iter_sentences': 'annoproj.data.io', 'read_conll': 'annoproj.data.io', 'read_jsonl': 'annoproj.data.io', 'read_pharaoh': 'annoproj.data.io', 'read_sentences': 'annoproj.data.io', 'read_tokenized': 'annoproj.data.io', 'write_conll': 'annoproj.data.io', 'write_jsonl': 'annoproj.data.io', 'write_pharaoh': 'annoproj.data.io', 'write_sentences': 'annoproj.data.io', 'write_tokenized': 'annoproj.data.io', 'from_hf': 'annoproj.data.io', 'load_hf': 'annoproj.data.io', 'to_hf': 'annoproj.data.io', 'tags_to_spans': 'annoproj.data.tags', 'spans_to_tags': 'annoproj.data.tags', 'LabelMap': 'annoproj.data.labels'}
+from annoproj._lazy import install as _install
 
-
-def __getattr__(name: str):
-    if name in _LAZY:
-        import importlib
-
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_LAZY])
+_install(__name__, {'FormatError': 'annoproj.data.io', 'detect_format': 'annoproj.data.io', 'iter_conll': 'annoproj.data.io', 'iter_jsonl': 'annoproj.data.io', 'iter_pharaoh': 'annoproj.data.io', 'iter_sentences': 'annoproj.data.io', 'read_conll': 'annoproj.data.io', 'read_jsonl': 'annoproj.data.io', 'read_pharaoh': 'annoproj.data.io', 'read_sentences': 'annoproj.data.io', 'read_tokenized': 'annoproj.data.io', 'write_conll': 'annoproj.data.io', 'write_jsonl': 'annoproj.data.io', 'write_pharaoh': 'annoproj.data.io', 'write_sentences': 'annoproj.data.io', 'write_tokenized': 'annoproj.data.io', 'from_hf': 'annoproj.data.io', 'load_hf': 'annoproj.data.io', 'to_hf': 'annoproj.data.io', 'tags_to_spans': 'annoproj.data.tags', 'spans_to_tags': 'annoproj.data.tags', 'LabelMap': 'annoproj.data.labels'})
