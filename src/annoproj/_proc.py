@@ -19,6 +19,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,13 +36,33 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child, between
         pass
 
 
+#: Signals held back while a child is forked: one that arrived inside the fork's callbacks
+#: (logging's locks) would be printed as "Exception ignored" and lost.
+_HELD = (signal.SIGTERM, signal.SIGINT)
+
+
+def _child_setup() -> None:  # pragma: no cover - runs in the child, between fork and exec
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
+    _die_with_parent()
+
+
 def spawn(args: list[str], **popen) -> subprocess.Popen:
-    """`subprocess.Popen` of a child that dies with this process, in its own group."""
+    """`subprocess.Popen` of a child that dies with this process, in its own group.
+
+    SIGTERM and SIGINT are held while it forks and delivered right after, so that a signal
+    never lands in the fork's callbacks, where it would be swallowed."""
     if sys.platform.startswith("linux"):
-        popen.setdefault("preexec_fn", _die_with_parent)
+        popen.setdefault("preexec_fn", _child_setup)
     if os.name == "posix":
         popen.setdefault("start_new_session", True)
-    return subprocess.Popen(args, **popen)
+    held = os.name == "posix" and threading.current_thread() is threading.main_thread()
+    if held:
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    try:
+        return subprocess.Popen(args, **popen)
+    finally:
+        if held:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def stop(proc: subprocess.Popen) -> None:
