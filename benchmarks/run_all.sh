@@ -251,6 +251,11 @@ $A bench masakhaner --plain --langs $L --method match,heuristic --crf-features p
 .venv/bin/python benchmarks/masakhaner_hf_dev.py hau tprojection '{"recipe":"softmax"}' '{"recipe":"softmax","context":0}' \
     '{"recipe":"crf","dims":32}' '{"recipe":"crf","dims":64}'
 $A bench masakhaner --langs hau --trainer hf --model bundled:e5-small -o $R/masakhaner-hf-e5-small.json --docs $D
+$A bench masakhaner --langs swa --trainer hf --model bundled:e5-small --baselines tprojection --json -o $R/masakhaner-hf-e5-small-swa.json
+$A bench masakhaner --langs swa --trainer hf --model bundled:e5-small --method "" --baselines zero-shot,gold --json \
+    -o $R/masakhaner-hf-e5-small-swa-baselines.json
+$A bench masakhaner --langs xho --trainer hf --model bundled:e5-small --baselines tprojection,zero-shot,gold --json \
+    -o $R/masakhaner-hf-e5-small-xho.json
 # Issue 7: speed
 $A bench speed --pairs 1000000 --docs $D -o $R/speed.json
 # streaming projection before and after the whole-input lexical table (2026-11-26)
