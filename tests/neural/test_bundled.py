@@ -314,3 +314,25 @@ def test_project_models_option_is_checked(tmp_path):
     r = CliRunner().invoke(app, ["project", str(tmp_path / "a.txt"), str(tmp_path / "a.txt"),
                                  "-o", str(tmp_path / "o.conll"), "--models", "embedding"])
     assert r.exit_code == 2 and "scorer=model" in r.output
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.dictionaries(st.characters(exclude_characters="\0"), st.text(max_size=3).filter(lambda s: "\0" not in s),
+                       min_size=1, max_size=60),
+       st.text(min_size=1, max_size=12))
+def test_the_rust_normaliser_reads_any_text_through_our_charsmap(mapping, text):
+    """tokenizers' Precompiled indexes the trie without bound checks: a byte that leads off
+    the trie (the real model's '°') must still land inside it."""
+    normalizers = pytest.importorskip("tokenizers.normalizers")
+    norm = normalizers.Precompiled(build_charsmap(mapping))
+    out = norm.normalize_str(text)
+    expected = "".join(mapping.get(c, c) for c in text)
+    if all(len(c.encode()) == 1 or c in mapping for c in text):  # no multi-char graphemes
+        assert out == expected
+
+
+def test_real_e5_tokenizes_what_crashed_it(real_e5):
+    import transformers
+
+    tok = transformers.AutoTokenizer.from_pretrained(real_e5)
+    assert tok.tokenize("10 °C") == ["▁10", "▁°", "C"]

@@ -80,6 +80,9 @@ def build_charsmap(mapping: Mapping[str, str]) -> bytes:
             units[base] = _LEAF | node[1]
         for c, child in node[0].items():
             queue.append((child, base ^ c, c))
+    # a lookup steps to base ^ byte for any byte before it checks the label there: every
+    # such slot must exist (readers such as the Rust tokenizers index without a bound check)
+    grow(max(b | 0xFF for b in bases))
     trie = struct.pack(f"<{len(units)}I", *units)
     return struct.pack("<I", len(trie)) + trie + bytes(strings)
 
