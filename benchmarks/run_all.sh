@@ -256,6 +256,8 @@ $A bench masakhaner --langs swa --trainer hf --model bundled:e5-small --method "
     -o $R/masakhaner-hf-e5-small-swa-baselines.json
 $A bench masakhaner --langs xho --trainer hf --model bundled:e5-small --baselines tprojection,zero-shot,gold --json \
     -o $R/masakhaner-hf-e5-small-xho.json
+$A bench masakhaner --langs nya --trainer hf --model bundled:e5-small --baselines tprojection,zero-shot --json \
+    -o $R/masakhaner-hf-e5-small-nya.json
 # Issue 7: speed
 $A bench speed --pairs 1000000 --docs $D -o $R/speed.json
 # streaming projection before and after the whole-input lexical table (2026-11-26)

@@ -240,8 +240,16 @@ class WordEncoder:
         torch = self._torch()
         unk = self._tok.unk_token or "_"
         words = [[w if w.strip() else unk for w in s] for s in sentences]
-        enc = self._tok(words, is_split_into_words=True, truncation=True,
-                        max_length=self.max_length, padding=True, return_tensors="pt")
+        try:
+            enc = self._tok(words, is_split_into_words=True, truncation=True,
+                            max_length=self.max_length, padding=True, return_tensors="pt")
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException:  # a Rust panic (pyo3 PanicException) on some word
+            # the bundled e5-small's converted tokenizer panics on "°": such words become unk
+            words = [[w if self._tokenizable(w) else unk for w in s] for s in words]
+            enc = self._tok(words, is_split_into_words=True, truncation=True,
+                            max_length=self.max_length, padding=True, return_tensors="pt")
         inputs = {k: v.to(self.device) for k, v in enc.items()}
         with torch.inference_mode():
             hidden = self._net(**inputs, output_hidden_states=True).hidden_states
@@ -253,6 +261,21 @@ class WordEncoder:
             for pooling, vecs in out.items():
                 vecs.append(pool_words(states[b], ids, len(ws), pooling))
         return out if poolings else out[self.pooling]
+
+    def _tokenizable(self, word: str) -> bool:
+        """Whether the tokenizer takes `word` alone without failing (cached per word)."""
+        cache = self.__dict__.setdefault("_word_ok", {})
+        ok = cache.get(word)
+        if ok is None:
+            try:
+                self._tok([[word]], is_split_into_words=True)
+                ok = True
+            except (KeyboardInterrupt, SystemExit):
+                raise
+            except BaseException:
+                ok = False
+            cache[word] = ok
+        return ok
 
     def _torch(self) -> Any:
         from annoproj.text_encoder import import_torch
