@@ -26,7 +26,7 @@ import statistics
 import time
 
 from annoproj import defaults
-from annoproj.align.compose import combine_all
+from annoproj.align.compose import fuse_links
 from annoproj.align.neural import SimAlignAligner
 from annoproj.bench.common import markdown_table
 from annoproj.bench.europarl import (
@@ -92,11 +92,9 @@ def links_part(encoder: HFEncoder, data_dir, layer: int, method: str) -> list[di
 
 
 def fused(direct, extra, src, tgt, *, direct_weight: float, threshold: float, scored: bool):
-    from annoproj.data.model import Alignment
-
-    paths = extra if scored else [Alignment(a.links, None) for a in extra]
-    return combine_all(direct, [paths], [len(s.tokens) for s in src], [len(t.tokens) for t in tgt],
-                       policy="weighted", direct_weight=direct_weight, threshold=threshold)
+    """eflomal's links with e5's fused in: the stage users run (`fuse_links`)."""
+    return fuse_links(direct, extra, [len(s.tokens) for s in src], [len(t.tokens) for t in tgt],
+                      direct_weight=direct_weight, threshold=threshold, scored=scored)
 
 
 def fuse_part(encoder: HFEncoder, data_dir, layer: int, method: str, seeds: int) -> list[dict]:

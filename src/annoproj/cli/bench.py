@@ -15,6 +15,7 @@ from annoproj.cli.common import (
     deprecated,
     emit_json,
     fail,
+    scorer_options_of,
     split_list,
 )
 
@@ -141,7 +142,7 @@ def europarl(
             leg_options=_number_options(leg_option, "--leg-option", "n_samplers=3"),
             aligner_name=aligner, source_labels=source_labels, min_score=min_score, extend=extend,
             fuse_aligner=fuse_aligner, fuse_options=_fuse_options(fuse_option),
-            scorer_options=_scorer_options(models, scorer_options),
+            scorer_options=scorer_options_of(models, scorer_options),
             neural_aligner={"model": aligner_model, "layer": aligner_layer, "device": device,
                             **({"method": aligner_method} if aligner == "simalign" else {})},
         )  # fmt: skip
@@ -239,16 +240,6 @@ COLUMNS = [
     ("f1", "F1 (no MISC)"), ("f1_std", "F1 sd"), ("f1_misc", "F1 (MISC)"),
     ("align_s", "align s"), ("project_s", "project s"),
 ]
-
-
-def _scorer_options(models: str | None, options: str | None) -> dict:
-    """{scorer: options} from `--models name=M,...` and `--scorer-options JSON`."""
-    from annoproj.bench.ablation import parse_models, parse_options
-
-    out = {name: dict(opts) for name, opts in parse_options(options).items()}
-    for name, model in parse_models(models).items():
-        out.setdefault(name, {})["model"] = model
-    return out
 
 
 def _fuse_options(items: list[str] | None) -> dict:

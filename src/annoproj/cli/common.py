@@ -260,3 +260,14 @@ def pool_options(workers: int, pool: str, ray_address: str | None,
     if pool == "ray":
         opts["ray_resources"] = {"num_cpus": 1, "num_gpus": gpus_per_worker}
     return opts
+
+
+def scorer_options_of(models: str | None, options: str | None = None) -> dict:
+    """{scorer: options} from `--models name=M,...` and `--scorer-options JSON` (ValueError
+    for a malformed one)."""
+    from annoproj.bench.ablation import parse_models, parse_options
+
+    out = {name: dict(opts) for name, opts in parse_options(options).items()}
+    for name, model in parse_models(models).items():
+        out.setdefault(name, {})["model"] = model
+    return out

@@ -491,10 +491,10 @@ def project(
         if min_score is not None:
             options["min_score"] = min_score
         if models:
-            from annoproj.bench.ablation import parse_models
+            from annoproj.cli.common import scorer_options_of
 
             try:
-                options["scorer_options"] = {k: {"model": m} for k, m in parse_models(models).items()}
+                options["scorer_options"] = scorer_options_of(models)
             except ValueError as exc:
                 raise fail(str(exc), EXIT_USAGE) from exc
     job = ProjectionJob(method=method, scorers=split_list(scorers), solver=solver, options=options)
