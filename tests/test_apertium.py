@@ -103,6 +103,21 @@ def test_links_follow_reordering(fake_apertium):
     assert t.last_chain == ["aaa-bbb"]
 
 
+def test_a_stage_the_system_lacks_is_an_error_not_an_empty_translation(fake_apertium, tmp_path):
+    # apertium-spa-ita's mode runs cg-proc, which Debian ships in cg3, a package it does not
+    # depend on: without pipefail the stages after it turned every sentence into nothing
+    from annoproj.train.base import MissingDependencyError
+
+    (fake_apertium / "modes" / "aaa-eee.mode").write_text("swap\n", encoding="utf-8")
+    t = ApertiumTranslator()
+    t._scripts["aaa-eee"] = "printf 'x' | no-such-stage-xyz | cat"
+    with pytest.raises(MissingDependencyError, match="no-such-stage-xyz, which is not installed"):
+        t.translate([["a", "b"]], src_lang="aaa", tgt_lang="eee")
+    t._scripts["aaa-eee"] = "cat >/dev/null; printf 'x\\0'; false | cat"
+    with pytest.raises(RuntimeError, match="failed on a batch"):
+        t.translate([["a"]], src_lang="aaa", tgt_lang="eee")
+
+
 def test_merged_words_link_to_both(fake_apertium):
     out = ApertiumTranslator().translate_aligned([["de", "el", "mar"]], src_lang="aaa",
                                                  tgt_lang="ddd")
@@ -208,6 +223,8 @@ def _real(mode: str) -> ApertiumTranslator:
     t = ApertiumTranslator(data_dir=apertium_mod.DEFAULT_DATA_DIR)
     if shutil.which("apertium-wblank-mode") is None or mode not in t.pairs():
         pytest.skip(f"Apertium with the {mode} mode is not installed (.ci/run installs it)")
+    if "cg-proc" in t._script(mode) and shutil.which("cg-proc") is None:
+        pytest.skip(f"the {mode} mode runs cg-proc, from cg3 (.ci/run installs it)")
     return t
 
 

@@ -249,16 +249,29 @@ class ApertiumTranslator:
         from annoproj import _proc
 
         try:  # the pipeline's stages die with annoproj (annoproj._proc)
-            res = _proc.run(["bash", "-c", self._script(mode), "apertium", generation, ""],
+            # pipefail: a stage that fails (a program the mode names but the system lacks)
+            # fails the run, instead of an empty translation from the stages after it
+            res = _proc.run(["bash", "-c", "set -o pipefail\n" + self._script(mode), "apertium",
+                             generation, ""],
                             input=text.encode("utf-8"), timeout=self.timeout)
         except subprocess.TimeoutExpired as exc:
             raise RuntimeError(f"Apertium ({mode}) took more than {self.timeout} s for "
                                f"{len(sentences)} sentences") from exc
+        err = res.stderr.decode("utf-8", errors="replace")
+        missing = re.findall(r"([\w.-]+): command not found", err)
+        if missing:
+            from annoproj.train.base import MissingDependencyError
+
+            need = sorted(set(missing))
+            hint = " (Debian/Ubuntu: apt install cg3)" if "cg-proc" in need else ""
+            raise MissingDependencyError(
+                f"the Apertium mode {mode} runs {', '.join(need)}, which is not installed"
+                f"{hint}: {_INSTALL}")
         chunks = res.stdout.decode("utf-8", errors="replace").split("\0")
         if res.returncode != 0 or len(chunks) < len(sentences):
             raise RuntimeError(f"Apertium ({mode}) failed on a batch of {len(sentences)} "
                                f"sentences (exit {res.returncode}, {len(chunks)} outputs): "
-                               f"{res.stderr.decode('utf-8', errors='replace').strip()[:500]}")
+                               f"{err.strip()[:500]}")
         return chunks[: len(sentences)]
 
     def _direction(self, src_lang: str | None, tgt_lang: str | None) -> tuple[str, str]:
