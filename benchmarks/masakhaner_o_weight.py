@@ -21,15 +21,21 @@ from annoproj.bench.masakhaner import score_tagger
 
 
 def run_language(lang: str, data_dir: str | None, split: str, seed: int,
-                 weights: list[float]) -> list[dict]:
-    """One row per (train source, weight) for `lang`."""
+                 weights: list[float], model: str | None = None,
+                 sources: tuple[str, ...] = ("chosen", "tprojection")) -> list[dict]:
+    """One row per (train source, weight) for `lang`; `model`: the tagger on that encoder
+    (`HFTrainer`, its default recipe) instead of the CRF."""
     from annoproj.train.crf import CRFTrainer
+    from annoproj.train.hf import HFTrainer
 
     config, ours, tgt, test = chosen_and_tprojection(lang, data_dir, split, seed)
     rows = []
     for source, train in (("chosen", ours), ("tprojection", tgt)):
+        if source not in sources:
+            continue
         with timer() as t:
-            tagger = CRFTrainer(**config.crf).fit(train)
+            trainer = (HFTrainer(model, seed=seed) if model else CRFTrainer(**config.crf))
+            tagger = trainer.fit(train)
         for w in weights:
             tagger.o_weight = w
             rows.append({"lang": lang, "train": f"{source} o={w:g}", "eval": split,
@@ -41,10 +47,15 @@ def run_language(lang: str, data_dir: str | None, split: str, seed: int,
 def main() -> None:
     ap = script_parser(__doc__, "masakhaner-dev-o-weight")
     ap.add_argument("--weights", default="1,0.5,0.35,0.25,0.15", help="O weights, comma separated")
+    ap.add_argument("--model", default=None,
+                    help="the tagger on this encoder (e.g. bundled:e5-small) instead of the CRF")
+    ap.add_argument("--sources", default="chosen,tprojection",
+                    help="train sources, comma separated: chosen, tprojection")
     args = ap.parse_args()
     weights = [float(w) for w in args.weights.split(",") if w]
-    run_and_report(args, run_language, weights, bench="masakhaner-o-weight",
-                   settings={"weights": weights})
+    sources = tuple(x for x in args.sources.split(",") if x)
+    run_and_report(args, run_language, weights, args.model, sources, bench="masakhaner-o-weight",
+                   settings={"weights": weights, "model": args.model, "sources": list(sources)})
 
 
 if __name__ == "__main__":

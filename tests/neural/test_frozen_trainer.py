@@ -109,6 +109,23 @@ def test_frozen_recipes_learn_and_reload(tiny_bert, states_dir, tmp_path, recipe
     assert again.predict(test) == pred
 
 
+def test_crf_recipe_decodes_with_o_down_weighted(tiny_bert, states_dir, tmp_path):
+    # o_weight: the CRF's marginals with O's times W, as CRFTagger decodes (saved and reloaded)
+    tagger = HFTrainer(str(tiny_bert), recipe="crf", seed=0, o_weight=0.3, dims=8, **TINY).fit(toy())
+    assert tagger.o_weight == 0.3
+    test = [s.tokens for s in toy(8)]
+    low = tagger.predict(test)
+    tagger.o_weight = 1.0
+    viterbi = tagger.predict(test)
+    tagger.o_weight = 1e-6  # O almost never wins: at least as many entity tokens
+    many = tagger.predict(test)
+    assert sum(e - b for s in many for b, e, _ in s) >= sum(e - b for s in viterbi for b, e, _ in s)
+    tagger.o_weight = 0.3
+    assert load_tagger(tagger.save(tmp_path / "m")).predict(test) == low
+    with pytest.raises(ValueError, match="o_weight"):
+        FrozenTrainer("x", o_weight=0)
+
+
 def test_recipes_and_options():
     assert resolve_recipe("auto", "bundled:e5-small") == "crf"
     assert resolve_recipe("auto", "xlm-roberta-base") == "finetune"

@@ -593,7 +593,10 @@ def make_trainer(config: MasakhanerConfig):
         return CRFTrainer(**config.crf)
     from annoproj.train.hf import HFTrainer
 
-    return HFTrainer(config.model_name, **{"seed": config.seed, **config.hf})
+    o_weight = config.crf.get("o_weight", 1.0)  # decoding, part of every trainer's recipe
+    return HFTrainer(config.model_name, **{"seed": config.seed,
+                                           **({"o_weight": o_weight} if o_weight != 1.0 else {}),
+                                           **config.hf})
 
 
 def train_and_score(train: Sequence[Sentence], test: Sequence[Sentence], crf: dict | None = None,

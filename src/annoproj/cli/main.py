@@ -777,8 +777,9 @@ def train(
     max_iterations: int = typer.Option(100, min=1, help="CRF L-BFGS iterations."),
     scheme: str = typer.Option("IOB2", help="Tag scheme the CRF learns: IOB2 or BIOES."),
     o_weight: float = typer.Option(1.0, min=0.0, callback=_finite, help=(
-        "CRF: decode with the probability of O times this (saved with the model); below 1 "
-        "finds more entities, for taggers trained on projected data that miss names.")),
+        "CRF (and hf's crf/softmax recipes): decode with the probability of O times this "
+        "(saved with the model); below 1 finds more entities, for taggers trained on "
+        "projected data that miss names.")),
     fold_affixes: bool = typer.Option(False, help=(
         "CRF: prefixes and suffixes without accents and tone marks (Yoruba Èkó shares them "
         "with Eko; saved with the model).")),
@@ -811,7 +812,8 @@ def train(
                if trainer == "crf" else {"scheme": scheme})
     if trainer == "hf":
         options.update({"recipe": recipe, "device": device, "seed": seed, "progress": True,
-                        **({"model": model} if model else {})})
+                        **({"model": model} if model else {}),
+                        **({"o_weight": o_weight} if o_weight != 1.0 else {})})
     elif model is not None:
         raise fail(f"--model applies to --trainer hf, not {trainer!r}", 2)
     try:

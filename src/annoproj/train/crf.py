@@ -45,6 +45,23 @@ def _require_crfsuite() -> Any:
     return sklearn_crfsuite
 
 
+def crfsuite_marginals(tagger: Any, labels: Sequence[str], n: int) -> np.ndarray:
+    """(n, labels) marginals of the sentence last `set` in the crfsuite `tagger`."""
+    marginal = tagger.marginal
+    return np.array([[marginal(y, i) for y in labels] for i in range(n)])
+
+
+def crfsuite_tag(tagger: Any, items: Any, labels: Sequence[str], *, o_weight: float = 1.0,
+                 scheme: str = "IOB2") -> list[str]:
+    """Tags of one non-empty sentence of crfsuite `items`: Viterbi with `o_weight` 1, else
+    decoded from the marginals with O's times `o_weight` (`annoproj.train.decode`)."""
+    if o_weight == 1.0:
+        return list(tagger.tag(items))
+    tagger.set(items)
+    return constrained_decode(crfsuite_marginals(tagger, labels, len(items)), labels,
+                              o_weight=o_weight, scheme=scheme)
+
+
 def _check_o_weight(value: float) -> float:
     value = float(value)
     if not (value > 0 and np.isfinite(value)):
@@ -98,17 +115,12 @@ class CRFTagger(TagsTagger):
 
     def _tag(self, tokens: Sequence[str]) -> list[str]:
         """Tags of one non-empty sentence; leaves its marginals in the crfsuite tagger."""
-        xseq = self._extract.sentence(tokens)
-        if self.o_weight == 1.0:
-            return list(self._tagger.tag(xseq))
-        self._tagger.set(xseq)
-        return constrained_decode(self._marginals(len(tokens)), self.marginal_labels,
-                                  o_weight=self.o_weight, scheme=self.scheme)
+        return crfsuite_tag(self._tagger, self._extract.sentence(tokens), self.marginal_labels,
+                            o_weight=self.o_weight, scheme=self.scheme)
 
     def _marginals(self, n: int) -> np.ndarray:
         """(n, labels) marginals of the sentence last set in the crfsuite tagger."""
-        marginal = self._tagger.marginal
-        return np.array([[marginal(y, i) for y in self.marginal_labels] for i in range(n)])
+        return crfsuite_marginals(self._tagger, self.marginal_labels, n)
 
     def predict_tags(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
         """Tags (in the model's scheme) of each tokenised sentence; with `o_weight` < 1,

@@ -40,6 +40,7 @@ from annoproj.train.base import (
     TagsTagger,
     read_config,
 )
+from annoproj.train.crf import crfsuite_tag
 from annoproj.train.decode import constrained_decode
 from annoproj.train.states import DEFAULT_LAYERS, WordEncoder
 
@@ -150,7 +151,9 @@ class FrozenTagger(TagsTagger):
                 out[k] = constrained_decode(self.probabilities(x), self.labels,
                                             o_weight=self.o_weight, scheme=self.scheme)
             else:
-                out[k] = list(self._crf.tag(self.crf_items(sentences[k], x)))
+                out[k] = crfsuite_tag(self._crf, self.crf_items(sentences[k], x),
+                                      self.crf_labels, o_weight=self.o_weight,
+                                      scheme=self.scheme)
         return out
 
     # ------------------------------------------------------------ saving
@@ -260,7 +263,8 @@ class FrozenTrainer:
                  c1: float = 0.1, c2: float = 0.1, max_iterations: int = 100,
                  features: dict | None = None, state_context: int = 0,
                  scheme: str = "IOB2", seed: int = 0, device: str = "auto",
-                 progress: bool = False, threads: int | None = None) -> None:
+                 progress: bool = False, threads: int | None = None,
+                 o_weight: float = 1.0) -> None:
         if recipe not in FROZEN_RECIPES:
             raise ValueError(f"recipe must be one of {', '.join(FROZEN_RECIPES)}, not {recipe!r}")
         if scheme not in ("IOB2", "BIOES"):
@@ -286,6 +290,9 @@ class FrozenTrainer:
         self.device = device
         self.progress = progress
         self.threads = threads
+        if not float(o_weight) > 0:
+            raise ValueError(f"o_weight must be a number > 0, got {o_weight}")
+        self.o_weight = float(o_weight)
         self._encoder: WordEncoder | None = None
 
     def encoder(self) -> WordEncoder:
@@ -327,14 +334,14 @@ class FrozenTrainer:
             head, history = self._fit_softmax(states, tags, labels)
             tagger = FrozenTagger(recipe="softmax", encoder=enc_params, labels=labels,
                                   scheme=self.scheme, head=head, params=self.params(),
-                                  device=self.device)
+                                  device=self.device, o_weight=self.o_weight)
             extra: dict = {"history": history}
         else:
             head, model, extra = self._fit_crf(train, states, tags)
             tagger = FrozenTagger(recipe="crf", encoder=enc_params, labels=labels,
                                   scheme=self.scheme, head=head, crf_model=model,
                                   features=self.features, params=self.params(),
-                                  device=self.device)
+                                  device=self.device, o_weight=self.o_weight)
         tagger._encoder = enc  # share the loaded encoder and its cache
         tagger.info = {"sentences": len(train), "tokens": sum(len(s.tokens) for s in train),
                        "encoded": enc.encoded, "encode_s": round(encode_s, 3),
