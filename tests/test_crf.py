@@ -314,7 +314,7 @@ def test_features_doctests():
 def test_a_trained_model_folder_is_a_source_labeller(tagger, tmp_path):
     # translate-test with your own tagger: `--labeller DIR` / `annoproj label -m DIR`
     from annoproj.label import make_labeller
-    from annoproj.train import TaggerLabeller
+    from annoproj.train.labeller import TaggerLabeller
 
     folder = tagger.save(tmp_path / "m")
     sents = [s.tokens for s in synthetic(12, seed=5)]

@@ -51,7 +51,7 @@ def make_labeller(spec: str | Path, **options: Any) -> Labeller:
 
         # a model folder of `annoproj train`: its labeller lives with the trainers, a later
         # stage, which registers it when imported (a plugin, not an import of this package)
-        importlib.import_module("annoproj.train")
+        importlib.import_module("annoproj.train.labeller")
         name, args = "tagger", {"model": spec.split(":", 1)[1] if spec.startswith("tagger:")
                                 else spec}
     elif spec == "gold":

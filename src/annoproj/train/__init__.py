@@ -12,7 +12,6 @@ from annoproj.train.base import (
 from annoproj.train.crf import CRFTagger, CRFTrainer
 from annoproj.train.features import FeatureConfig, FeatureExtractor
 from annoproj.train.hf import HFTagger, HFTrainer  # torch is imported only when used
-from annoproj.train.labeller import TaggerLabeller
 
 __all__ = [
     "CRFTagger",
@@ -24,7 +23,6 @@ __all__ = [
     "MissingDependencyError",
     "ModelError",
     "Tagger",
-    "TaggerLabeller",
     "Trainer",
     "load_tagger",
     "taggers",
