@@ -278,3 +278,14 @@ $A bench ablation --scorers alignment,lexical,string,embedding --models embeddin
 $A bench ablation --scorers alignment,lexical,string,embedding --models embedding=bundled:e5-small \
     --scorer-options '{"embedding": {"prefix": "query: "}}' --runs 3 --device cpu -o $R/ablation-e5-strings.json
 .venv/bin/python benchmarks/masakhaner_encoders.py --langs hau,swa,xho --limit 2000 --split dev --out $R/masakhaner-encoders.json
+# Issue 26 (cont.): Yoruba, translate-test with our own tagger, the withheld languages, nya gold
+$A bench masakhaner --langs yor --trainer hf --model bundled:e5-small --baselines tprojection,zero-shot,gold --json \
+    -o $R/masakhaner-hf-e5-small-yor.json
+$A train --trainer hf --model bundled:e5-small --train $ANNOPROJ_DATA/conll2003/train.txt -o benchmarks/models/en-conll-e5-small
+$A bench europarl --labeller benchmarks/models/en-conll-e5-small --runs 1 --json -o $R/europarl-match-labeller-e5-small-tagger.json
+$A bench masakhaner --langs ibo,sna,zul --dev-fallback --trainer hf --model bundled:e5-small \
+    --baselines tprojection,zero-shot --json -o $R/masakhaner-hf-e5-small-withheld.json
+$A bench masakhaner --langs nya --trainer hf --model bundled:e5-small --method "" --baselines gold --json \
+    -o $R/masakhaner-hf-e5-small-nya-gold.json
+.venv/bin/python benchmarks/masakhaner_o_weight.py --model bundled:e5-small --sources chosen --weights 1,0.5,0.35,0.25 \
+    --jobs 1 --out $R/masakhaner-dev-o-weight-hf-e5-small.json
