@@ -5,15 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
+from annoproj.errors import RegistryError
+
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-class RegistryError(KeyError):
-    """An unknown name was asked of a registry."""
-
-    def __str__(self) -> str:  # KeyError quotes its message; show it plainly
-        return str(self.args[0])
 
 
 class Registry(Generic[T]):

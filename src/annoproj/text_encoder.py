@@ -15,8 +15,8 @@ from typing import Any, Generic, TypeVar
 
 import numpy as np
 
+from annoproj.errors import MissingDependencyError
 from annoproj._neural import (
-    MissingDependencyError,
     require,
     resolve_device,
     torch_dtype,

@@ -9,7 +9,7 @@ pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
 from annoproj.data.model import Sentence, Span
-from annoproj.train.base import ModelError
+from annoproj.errors import ModelError
 from annoproj.translate import HFTranslator, Translator, make_translator
 from annoproj.translate.cache import TranslationCache
 

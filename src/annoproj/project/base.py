@@ -9,6 +9,7 @@ from typing import Literal, Protocol, runtime_checkable
 import numpy as np
 
 from annoproj.data.model import Alignment
+from annoproj.errors import InfeasibleError  # noqa: F401  (re-exported)
 from annoproj.registry import Registry
 
 
@@ -66,10 +67,6 @@ class Solver(Protocol):
     ) -> tuple[np.ndarray, np.ndarray]:
         """The chosen (entity indices, candidate indices)."""
         ...
-
-
-class InfeasibleError(ValueError):
-    """No assignment satisfies the per-entity and non-overlap constraints."""
 
 
 scorers: Registry[Scorer] = Registry("scorer")

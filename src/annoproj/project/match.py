@@ -11,9 +11,9 @@ from annoproj import defaults
 from annoproj.data.model import Alignment, ProjectedSpan, Span
 from annoproj.project import scorers as _scorers  # noqa: F401  (registers the scorers)
 from annoproj.project import solvers as _solvers  # noqa: F401  (registers the solvers)
+from annoproj.errors import InfeasibleError
 from annoproj.project.base import (
     Constraint,
-    InfeasibleError,
     MatchInstance,
     Scorer,
     Solver,

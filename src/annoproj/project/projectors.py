@@ -10,7 +10,8 @@ from annoproj.project.heuristic import HeuristicProjector
 from annoproj.project.markers import MarkerProjector
 from annoproj.project.match import MatchProjector
 from annoproj.project.result import ProjectionResult
-from annoproj.registry import Registry, RegistryError
+from annoproj.errors import RegistryError
+from annoproj.registry import Registry
 
 
 @runtime_checkable

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from annoproj.data.model import Sentence, Span
+from annoproj.errors import MissingDependencyError, ModelError  # noqa: F401  (re-exported)
 from annoproj.registry import Registry
 
 #: Name of the JSON file that describes a saved model folder.
@@ -44,14 +45,6 @@ class TagsTagger:
         spans = self.predict([s.tokens for s in sentences])
         return [Sentence(tokens=list(s.tokens), spans=p, id=s.id, meta=dict(s.meta))
                 for s, p in zip(sentences, spans)]
-
-
-class MissingDependencyError(ImportError):
-    """An optional package needed by a trainer is not installed; says what to install."""
-
-
-class ModelError(ValueError):
-    """A model folder is missing, incomplete or of an unknown kind."""
 
 
 @runtime_checkable

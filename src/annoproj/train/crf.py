@@ -17,11 +17,10 @@ import numpy as np
 
 from annoproj.data.model import Sentence, Span
 from annoproj.data.tags import check_scheme, spans_to_tags, tags_to_spans
+from annoproj.errors import MissingDependencyError, ModelError
 from annoproj.train.base import (
     CONFIG_FILE,
     FORMAT_VERSION,
-    MissingDependencyError,
-    ModelError,
     TagsTagger,
     read_config,
     taggers,

@@ -33,10 +33,10 @@ import numpy as np
 
 from annoproj.data.model import Sentence, Span
 from annoproj.data.tags import spans_to_tags
+from annoproj.errors import ModelError
 from annoproj.train.base import (
     CONFIG_FILE,
     FORMAT_VERSION,
-    ModelError,
     TagsTagger,
     read_config,
 )

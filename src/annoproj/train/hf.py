@@ -33,10 +33,10 @@ from typing import Any
 
 from annoproj.data.model import Sentence, Span
 from annoproj.data.tags import check_scheme, spans_to_tags, split_tag
+from annoproj.errors import ModelError
 from annoproj.train.base import (
     CONFIG_FILE,
     FORMAT_VERSION,
-    ModelError,
     TagsTagger,
     read_config,
     taggers,

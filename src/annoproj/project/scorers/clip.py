@@ -26,8 +26,8 @@ import numpy as np
 from annoproj._neural import require
 from annoproj.project.base import scorers
 from annoproj.project.scorers.embedding import StringEmbeddingScorer
+from annoproj.errors import MissingDependencyError
 from annoproj.text_encoder import (
-    MissingDependencyError,
     batches,
     import_torch,
     import_transformers,

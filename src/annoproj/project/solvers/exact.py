@@ -6,7 +6,8 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from annoproj.project.base import Constraint, InfeasibleError, solvers
+from annoproj.errors import InfeasibleError
+from annoproj.project.base import Constraint, solvers
 from annoproj.project.solvers.common import (
     EMPTY,
     PairSolver,
