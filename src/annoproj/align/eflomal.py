@@ -163,6 +163,8 @@ class EflomalAligner:
     measured best on Europarl (docs/benchmarks.md).
     """
 
+    name = "eflomal"
+
     def __init__(
         self,
         *,

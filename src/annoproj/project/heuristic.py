@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from annoproj.data.model import Alignment, ProjectedSpan, Span, check_spans
+from annoproj.project.base import projectors
 from annoproj.project.result import ProjectionResult, check_lengths
 
 
@@ -85,10 +86,12 @@ def project_sentence(
     return resolve_overlaps(out)
 
 
+@projectors.register("heuristic")
 class HeuristicProjector:
     """Projects source spans onto targets through word alignments (Politov et al. 2025, §3)."""
 
     name = "heuristic"
+    uses_scorers = False
 
     def __init__(
         self, *, max_gap: int = 1, min_ratio: float = 0.8, max_spans: int | None = None

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from annoproj.data.model import ProjectedSpan, Sentence, Span
+from annoproj.project.base import marker_projectors
 from annoproj.project.heuristic import resolve_overlaps
 from annoproj.project.result import ProjectionResult
 from annoproj.translate.tokenize import detokenize
@@ -263,6 +264,7 @@ def _best_window(tokens: Sequence[str], windows: Sequence[tuple[int, int]],
     return best
 
 
+@marker_projectors.register("markers")
 class MarkerProjector:
     """Projection by translating marked sentences (EasyProject); needs a translator.
 

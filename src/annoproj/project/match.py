@@ -9,14 +9,14 @@ import numpy as np
 
 from annoproj import defaults
 from annoproj.data.model import Alignment, ProjectedSpan, Span
-from annoproj.project import scorers as _scorers  # noqa: F401  (registers the scorers)
-from annoproj.project import solvers as _solvers  # noqa: F401  (registers the solvers)
 from annoproj.errors import InfeasibleError
 from annoproj.project.base import (
     Constraint,
     MatchInstance,
     Scorer,
     Solver,
+    capable,
+    projectors,
     scorers,
     solvers,
 )
@@ -45,6 +45,7 @@ def _entities(spans: Sequence[Span], n_src: int) -> np.ndarray:
     return ents
 
 
+@projectors.register("match")
 class MatchProjector:
     """Projects entities by choosing the best non-overlapping target n-grams for them.
 
@@ -61,6 +62,7 @@ class MatchProjector:
     """
 
     name = "match"
+    uses_scorers = True
 
     def __init__(
         self,
@@ -343,11 +345,11 @@ def fit_in_parts(
         if not isinstance(name, str):
             continue
         kind = scorers.get(name)
-        if hasattr(kind, "partial_fit") or hasattr(kind, "partial_fit_projection"):
+        if capable(kind, "fits_corpus") or capable(kind, "learns_from_projection"):
             scorer = scorers.create(name, **dict(scorer_options.get(name, {})))
-            if getattr(scorer, "needs_corpus", False) and hasattr(scorer, "partial_fit"):
+            if capable(scorer, "needs_corpus") and capable(scorer, "fits_corpus"):
                 fitted[name] = scorer
-            elif getattr(scorer, "needs_projection", False):
+            elif capable(scorer, "needs_projection"):
                 second[name] = scorer
             else:
                 continue

@@ -33,7 +33,7 @@ MODEL_FILE = "model.crfsuite"
 _INSTALL = "pip install 'annoproj[crf]'"
 
 
-def _require_crfsuite() -> Any:
+def require_crfsuite() -> Any:
     """The sklearn_crfsuite module, or an error saying how to install it."""
     try:
         import sklearn_crfsuite
@@ -65,6 +65,7 @@ def _versions() -> dict[str, str | None]:
     return out
 
 
+@taggers.register("crf")
 class CRFTagger(TagsTagger):
     """A trained CRF: predicts entity spans of tokenised sentences."""
 
@@ -159,7 +160,7 @@ class CRFTagger(TagsTagger):
     @classmethod
     def load(cls, path: str | Path) -> CRFTagger:
         """The tagger saved in the model folder `path`."""
-        _require_crfsuite()
+        require_crfsuite()
         path = Path(path)
         cfg = read_config(path)
         if cfg.get("trainer") != cls.name:
@@ -173,6 +174,7 @@ class CRFTagger(TagsTagger):
                    o_weight=float((cfg.get("decoding") or {}).get("o_weight", 1.0)))
 
 
+@trainers.register("crf")
 class CRFTrainer:
     """Trains a `CRFTagger` with L1 (`c1`) and L2 (`c2`) regularised L-BFGS.
 
@@ -224,7 +226,7 @@ class CRFTrainer:
     def fit(self, sentences: Sequence[Sentence], *,
             dev: Sequence[Sentence] | None = None) -> CRFTagger:
         """Train on `sentences`; `dev`, when given, is scored after training into `info`."""
-        sk = _require_crfsuite()
+        sk = require_crfsuite()
         t0 = time.perf_counter()
         xs, ys = self.featurize(sentences)
         if not xs:
@@ -262,7 +264,3 @@ class CRFTrainer:
             tagger.info["dev"] = {"precision": report.micro.precision,
                                   "recall": report.micro.recall, "f1": report.micro.f1}
         return tagger
-
-
-trainers.register("crf")(CRFTrainer)
-taggers.register("crf")(CRFTagger)

@@ -315,7 +315,7 @@ class FrozenTrainer:
         tags = [spans_to_tags([Span(*sp[:3]) for sp in s.spans], len(s.tokens),
                               scheme=self.scheme) for s in train]
         from annoproj.data.tags import split_tag
-        from annoproj.train.hf import label_set
+        from annoproj.data.tags import label_set
 
         labels = label_set({split_tag(t)[1] for ts in tags for t in ts if t != "O"},
                            scheme=self.scheme)
@@ -392,10 +392,10 @@ class FrozenTrainer:
 
     def _fit_crf(self, train: Sequence[Sentence], states: list[np.ndarray],
                  tags: list[list[str]]) -> tuple[dict[str, np.ndarray], bytes, dict]:
-        from annoproj.train.crf import MODEL_FILE, _require_crfsuite
+        from annoproj.train.crf import MODEL_FILE, require_crfsuite
         from annoproj.train.features import FeatureConfig, FeatureExtractor
 
-        sk = _require_crfsuite()
+        sk = require_crfsuite()
         x = np.concatenate(states)
         rng = np.random.default_rng(self.seed)
         sample = x[rng.choice(len(x), size=min(len(x), 50_000), replace=False)]

@@ -210,6 +210,7 @@ class WordEncoder:
         if self._net is not None:
             return
         from annoproj._neural import resolve_device
+        from annoproj.subwords import max_input_length
         from annoproj.text_encoder import import_torch, load_model, load_tokenizer
 
         torch = import_torch()
@@ -227,9 +228,7 @@ class WordEncoder:
         layers = getattr(getattr(self._net, "encoder", None), "layer", None)
         if layers is not None and top < len(layers):  # the layers above are never read
             self._net.encoder.layer = layers[:top]
-        limit = getattr(self._tok, "model_max_length", self.max_length) or self.max_length
-        self.max_length = int(min(self.max_length, limit,
-                                  getattr(self._net.config, "max_position_embeddings", 512)))
+        self.max_length = max_input_length(self._tok, self._net.config, self.max_length)
 
     def encode_batch(self, sentences: Sequence[Sequence[str]],
                      poolings: Sequence[str] | None = None) -> list[np.ndarray] | dict:

@@ -29,6 +29,8 @@ SUFFIXES = (".txt", ".tok", ".conll")
 class Translator(Protocol):
     """Translates tokenised sentences, a batch at a time."""
 
+    name: str
+
     def translate(
         self, sentences: Sequence[Tokens], *, src_lang: str, tgt_lang: str
     ) -> list[list[str]]:
@@ -48,7 +50,9 @@ class AligningTranslator(Translator, Protocol):
         ...
 
 
-translators: Registry[Translator] = Registry("translator")
+#: Translators by name; models and programs load only when one is built.
+translators: Registry[Translator] = Registry("translator", providers=(
+    "annoproj.translate.apertium", "annoproj.translate.ct2", "annoproj.translate.hf"))
 
 
 def read_translations(path: str | Path, fmt: str = "auto") -> list[list[str]]:
@@ -95,6 +99,8 @@ class PrecomputedTranslator:
     ``{src_lang}-{tgt_lang}.links`` file beside the translations; `translate_aligned`
     returns them (None without).
     """
+
+    name = "precomputed"
 
     def __init__(
         self,

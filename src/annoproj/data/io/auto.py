@@ -57,7 +57,9 @@ def iter_sentences(path: str | Path, fmt: str = "auto", *,
     """Sentences of a CoNLL, JSONL, pre-tokenised text, Parquet or spaCy DocBin file, or of a
     `datasets` folder, one at a time (`label_names`: of integer tags; `strict_tags` and
     `keep_tags`: see `iter_conll`)."""
-    from annoproj.data.io import iter_conll, iter_jsonl, iter_tokenized
+    from annoproj.data.io.conll import iter_conll
+    from annoproj.data.io.jsonl import iter_jsonl
+    from annoproj.data.io.text import iter_tokenized
 
     if str(path).startswith(HUB_PREFIX):
         return iter(read_hub(str(path), label_names=label_names))
@@ -139,7 +141,9 @@ def write_sentences(path: str | Path, sentences: Sequence[Sentence], *, fmt: str
                     scheme: str = "IOB2") -> int:
     """Write `sentences` in `fmt` (auto: `output_format`), tags in `scheme` where the format
     has tags; returns the count."""
-    from annoproj.data.io import write_conll, write_jsonl, write_tokenized
+    from annoproj.data.io.conll import write_conll
+    from annoproj.data.io.jsonl import write_jsonl
+    from annoproj.data.io.text import write_tokenized
 
     path = Path(path)
     fmt = output_format(path) if fmt == "auto" else fmt

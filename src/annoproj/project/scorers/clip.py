@@ -27,6 +27,7 @@ from annoproj._neural import require
 from annoproj.project.base import scorers
 from annoproj.project.scorers.embedding import StringEmbeddingScorer
 from annoproj.errors import MissingDependencyError
+from annoproj.subwords import max_input_length
 from annoproj.text_encoder import (
     batches,
     import_torch,
@@ -167,11 +168,7 @@ class MClipText:
         self.encoder = encoder.to(device=device, dtype=dtype).eval()
         self.proj = proj.to(device=device, dtype=dtype).eval()
         self.tokenizer = load_tokenizer(model)
-        limit = getattr(self.tokenizer, "model_max_length", 512)
-        limit = limit if isinstance(limit, int) and limit <= 100_000 else 512
-        pos = getattr(base, "max_position_embeddings", limit)
-        limit = min(limit, pos - 2 if "roberta" in base.model_type else pos)
-        self.max_length = min(limit, max_length) if max_length else limit
+        self.max_length = max_input_length(self.tokenizer, base, max_length)
         self.device = device
         self.batch_size = batch_size
 

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from annoproj.data.model import Alignment
-from annoproj.project.base import MatchInstance, Scorer
+from annoproj.project.base import MatchInstance, Scorer, capable
 from annoproj.project.base import scorers as registry
 
 
@@ -55,6 +55,7 @@ class FusionScorer:
     """
 
     name = "fusion"
+    observes_projection = True
 
     def __init__(
         self,
@@ -100,7 +101,7 @@ class FusionScorer:
 
     def _part_scores(self, k: int, batch: Sequence[MatchInstance]) -> list[np.ndarray]:
         part = self.parts[k]
-        if self._kept is None or not batch or hasattr(part, "observe_projection"):
+        if self._kept is None or not batch or capable(part, "observes_projection"):
             return part.score(batch)
         key = (k, len(batch), id(batch[0]), id(batch[-1]))
         got = self._kept.get(key)
@@ -126,7 +127,7 @@ class FusionScorer:
     @property
     def needs_projection(self) -> bool:
         """Whether a fused scorer still needs a first projection (the memory scorer)."""
-        return any(getattr(p, "needs_projection", False) for p in self.parts)
+        return any(capable(p, "needs_projection") for p in self.parts)
 
     def observe_projection(self, src_tokens, tgt_tokens, src_spans, projected) -> None:
         """Hand a first projection of the input to every fused scorer that takes one."""

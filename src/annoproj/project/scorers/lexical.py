@@ -200,6 +200,7 @@ class LexicalScorer:
     """
 
     name = "lexical"
+    fits_corpus = True
 
     def __init__(
         self,

@@ -113,6 +113,8 @@ class MemoryScorer:
     """
 
     name = "memory"
+    learns_from_projection = True
+    observes_projection = True
 
     def __init__(self, *, min_count: int = 3, name_keys: bool = True) -> None:
         if min_count < 1:
