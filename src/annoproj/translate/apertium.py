@@ -151,6 +151,9 @@ class ApertiumTranslator:
     """
 
     name = "apertium"
+    #: `make_translator`'s `model` is Apertium's data folder (default: the installed one).
+    model_option = "data_dir"
+    needs_model = False
 
     def __init__(
         self,

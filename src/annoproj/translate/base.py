@@ -27,7 +27,12 @@ SUFFIXES = (".txt", ".tok", ".conll")
 
 @runtime_checkable
 class Translator(Protocol):
-    """Translates tokenised sentences, a batch at a time."""
+    """Translates tokenised sentences, a batch at a time.
+
+    A translator class may declare `model_option`, the option that the model (a name,
+    folder or file) given to `annoproj.translate.make_translator` goes to ("model" when it
+    does not), and `needs_model` (True when it does not).
+    """
 
     name: str
 
@@ -101,6 +106,10 @@ class PrecomputedTranslator:
     """
 
     name = "precomputed"
+    #: `make_translator`'s `model` is the translations' file or folder, which may be absent
+    #: when `sentences` are given.
+    model_option = "path"
+    needs_model = False
 
     def __init__(
         self,

@@ -77,6 +77,8 @@ class TextTranslator:
     """Shared behaviour of the model-backed translators (subclasses implement `_translate`)."""
 
     name = "text"
+    model_option = "model"
+    needs_model = True
 
     def __init__(
         self,
