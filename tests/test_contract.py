@@ -85,12 +85,26 @@ class Case:
             pytest.skip(f"{name}: {exc}")
 
 
+def _links(out: list, n: int) -> list:
+    """`out` after checking each alignment: int32 links inside its sentence pair, float32
+    scores in [0, 1] when scored."""
+    for k, al in enumerate(out):
+        assert isinstance(al, Alignment) and al.links.dtype == np.int32
+        if len(al.links):
+            assert al.links.min() >= 0
+            assert al.links[:, 0].max() < len(SRC[k]) and al.links[:, 1].max() < len(TGT[k])
+        if al.scores is not None:
+            assert al.scores.dtype == np.float32 and len(al.scores) == len(al.links)
+            assert np.all((al.scores >= 0) & (al.scores <= 1))
+    return out
+
+
 def _align(c, n):
-    return c.align(SRC[:n], TGT[:n])
+    return _links(c.align(SRC[:n], TGT[:n]), n)
 
 
 def _refine(c, n):
-    return c.refine(SRC[:n], TGT[:n], LINKS[:n])
+    return _links(c.refine(SRC[:n], TGT[:n], LINKS[:n]), n)
 
 
 def _label(c, n):
@@ -168,7 +182,7 @@ CASES: dict[tuple[str, str], Case] = {
     ("refiner", "backtranslation"): Case(
         lambda m: {"translator": translators.create("precomputed", sentences=SRC),
                    "src_lang": "en", "tgt_lang": "de"},
-        lambda c, n: c.refine(SRC[:n], TGT[:n], LINKS[:n]) if n == 3 else [],
+        lambda c, n: _refine(c, n) if n == 3 else [],
         needs=("eflomal",)),
     ("labeller", "gold"): Case(lambda m: {"gold": SPANS},
                                lambda c, n: c.label(SRC[:n]) if n == 3 else []),

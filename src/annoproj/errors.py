@@ -68,6 +68,10 @@ class FormatError(InputError, ValueError):
         return (type(self), (self.path, self.line, self.message))
 
 
+class DataError(InputError, ValueError):
+    """An input data set cannot be loaded, or holds what annoproj cannot use."""
+
+
 class TokenError(InputError, ValueError):
     """A token that a CoNLL file cannot hold (exit code 3: it came from an input)."""
 
@@ -108,7 +112,7 @@ class InfeasibleError(AnnoprojError, ValueError):
 
 __all__ = [
     "EXIT_DEPENDENCY", "EXIT_FAILURE", "EXIT_INPUT", "EXIT_USAGE",
-    "AnnoprojError", "BusyError", "ConfigError", "CountError", "E5FormatError", "FormatError",
+    "AnnoprojError", "BusyError", "ConfigError", "CountError", "DataError", "E5FormatError", "FormatError",
     "InfeasibleError", "InputError", "InputMismatchError", "MissingDependencyError",
     "ModelError", "OptionError", "RegistryError", "TokenError", "UsageError",
 ]

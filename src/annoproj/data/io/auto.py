@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from annoproj.data.model import Sentence
+from annoproj.errors import DataError
 
 FORMATS = ("auto", "conll", "jsonl", "text", "hf", "parquet", "spacy")
 
@@ -101,7 +102,7 @@ def read_hub(spec: str, *, label_names: Sequence[str] | None = None) -> list[Sen
     try:
         ds = datasets.load_dataset(name, config or None, split=split or "train")
     except Exception as exc:  # datasets raises many kinds: offline, unknown name, split
-        raise ValueError(f"{spec}: datasets could not load it ({type(exc).__name__}: {exc})"
+        raise DataError(f"{spec}: datasets could not load it ({type(exc).__name__}: {exc})"
                          ) from None
     return from_hf(ds, names=label_names)
 
