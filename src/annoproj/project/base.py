@@ -9,7 +9,6 @@ from typing import Literal, Protocol, runtime_checkable
 import numpy as np
 
 from annoproj.data.model import Alignment, Span
-from annoproj.errors import InfeasibleError  # noqa: F401  (re-exported)
 from annoproj.project.result import ProjectionResult
 from annoproj.registry import Registry
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from annoproj.data.model import Sentence, Span
-from annoproj.errors import MissingDependencyError, ModelError  # noqa: F401  (re-exported)
+from annoproj.errors import MissingDependencyError, ModelError  # noqa: F401  (re-exported: the cli and bench import them here)
 from annoproj.registry import Registry
 
 #: Name of the JSON file that describes a saved model folder.
