@@ -321,3 +321,17 @@ def _same(a, b) -> bool:
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
         return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
     return a == b
+
+
+def test_registry_loads_its_providers_on_first_lookup_and_checks_options():
+    from annoproj.registry import Registry
+
+    reg = Registry("thing", providers=("json",), shared_options=("device",))
+    assert not reg._loaded
+    reg.register("point")(lambda *, x=0: ("point", x))
+    assert reg.create("point", x=2, device="cuda") == ("point", 2)  # device: dropped
+    assert reg._loaded and "point" in reg and reg.names() == ["point"]
+    with pytest.raises(OptionError, match=r"thing 'point' takes no option 'y'; its options: x"):
+        reg.create("point", y=1)
+    with pytest.raises(KeyError, match="unknown thing 'line'; known: point"):
+        reg.create("line")
