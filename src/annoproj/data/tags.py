@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import Literal
 
 from annoproj.data.model import Span
+from annoproj.errors import ConfigError
 
 Scheme = Literal["IOB1", "IOB2", "BIOES", "BILUO"]
 SCHEMES: tuple[str, ...] = ("IOB1", "IOB2", "BIOES", "BILUO")
@@ -22,7 +23,7 @@ def check_scheme(scheme: str) -> str:
     """The canonical name of a tag scheme, or a ValueError naming the known ones."""
     name = _ALIASES.get(scheme.upper(), scheme.upper())
     if name not in SCHEMES:
-        raise ValueError(f"unknown tag scheme {scheme!r}; use one of {', '.join(SCHEMES)}")
+        raise ConfigError(f"unknown tag scheme {scheme!r}; use one of {', '.join(SCHEMES)}")
     return name
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from annoproj.data.model import Alignment
+from annoproj.errors import ConfigError, DataError
 from annoproj.registry import Registry
 
 __all__ = ["AligningTranslator", "PrecomputedTranslator", "Translator", "read_translations",
@@ -83,7 +84,7 @@ def read_translations(path: str | Path, fmt: str = "auto") -> list[list[str]]:
 
         with open_text(path, "r") as f:
             return [line.split() for line in f.read().splitlines()]
-    raise ValueError(f"unknown translation file format {fmt!r}: use auto, text or conll")
+    raise ConfigError(f"unknown translation file format {fmt!r}: use auto, text or conll")
 
 
 @translators.register("precomputed")
@@ -157,7 +158,7 @@ class PrecomputedTranslator:
         for want, got, side in ((self.src_lang, src_lang, "source"),
                                 (self.tgt_lang, tgt_lang, "target")):
             if want is not None and want != got:
-                raise ValueError(f"these translations have {side} language {want!r}, "
+                raise DataError(f"these translations have {side} language {want!r}, "
                                  f"but {got!r} was asked for")
 
     def translations(self, src_lang: str, tgt_lang: str) -> list[list[str]]:
@@ -211,11 +212,11 @@ class PrecomputedTranslator:
             links = read_pharaoh(path)
         if len(links) != len(out):
             where = str(path) if path is not None else "the given links"
-            raise ValueError(f"{where} hold {len(links)} alignments for {len(out)} translations")
+            raise DataError(f"{where} hold {len(links)} alignments for {len(out)} translations")
         for k, (a, s, t) in enumerate(zip(links, sentences, out)):
             try:
                 a.check_bounds(len(s), len(t))
             except ValueError as exc:
                 where = f"{path}:{k + 1}" if path is not None else f"links of sentence {k}"
-                raise ValueError(f"{where}: {exc}") from None
+                raise DataError(f"{where}: {exc}") from None
         return list(zip(out, links))

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from annoproj.data.model import Sentence
-from annoproj.errors import DataError
+from annoproj.errors import ConfigError, DataError
 
 FORMATS = ("auto", "conll", "jsonl", "text", "hf", "parquet", "spacy")
 
@@ -82,7 +82,7 @@ def iter_sentences(path: str | Path, fmt: str = "auto", *,
         return iter(read_docbin(path))
     if fmt == "text":
         return (Sentence(t, id=f"{path.name}:{k + 1}") for k, t in enumerate(iter_tokenized(path)))
-    raise ValueError(f"unknown format {fmt!r}: use {', '.join(FORMATS)}")
+    raise ConfigError(f"unknown format {fmt!r}: use {', '.join(FORMATS)}")
 
 
 #: Inputs named ``hf:NAME[:SPLIT[:CONFIG]]`` are loaded with `datasets.load_dataset`.
@@ -97,7 +97,7 @@ def read_hub(spec: str, *, label_names: Sequence[str] | None = None) -> list[Sen
 
     name, split, config = (spec[len(HUB_PREFIX):].split(":") + ["", ""])[:3]
     if not name:
-        raise ValueError(f"{spec}: give a dataset name, hf:NAME[:SPLIT[:CONFIG]]")
+        raise ConfigError(f"{spec}: give a dataset name, hf:NAME[:SPLIT[:CONFIG]]")
     datasets = _datasets()
     try:
         ds = datasets.load_dataset(name, config or None, split=split or "train")
@@ -162,4 +162,4 @@ def write_sentences(path: str | Path, sentences: Sequence[Sentence], *, fmt: str
         from annoproj.data.io.spacy import write_docbin
 
         return write_docbin(path, sentences)
-    raise ValueError(f"unknown output format {fmt!r}: use {', '.join(OUTPUT_FORMATS)}")
+    raise ConfigError(f"unknown output format {fmt!r}: use {', '.join(OUTPUT_FORMATS)}")
