@@ -22,6 +22,7 @@ from annoproj._neural import dtype_kwargs, load_error, require, resolve_device, 
 from annoproj.data.labels import LabelMap
 from annoproj.data.model import Span
 from annoproj.data.tags import tags_to_spans
+from annoproj.errors import ConfigError
 from annoproj.label.base import labellers
 
 __all__ = ["AGGREGATIONS", "HFLabeller", "aggregate"]
@@ -78,10 +79,10 @@ class HFLabeller:
         fp16: bool = True,
     ) -> None:
         if aggregation not in AGGREGATIONS:
-            raise ValueError(f"unknown aggregation {aggregation!r}; use one of "
+            raise ConfigError(f"unknown aggregation {aggregation!r}; use one of "
                              f"{', '.join(AGGREGATIONS)}")
         if batch_size < 1:
-            raise ValueError("batch_size must be >= 1")
+            raise ConfigError("batch_size must be >= 1")
         transformers = require("transformers", what="HFLabeller")
         self.torch = require("torch", what="HFLabeller")
         self.model_name = str(model)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from annoproj.data.model import Alignment, ProjectedSpan, Span, check_spans
+from annoproj.errors import ConfigError
 from annoproj.project.base import projectors
 from annoproj.project.result import ProjectionResult, check_lengths
 
@@ -27,11 +28,11 @@ class HeuristicConfig:
 
     def __post_init__(self) -> None:
         if self.max_gap < 0:
-            raise ValueError("max_gap must be >= 0")
+            raise ConfigError("max_gap must be >= 0")
         if not 0.0 <= self.min_ratio <= 1.0:
-            raise ValueError("min_ratio must lie in [0, 1]")
+            raise ConfigError("min_ratio must lie in [0, 1]")
         if self.max_spans is not None and self.max_spans < 1:
-            raise ValueError("max_spans must be >= 1 or None")
+            raise ConfigError("max_spans must be >= 1 or None")
 
 
 def _runs(positions: np.ndarray, max_gap: int) -> np.ndarray:

@@ -9,7 +9,7 @@ import numpy as np
 
 from annoproj import defaults
 from annoproj.data.model import Alignment, ProjectedSpan, Span
-from annoproj.errors import InfeasibleError
+from annoproj.errors import ConfigError, InfeasibleError
 from annoproj.project.base import (
     Constraint,
     MatchInstance,
@@ -87,15 +87,15 @@ class MatchProjector:
         if isinstance(scorers, str):
             scorers = [scorers]
         if max_len < 1:
-            raise ValueError(f"max_len must be >= 1, got {max_len}")
+            raise ConfigError(f"max_len must be >= 1, got {max_len}")
         if margin < 0:
-            raise ValueError(f"margin must be >= 0, got {margin}")
+            raise ConfigError(f"margin must be >= 0, got {margin}")
         if per_entity < 0:
-            raise ValueError(f"per_entity must be >= 0, got {per_entity}")
+            raise ConfigError(f"per_entity must be >= 0, got {per_entity}")
         if unaligned not in ("none", "all"):
-            raise ValueError(f"unaligned must be 'none' or 'all', got {unaligned!r}")
+            raise ConfigError(f"unaligned must be 'none' or 'all', got {unaligned!r}")
         if constraint not in ("at_most", "exactly", "at_least"):
-            raise ValueError(f"constraint must be at_most, exactly or at_least; got {constraint!r}")
+            raise ConfigError(f"constraint must be at_most, exactly or at_least; got {constraint!r}")
         self.scorer = self._make_scorer(
             list(scorers), weights, thresholds, required, dict(scorer_options or {})
         )

@@ -17,7 +17,7 @@ import numpy as np
 
 from annoproj.data.model import Sentence, Span
 from annoproj.data.tags import check_scheme, spans_to_tags, tags_to_spans
-from annoproj.errors import MissingDependencyError, ModelError
+from annoproj.errors import ConfigError, MissingDependencyError, ModelError
 from annoproj.train.base import (
     CONFIG_FILE,
     FORMAT_VERSION,
@@ -193,15 +193,15 @@ class CRFTrainer:
                  features: FeatureConfig | dict | None = None, o_weight: float = 1.0,
                  verbose: bool = False) -> None:
         if c1 < 0 or c2 < 0:
-            raise ValueError("c1 and c2 must be >= 0")
+            raise ConfigError("c1 and c2 must be >= 0")
         if max_iterations < 1:
-            raise ValueError("max_iterations must be >= 1")
+            raise ConfigError("max_iterations must be >= 1")
         self.c1, self.c2, self.max_iterations = float(c1), float(c2), int(max_iterations)
         self.min_freq = int(min_freq)
         self.all_possible_transitions = bool(all_possible_transitions)
         self.scheme = check_scheme(scheme)
         if self.scheme not in ("IOB2", "BIOES"):
-            raise ValueError(f"the CRF learns IOB2 or BIOES tags, not {scheme!r}")
+            raise ConfigError(f"the CRF learns IOB2 or BIOES tags, not {scheme!r}")
         self.features = (features if isinstance(features, FeatureConfig)
                          else FeatureConfig.from_dict(features))
         self.o_weight = _check_o_weight(o_weight)

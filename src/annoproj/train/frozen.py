@@ -33,7 +33,7 @@ import numpy as np
 
 from annoproj.data.model import Sentence, Span
 from annoproj.data.tags import spans_to_tags
-from annoproj.errors import ModelError
+from annoproj.errors import ConfigError, ModelError
 from annoproj.train.base import (
     CONFIG_FILE,
     FORMAT_VERSION,
@@ -90,7 +90,7 @@ class FrozenTagger(TagsTagger):
                  info: dict | None = None, device: str = "auto", o_weight: float = 1.0,
                  progress: bool = False, cache: bool = True) -> None:
         if recipe not in FROZEN_RECIPES:
-            raise ValueError(f"recipe must be one of {', '.join(FROZEN_RECIPES)}, not {recipe!r}")
+            raise ConfigError(f"recipe must be one of {', '.join(FROZEN_RECIPES)}, not {recipe!r}")
         self.recipe = recipe
         self.encoder_params = dict(encoder)
         self.labels = list(labels)
@@ -262,11 +262,11 @@ class FrozenTrainer:
                  scheme: str = "IOB2", seed: int = 0, device: str = "auto",
                  progress: bool = False, threads: int | None = None) -> None:
         if recipe not in FROZEN_RECIPES:
-            raise ValueError(f"recipe must be one of {', '.join(FROZEN_RECIPES)}, not {recipe!r}")
+            raise ConfigError(f"recipe must be one of {', '.join(FROZEN_RECIPES)}, not {recipe!r}")
         if scheme not in ("IOB2", "BIOES"):
-            raise ValueError(f"frozen-encoder taggers learn IOB2 or BIOES, not {scheme!r}")
+            raise ConfigError(f"frozen-encoder taggers learn IOB2 or BIOES, not {scheme!r}")
         if int(epochs) < 1 or int(hidden) < 1 or int(batch_size) < 1 or int(dims) < 1:
-            raise ValueError("epochs, hidden, batch_size and dims must be >= 1")
+            raise ConfigError("epochs, hidden, batch_size and dims must be >= 1")
         self.model = str(model)
         self.recipe = recipe
         self.layers = tuple(int(x) for x in layers)

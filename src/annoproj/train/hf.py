@@ -33,7 +33,7 @@ from typing import Any
 
 from annoproj.data.model import Sentence, Span
 from annoproj.data.tags import check_scheme, label_set, spans_to_tags, split_tag
-from annoproj.errors import ModelError, OptionError
+from annoproj.errors import ConfigError, ModelError, OptionError
 from annoproj.subwords import load_tokenizer, max_input_length, word_chunks
 from annoproj.train.base import (
     CONFIG_FILE,
@@ -89,7 +89,7 @@ class HFTagger(TagsTagger):
         from annoproj._neural import resolve_device
 
         if batch_size < 1:
-            raise ValueError("batch_size must be >= 1")
+            raise ConfigError("batch_size must be >= 1")
         self.torch, _ = _hf()
         self.model = model
         self.tokenizer = tokenizer
@@ -261,7 +261,7 @@ class HFTrainer:
             from annoproj.train.frozen import FrozenTrainer
 
             if device not in ("auto", "cpu") and not str(device).startswith("cuda"):
-                raise ValueError(f"unknown device {device!r}; use auto, cpu or cuda")
+                raise ConfigError(f"unknown device {device!r}; use auto, cpu or cuda")
             extra = {k: v for k, v in (("epochs", epochs), ("learning_rate", learning_rate),
                                        ("batch_size", batch_size)) if v is not None}
             self.frozen_trainer = FrozenTrainer(str(model), recipe=self.recipe, seed=seed,
@@ -274,19 +274,19 @@ class HFTrainer:
         learning_rate = 5e-5 if learning_rate is None else learning_rate
         batch_size = 16 if batch_size is None else batch_size
         if int(epochs) < 1:
-            raise ValueError("epochs must be >= 1")
+            raise ConfigError("epochs must be >= 1")
         if float(learning_rate) <= 0:
-            raise ValueError("learning_rate must be > 0")
+            raise ConfigError("learning_rate must be > 0")
         if int(batch_size) < 1:
-            raise ValueError("batch_size must be >= 1")
+            raise ConfigError("batch_size must be >= 1")
         if int(max_length) < 4:
-            raise ValueError("max_length must be >= 4 subwords")
+            raise ConfigError("max_length must be >= 4 subwords")
         if float(weight_decay) < 0:
-            raise ValueError("weight_decay must be >= 0")
+            raise ConfigError("weight_decay must be >= 0")
         if not 0 <= float(warmup_ratio) < 1:
-            raise ValueError("warmup_ratio must be in [0, 1)")
+            raise ConfigError("warmup_ratio must be in [0, 1)")
         if device not in ("auto", "cpu") and not str(device).startswith("cuda"):
-            raise ValueError(f"unknown device {device!r}; use auto, cpu or cuda")
+            raise ConfigError(f"unknown device {device!r}; use auto, cpu or cuda")
         self.model = str(model)
         self.progress = bool(progress)
         self.epochs, self.batch_size, self.max_length = int(epochs), int(batch_size), int(max_length)

@@ -27,6 +27,8 @@ from typing import Any
 
 import numpy as np
 
+from annoproj.errors import ConfigError
+
 __all__ = ["StateStore", "WordEncoder", "sentence_key", "states_root"]
 
 log = logging.getLogger(__name__)
@@ -159,9 +161,9 @@ class WordEncoder:
                  max_length: int = 512, cache: bool = True, cache_dir: str | Path | None = None,
                  threads: int | None = None, progress: bool = False) -> None:
         if pooling not in POOLINGS:
-            raise ValueError(f"pooling must be one of {', '.join(POOLINGS)}, not {pooling!r}")
+            raise ConfigError(f"pooling must be one of {', '.join(POOLINGS)}, not {pooling!r}")
         if not layers:
-            raise ValueError("layers must name at least one hidden state")
+            raise ConfigError("layers must name at least one hidden state")
         self.model_name = str(model)
         self.layers = tuple(int(x) for x in layers)
         self.pooling = pooling

@@ -123,7 +123,7 @@ class PrecomputedTranslator:
         links: str | Path | Sequence[Alignment] | None = None,
     ) -> None:
         if (path is None) == (sentences is None):
-            raise ValueError("give either a path or the translated sentences")
+            raise ConfigError("give either a path or the translated sentences")
         self.path = None if path is None else Path(path)
         self.src_lang = src_lang
         self.tgt_lang = tgt_lang
