@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import annoproj.translate.apertium as apertium_mod
 from annoproj.align.refine import BacktranslationRefiner
 from annoproj.data.model import Alignment
-from annoproj.train.base import MissingDependencyError, ModelError
+from annoproj.errors import MissingDependencyError, ModelError
 from annoproj.translate import AligningTranslator, make_translator, translators
 from annoproj.translate.apertium import ApertiumTranslator, parse_stream, to_stream
 from annoproj.translate.base import PrecomputedTranslator
@@ -106,7 +106,7 @@ def test_links_follow_reordering(fake_apertium):
 def test_a_stage_the_system_lacks_is_an_error_not_an_empty_translation(fake_apertium, tmp_path):
     # apertium-spa-ita's mode runs cg-proc, which Debian ships in cg3, a package it does not
     # depend on: without pipefail the stages after it turned every sentence into nothing
-    from annoproj.train.base import MissingDependencyError
+    from annoproj.errors import MissingDependencyError
 
     (fake_apertium / "modes" / "aaa-eee.mode").write_text("swap\n", encoding="utf-8")
     t = ApertiumTranslator()

@@ -10,7 +10,7 @@ from annoproj.data.model import Alignment, ProjectedSpan, Span
 from annoproj.project.base import MatchInstance, scorers
 from annoproj.project.match import MatchProjector
 from annoproj.project.projectors import make_projector, projectors
-from annoproj.registry import RegistryError
+from annoproj.errors import RegistryError
 
 
 def diag(n):

@@ -59,7 +59,7 @@ def test_plot_script(tmp_path, monkeypatch, capsys):
 
 def test_plot_needs_matplotlib(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
-    from annoproj.train.base import MissingDependencyError
+    from annoproj.errors import MissingDependencyError
 
     with pytest.raises(MissingDependencyError, match="annoproj\\[plot\\]"):
         plot_europarl([("match", ROWS)], tmp_path / "x.png")

@@ -5,7 +5,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annoproj.project.base import InfeasibleError, solvers
+from annoproj.errors import InfeasibleError
+from annoproj.project.base import solvers
 from annoproj.project.solvers.common import allowed_pairs
 from annoproj.project.solvers.exact import ExactSolver, components
 

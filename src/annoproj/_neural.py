@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from types import ModuleType
 from typing import TypeVar
 
-from annoproj.train.base import MissingDependencyError
+from annoproj.errors import MissingDependencyError, ModelError
 
 __all__ = ["MissingDependencyError", "batched", "require", "resolve_device", "torch_dtype"]
 
@@ -75,7 +75,6 @@ def dtype_kwargs(dtype) -> dict:
 
 def load_error(what: str, name: str, exc: Exception):
     """A ModelError for a model `name` that could not be loaded, saying what to check."""
-    from annoproj.train.base import ModelError
 
     return ModelError(
         f"cannot load {what} {name!r}: {exc}. Give a local folder, or a Hugging Face model "

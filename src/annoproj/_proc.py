@@ -26,7 +26,7 @@ from pathlib import Path
 _PR_SET_PDEATHSIG = 1
 
 
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child, between fork and exec
+def die_with_parent() -> None:  # pragma: no cover - runs in the child, between fork and exec
     try:
         import ctypes
 
@@ -43,7 +43,7 @@ _HELD = (signal.SIGTERM, signal.SIGINT)
 
 def _child_setup() -> None:  # pragma: no cover - runs in the child, between fork and exec
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
-    _die_with_parent()
+    die_with_parent()
 
 
 def spawn(args: list[str], **popen) -> subprocess.Popen:

@@ -15,8 +15,8 @@ from typing import Any, Generic, TypeVar
 
 import numpy as np
 
+from annoproj.errors import MissingDependencyError
 from annoproj._neural import (
-    MissingDependencyError,
     require,
     resolve_device,
     torch_dtype,
@@ -34,9 +34,6 @@ __all__ = [
     "resolve_device",
     "torch_dtype",
 ]
-
-#: Model types whose position embeddings start after the padding index (2 slots lost).
-_OFFSET_POSITIONS = ("roberta", "xlm-roberta", "camembert", "xlm-roberta-xl", "longformer")
 
 #: Model types whose hidden_states[k] is the output of layer k alone (no final norm).
 _POST_NORM = ("bert", "roberta", "xlm-roberta", "camembert", "electra")
@@ -98,37 +95,24 @@ class LRUCache(Generic[K, V]):
 
 
 def model_max_length(tokenizer: Any, config: Any) -> int:
-    """The longest input (in subwords, specials included) the model accepts."""
-    n = getattr(tokenizer, "model_max_length", None)
-    if isinstance(n, int) and 0 < n <= 100_000:
-        return n
-    pos = getattr(config, "max_position_embeddings", None)
-    if isinstance(pos, int) and pos > 0:
-        return pos - 2 if getattr(config, "model_type", "") in _OFFSET_POSITIONS else pos
-    return 512
+    """The longest input (in subwords, specials included) the model accepts
+    (`annoproj.subwords.max_input_length`)."""
+    from annoproj.subwords import max_input_length
+
+    return max_input_length(tokenizer, config)
 
 
 def load_tokenizer(model: str, **kwargs: Any) -> Any:
-    """`AutoTokenizer.from_pretrained(model)`, which must be a fast tokenizer."""
-    from annoproj.models import resolve_model
+    """The fast tokenizer of `model` for pre-split words (`annoproj.subwords.load_tokenizer`);
+    a MissingDependencyError when it cannot be loaded, a ModelError (a ValueError) when it
+    is not a fast one."""
+    from annoproj.subwords import load_tokenizer as load
 
-    transformers = import_transformers()
-    model = resolve_model(model)
+    import_transformers()
     try:
-        tok = transformers.AutoTokenizer.from_pretrained(model, **kwargs)
+        return load(model, **kwargs)
     except OSError as exc:
         raise MissingDependencyError(f"cannot load the tokenizer of {model!r}: {exc}") from exc
-    try:
-        tok([["a"]], is_split_into_words=True)
-    except (ValueError, AssertionError):
-        # byte-level BPE (RoBERTa, GPT-2 style) accepts pre-split words only this way
-        tok = transformers.AutoTokenizer.from_pretrained(model, add_prefix_space=True, **kwargs)
-    if not getattr(tok, "is_fast", False):
-        raise ValueError(
-            f"the tokenizer of {model!r} is not a fast (Rust) tokenizer: word-level pooling "
-            "needs one (save the model with a tokenizer.json)"
-        )
-    return tok
 
 
 def load_model(auto_class: str, model: str, *, device: str, fp16: bool, **kwargs: Any) -> Any:

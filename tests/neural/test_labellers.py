@@ -86,7 +86,7 @@ class TestHF:
 
     def test_errors(self, tmp_path, tiny_ner):
         from annoproj.label.hf import HFLabeller
-        from annoproj.train.base import ModelError
+        from annoproj.errors import ModelError
 
         with pytest.raises(ModelError, match="cannot load"):
             HFLabeller(tmp_path / "missing", device="cpu")

@@ -14,7 +14,7 @@ from annoproj.project.markers import (
     parse_markers,
     parse_style,
 )
-from annoproj.project.projectors import make_projector, projectors
+from annoproj.project.projectors import make_marker_projector, marker_projectors, projectors
 
 
 class FakeTranslator:
@@ -45,9 +45,9 @@ def spans(result, i=0):
     return [(s.start, s.end, s.label, s.source) for s in result.spans[i]]
 
 
-def test_registered_and_project_raises():
-    assert "markers" in projectors.names()
-    proj = make_projector("markers", style="xml")
+def test_registered_in_its_own_registry_and_project_raises():
+    assert "markers" in marker_projectors.names() and "markers" not in projectors.names()
+    proj = make_marker_projector("markers", style="xml")
     assert isinstance(proj, MarkerProjector)
     with pytest.raises(TypeError, match="project_with_translation"):
         proj.project([["a"]], [["b"]], [[]], [])

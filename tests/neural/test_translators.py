@@ -9,7 +9,7 @@ pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
 from annoproj.data.model import Sentence, Span
-from annoproj.train.base import ModelError
+from annoproj.errors import ModelError
 from annoproj.translate import HFTranslator, Translator, make_translator
 from annoproj.translate.cache import TranslationCache
 
@@ -118,14 +118,14 @@ def test_ct2_gpu_library_missing(tiny_nllb, tmp_path):
 
 def test_markers_end_to_end_with_tiny_model(tiny_nllb):
     """Figures are meaningless with a random model; it must run and stay consistent."""
-    from annoproj.project.projectors import make_projector
+    from annoproj.project.projectors import make_marker_projector
 
     sents = [Sentence(["Angela", "Merkel", "visited", "Paris", "."],
                       [Span(0, 2, "PER"), Span(3, 4, "LOC")]),
              Sentence(["No", "entities", "here", "."], [])]
     t = HFTranslator(tiny_nllb, src_lang="eng", tgt_lang="hau", device="cpu", max_length=16)
     for style in ("brackets", "xml"):
-        proj = make_projector("markers", translator=t, style=style, on_missing="keep")
+        proj = make_marker_projector("markers", translator=t, style=style, on_missing="keep")
         tgt, res = proj.project_with_translation(sents)
         assert len(tgt) == len(res.spans) == 2
         for toks, spans in zip(tgt, res.spans):

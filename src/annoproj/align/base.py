@@ -15,23 +15,23 @@ Tokens = Sequence[str]
 class Aligner(Protocol):
     """Aligns the words of parallel sentences: one `Alignment` per sentence pair."""
 
+    name: str
+
     def align(self, src: Sequence[Tokens], tgt: Sequence[Tokens]) -> list[Alignment]:
         """Word alignments for each (src[k], tgt[k]) pair."""
         ...
 
 
-aligners: Registry[Aligner] = Registry("aligner")
+#: Aligners by name; torch loads only when a neural one is built.
+aligners: Registry[Aligner] = Registry("aligner", providers=(
+    "annoproj.align.eflomal", "annoproj.align.monolingual", "annoproj.align.neural"))
 
 
 def registered_aligners() -> Registry[Aligner]:
-    """`aligners` with every aligner module imported (each registers its aligners)."""
-    import annoproj.align.eflomal  # noqa: F401
-    import annoproj.align.monolingual  # noqa: F401
-    import annoproj.align.neural  # noqa: F401  (torch loads only when one is built)
-
+    """`aligners` (kept for callers of old: the registry loads its aligners itself)."""
     return aligners
 
 
 def make_aligner(name: str, **options) -> Aligner:
     """The aligner `name` ("eflomal", "simalign", "awesome", ...) built with `options`."""
-    return registered_aligners().create(name, **options)
+    return aligners.create(name, **options)

@@ -18,6 +18,7 @@ import numpy as np
 from annoproj.align.base import Tokens, aligners
 from annoproj.align.symmetrize import SYMMETRIZERS, symmetrize
 from annoproj.data.model import Alignment
+from annoproj.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -163,6 +164,8 @@ class EflomalAligner:
     measured best on Europarl (docs/benchmarks.md).
     """
 
+    name = "eflomal"
+
     def __init__(
         self,
         *,
@@ -180,13 +183,13 @@ class EflomalAligner:
         extra_tgt: Sequence[Tokens] = (),
     ) -> None:
         if symmetrize not in SYMMETRIZERS and symmetrize != "auto":
-            raise ValueError(
+            raise ConfigError(
                 f"unknown symmetrisation {symmetrize!r}; choose one of {', '.join(SYMMETRIZERS)}"
             )
         if model not in (1, 2, 3):
-            raise ValueError("model must be 1 (IBM1), 2 (HMM) or 3 (HMM + fertility)")
+            raise ConfigError("model must be 1 (IBM1), 2 (HMM) or 3 (HMM + fertility)")
         if len(extra_src) != len(extra_tgt):
-            raise ValueError(
+            raise ConfigError(
                 f"extra corpus has {len(extra_src)} source but {len(extra_tgt)} target sentences"
             )
         self.symmetrize = symmetrize

@@ -75,6 +75,8 @@ class NameKeyAligner:
 
     def __init__(self, aligner: Aligner) -> None:
         self.aligner = aligner
+        #: The inner aligner's name, marked: "eflomal+name-keys".
+        self.name = f"{getattr(aligner, 'name', type(aligner).__name__)}+name-keys"
 
     def align(self, src: Sequence[Sequence[str]], tgt: Sequence[Sequence[str]]) -> list[Alignment]:
         """The inner aligner's links of the keyed sentence pairs."""

@@ -25,6 +25,7 @@ from scipy.optimize import linear_sum_assignment
 
 from annoproj.align.base import Tokens, aligners
 from annoproj.data.model import Alignment
+from annoproj.errors import ConfigError
 
 __all__ = ["MonolingualAligner", "similarity_matrix"]
 
@@ -102,6 +103,8 @@ class MonolingualAligner:
     [Alignment('0-0 1-3 2-4 5-1', scored)]
     """
 
+    name = "monolingual"
+
     def __init__(
         self,
         *,
@@ -114,9 +117,9 @@ class MonolingualAligner:
         seed: int | None = 0,
     ) -> None:
         if not 0.0 < min_similarity <= 1.0:
-            raise ValueError("min_similarity must lie in (0, 1]")
+            raise ConfigError("min_similarity must lie in (0, 1]")
         if position_weight < 0:
-            raise ValueError("position_weight must be >= 0")
+            raise ConfigError("position_weight must be >= 0")
         self.min_similarity = min_similarity
         self.min_prefix = min_prefix
         self.position_weight = position_weight

@@ -16,6 +16,7 @@ import numpy as np
 
 from annoproj.align.base import Tokens, aligners
 from annoproj.data.model import Alignment
+from annoproj.errors import ConfigError
 from annoproj.text_encoder import HFEncoder, l2_normalize, warn_truncated
 
 METHODS = ("itermax", "argmax", "match")
@@ -244,9 +245,9 @@ class SimAlignAligner(_EncoderAligner):
         max_length: int | None = None,
     ) -> None:
         if method not in METHODS:
-            raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
+            raise ConfigError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
         if max_iter < 1:
-            raise ValueError(f"max_iter must be >= 1, got {max_iter}")
+            raise ConfigError(f"max_iter must be >= 1, got {max_iter}")
         super().__init__(model, layer=layer, device=device, batch_size=batch_size, fp16=fp16,
                          max_length=max_length)  # fmt: skip
         self.method = method
@@ -304,7 +305,7 @@ class AwesomeAligner(_EncoderAligner):
         max_length: int | None = None,
     ) -> None:
         if not 0.0 <= threshold < 1.0:
-            raise ValueError(f"threshold must be in [0, 1), got {threshold}")
+            raise ConfigError(f"threshold must be in [0, 1), got {threshold}")
         super().__init__(model, layer=layer, device=device, batch_size=batch_size, fp16=fp16,
                          max_length=max_length)  # fmt: skip
         self.threshold = float(threshold)

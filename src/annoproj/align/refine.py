@@ -58,6 +58,7 @@ from annoproj.align.eflomal import EflomalAligner, EflomalResult
 from annoproj.align.monolingual import MonolingualAligner
 from annoproj.align.symmetrize import SYMMETRIZERS, symmetrize
 from annoproj.data.model import Alignment
+from annoproj.errors import ConfigError
 from annoproj.registry import Registry
 
 __all__ = [
@@ -136,7 +137,20 @@ class NoRefiner:
 
     name = "none"
 
-    def __init__(self, **_: Any) -> None:
+    def __init__(
+        self,
+        *,
+        combine: str = AUTO,
+        combine_options: Mapping[str, Any] | None = None,
+        leg_symmetrize: str | None = None,
+        compose_scores: str | None = None,
+        aligner: Mapping[str, Any] | None = None,
+        leg_options: Mapping[str, Any] | None = None,
+        seed: int | None = 0,
+        cache: AlignmentCache | None = None,
+        workers: int | None = None,
+    ) -> None:
+        """Takes the options every refiner takes (see `PivotRefiner`), and ignores them."""
         self.stats: dict = {}
 
     def refine(
@@ -202,6 +216,15 @@ class AlignmentCache:
         self.runs = 0
         self.hits = 0
         self.seconds = 0.0
+
+    def __getstate__(self) -> dict:  # picklable (a worker gets a copy): the lock stays
+        state = dict(self.__dict__)
+        del state["_lock"]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._runs)
@@ -320,15 +343,15 @@ class _ComposingRefiner:
         workers: int | None = None,
     ) -> None:
         if combine != AUTO and combine not in COMBINERS:
-            raise ValueError(f"unknown combination policy {combine!r}; choose auto or one of "
+            raise ConfigError(f"unknown combination policy {combine!r}; choose auto or one of "
                              f"{', '.join(COMBINERS)}")
         if combine != AUTO and combine_options:
             check_policy_options(combine, combine_options)
         if leg_symmetrize is not None and leg_symmetrize not in SYMMETRIZERS:
-            raise ValueError(f"unknown symmetrisation {leg_symmetrize!r}; choose one of "
+            raise ConfigError(f"unknown symmetrisation {leg_symmetrize!r}; choose one of "
                              f"{', '.join(SYMMETRIZERS)}")
         if compose_scores is not None and compose_scores not in COMPOSE_SCORES:
-            raise ValueError(f"unknown composition score {compose_scores!r}; choose one of "
+            raise ConfigError(f"unknown composition score {compose_scores!r}; choose one of "
                              f"{', '.join(COMPOSE_SCORES)}")
         opts = {k: v for k, v in dict(aligner or {}).items() if k not in ("symmetrize", "seed")}
         self.combine = combine
@@ -340,7 +363,7 @@ class _ComposingRefiner:
         legs = dict(LEG_OPTIONS if leg_options is None else leg_options)
         bad = sorted(set(legs) & {"symmetrize", "seed"})
         if bad:
-            raise ValueError(f"leg_options cannot set {bad}: legs take the refiner's seed and "
+            raise ConfigError(f"leg_options cannot set {bad}: legs take the refiner's seed and "
                              "are symmetrised by leg_symmetrize")
         #: The eflomal settings of every leg: `aligner`'s, changed by `leg_options`.
         self.leg_aligner = EflomalAligner(seed=seed, **{**opts, **legs})
@@ -498,7 +521,7 @@ class PivotRefiner(_ComposingRefiner):
         else:
             self.pivots = {f"pivot{k}": [list(s) for s in v] for k, v in enumerate(pivots)}
         if not self.pivots:
-            raise ValueError("no pivot corpus given")
+            raise ConfigError("no pivot corpus given")
 
     def paths(
         self, src: Corpus, tgt: Corpus, *, settings: dict | None = None
@@ -563,11 +586,11 @@ class BacktranslationRefiner(_ComposingRefiner):
             raise TypeError("translator must have a translate(sentences, src_lang=, tgt_lang=) "
                             "method (annoproj.translate.base.Translator)")
         if target_links not in self.TARGET_LINKS:
-            raise ValueError(f"target_links must be one of {', '.join(self.TARGET_LINKS)}; "
+            raise ConfigError(f"target_links must be one of {', '.join(self.TARGET_LINKS)}; "
                              f"got {target_links!r}")
         if target_links == "translator" and not callable(
                 getattr(translator, "translate_aligned", None)):
-            raise ValueError(f"target_links='translator' needs a translator that gives word "
+            raise ConfigError(f"target_links='translator' needs a translator that gives word "
                              f"links (translate_aligned); {type(translator).__name__} does not")
         self.translator = translator
         self.src_lang = src_lang

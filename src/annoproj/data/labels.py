@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from annoproj.data.model import Span
+from annoproj.errors import ConfigError
 
 #: spaCy / OntoNotes entity labels to PER, ORG, LOC; everything else is dropped.
 ONTONOTES_TO_CONLL: dict[str, str | None] = {
@@ -60,12 +61,12 @@ class LabelMap:
                 keep = False
                 continue
             if "=" not in part:
-                raise ValueError(
+                raise ConfigError(
                     f"label map entry {part!r} is not LABEL=NEW (use LABEL=O to drop a label)"
                 )
             old, new = (x.strip() for x in part.split("=", 1))
             if not old:
-                raise ValueError(f"label map entry {part!r} has no label before '='")
+                raise ConfigError(f"label map entry {part!r} has no label before '='")
             mapping[old] = None if new.upper() in _DROP else new
         return cls(mapping, keep)
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import Literal
 
 from annoproj.data.model import Span
+from annoproj.errors import ConfigError
 
 Scheme = Literal["IOB1", "IOB2", "BIOES", "BILUO"]
 SCHEMES: tuple[str, ...] = ("IOB1", "IOB2", "BIOES", "BILUO")
@@ -22,7 +23,7 @@ def check_scheme(scheme: str) -> str:
     """The canonical name of a tag scheme, or a ValueError naming the known ones."""
     name = _ALIASES.get(scheme.upper(), scheme.upper())
     if name not in SCHEMES:
-        raise ValueError(f"unknown tag scheme {scheme!r}; use one of {', '.join(SCHEMES)}")
+        raise ConfigError(f"unknown tag scheme {scheme!r}; use one of {', '.join(SCHEMES)}")
     return name
 
 
@@ -118,3 +119,17 @@ def tag_errors(tags: Sequence[str]) -> list[tuple[int, str]]:
     of IOB1/IOB2/BIOES/BILUO, a dash or underscore and a type (``0``, ``FOO``, ``B-``)."""
     return [(i, t) for i, t in enumerate(tags)
             if t != "O" and not (len(t) > 2 and t[0] in "BIESLU" and t[1] in "-_")]
+
+
+#: The tag prefixes of each scheme `label_set` builds, in order.
+_PREFIXES = {"IOB2": ("B", "I"), "IOB1": ("I", "B"), "BIOES": ("B", "I", "E", "S")}
+
+
+def label_set(types: Sequence[str], *, scheme: str = "IOB2") -> list[str]:
+    """All tags of `scheme` over the entity `types`: "O" first, then the tags of each type.
+
+    >>> label_set(["PER", "LOC"])
+    ['O', 'B-LOC', 'I-LOC', 'B-PER', 'I-PER']
+    """
+    prefixes = _PREFIXES[check_scheme(scheme)]
+    return ["O", *(f"{p}-{t}" for t in sorted(set(types)) for p in prefixes)]

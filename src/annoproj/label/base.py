@@ -29,7 +29,13 @@ class Labeller(Protocol):
         ...
 
 
-labellers: Registry[Labeller] = Registry("labeller")
+#: Labellers by name. ``device``, ``batch_size``, ``fp16`` and ``aggregation`` are run-time
+#: settings a caller may give any labeller; one that has no use for them ignores them.
+labellers: Registry[Labeller] = Registry(
+    "labeller", providers=("annoproj.label.gold", "annoproj.label.spacy", "annoproj.label.hf",
+                           # a model folder of `annoproj train` (a later stage: loaded by name)
+                           "annoproj.train.labeller"),
+    shared_options=("device", "batch_size", "fp16", "aggregation"))
 
 
 def make_labeller(spec: str | Path, **options: Any) -> Labeller:
@@ -39,19 +45,11 @@ def make_labeller(spec: str | Path, **options: Any) -> Labeller:
     "spacy:<pipeline>" (any installed spaCy pipeline), "tagger:<folder>" or a model folder
     written by `annoproj train` (CRF or hf), or else a Hugging Face
     token-classification model name or folder (e.g. Davlan/xlm-roberta-base-ner-hrl).
-    Options a labeller does not take are dropped (e.g. `device` for gold).
+    An option the labeller does not take is an `OptionError`, except the run-time settings
+    of `labellers.shared_options` (e.g. `device` for gold), which are dropped.
     """
-    import inspect
-
-    import annoproj.label  # noqa: F401  (registers the labellers)
-
     spec = str(spec)
     if spec.startswith("tagger:") or _is_annoproj_model(spec):
-        import importlib
-
-        # a model folder of `annoproj train`: its labeller lives with the trainers, a later
-        # stage, which registers it when imported (a plugin, not an import of this package)
-        importlib.import_module("annoproj.train.labeller")
         name, args = "tagger", {"model": spec.split(":", 1)[1] if spec.startswith("tagger:")
                                 else spec}
     elif spec == "gold":
@@ -62,11 +60,7 @@ def make_labeller(spec: str | Path, **options: Any) -> Labeller:
         name, args = spec, {}
     else:
         name, args = "hf", {"model": spec}
-    factory = labellers.get(name)
-    params = inspect.signature(factory).parameters
-    if not any(p.kind is p.VAR_KEYWORD for p in params.values()):
-        options = {k: v for k, v in options.items() if k in params}
-    return factory(**args, **options)
+    return labellers.create(name, **args, **options)
 
 
 def _is_annoproj_model(spec: str) -> bool:

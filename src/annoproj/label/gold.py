@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from annoproj.data.labels import LabelMap
 from annoproj.data.model import Sentence, Span
+from annoproj.errors import ConfigError
 from annoproj.label.base import labellers
 
 __all__ = ["GoldLabeller"]
@@ -28,7 +29,7 @@ class GoldLabeller:
         label_map: str | LabelMap | None = None,
     ) -> None:
         if gold is None:
-            raise ValueError("the gold labeller needs the gold sentences or spans (gold=...)")
+            raise ConfigError("the gold labeller needs the gold sentences or spans (gold=...)")
         self.tokens: list[list[str]] | None = None
         if gold and isinstance(gold[0], Sentence):
             self.tokens = [list(s.tokens) for s in gold]  # type: ignore[union-attr]

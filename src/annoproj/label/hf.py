@@ -22,16 +22,13 @@ from annoproj._neural import dtype_kwargs, load_error, require, resolve_device, 
 from annoproj.data.labels import LabelMap
 from annoproj.data.model import Span
 from annoproj.data.tags import tags_to_spans
+from annoproj.errors import ConfigError
 from annoproj.label.base import labellers
 
 __all__ = ["AGGREGATIONS", "HFLabeller", "aggregate"]
 
 AGGREGATIONS = ("first", "average", "max")
 
-#: Byte-level BPE models that need add_prefix_space=True for pre-tokenised input.
-_PREFIX_SPACE = {"roberta", "longformer", "deberta", "bart", "gpt2", "mpnet"}
-#: Models whose position indices start after the padding index (usable length is shorter).
-_OFFSET_POSITIONS = {"roberta", "xlm-roberta", "camembert", "longformer", "xlm-roberta-xl"}
 
 
 def aggregate(probs: np.ndarray, word_ids: np.ndarray, n_words: int, how: str) -> np.ndarray:
@@ -82,10 +79,10 @@ class HFLabeller:
         fp16: bool = True,
     ) -> None:
         if aggregation not in AGGREGATIONS:
-            raise ValueError(f"unknown aggregation {aggregation!r}; use one of "
+            raise ConfigError(f"unknown aggregation {aggregation!r}; use one of "
                              f"{', '.join(AGGREGATIONS)}")
         if batch_size < 1:
-            raise ValueError("batch_size must be >= 1")
+            raise ConfigError("batch_size must be >= 1")
         transformers = require("transformers", what="HFLabeller")
         self.torch = require("torch", what="HFLabeller")
         self.model_name = str(model)
@@ -94,48 +91,30 @@ class HFLabeller:
         self.aggregation = aggregation
         self.label_map = None if label_map is None else LabelMap.parse(label_map)
         from annoproj.models import resolve_model
+        from annoproj.subwords import load_tokenizer, max_input_length
 
         try:
             path = resolve_model(str(model))
-            config = transformers.AutoConfig.from_pretrained(path)
-            extra = {"add_prefix_space": True} if config.model_type in _PREFIX_SPACE else {}
-            self.tokenizer = transformers.AutoTokenizer.from_pretrained(path, **extra)
+            self.tokenizer = load_tokenizer(path)
             self.model = transformers.AutoModelForTokenClassification.from_pretrained(
                 path, **dtype_kwargs(torch_dtype(self.device, fp16))
             )
         except (OSError, ValueError) as exc:
             raise load_error("token-classification model", str(model), exc) from exc
-        if not getattr(self.tokenizer, "is_fast", True):
-            raise load_error("token-classification model", str(model),
-                             ValueError("its tokenizer has no fast (Rust) version, which "
-                                        "word alignment needs"))
         self.model.to(self.device).eval()
         id2label = self.model.config.id2label
         self.tags = [str(id2label[i]) for i in range(len(id2label))]
-        limit = getattr(self.tokenizer, "model_max_length", max_length) or max_length
-        positions = getattr(self.model.config, "max_position_embeddings", None) or max_length
-        if config.model_type in _OFFSET_POSITIONS:  # positions start after the padding index
-            positions -= int(getattr(self.model.config, "pad_token_id", 1) or 1) + 1
-        self.max_length = int(min(max_length, limit, positions))
+        self.max_length = max_input_length(self.tokenizer, self.model.config, max_length)
         self._specials = self.tokenizer.num_special_tokens_to_add(pair=False)
 
     def _chunks(self, sentences: Sequence[Sequence[str]]) -> list[tuple[int, int, int]]:
-        """(sentence, first word, end word) pieces whose subwords fit the model."""
+        """(sentence, first word, end word) pieces whose subwords fit the model; an empty
+        sentence is one empty piece."""
+        from annoproj.subwords import word_chunks
+
         room = max(1, self.max_length - self._specials)
-        enc = self.tokenizer([list(s) for s in sentences], is_split_into_words=True,
-                             add_special_tokens=False)
-        out = []
-        for k, words in enumerate(sentences):
-            ids = np.asarray([-1 if w is None else w for w in enc.word_ids(k)], dtype=np.int64)
-            counts = np.bincount(ids[ids >= 0], minlength=len(words))
-            start, used = 0, 0
-            for i, c in enumerate(counts):
-                if used + c > room and i > start:
-                    out.append((k, start, i))
-                    start, used = i, 0
-                used += int(c)
-            out.append((k, start, len(words)))
-        return out
+        empty = [(k, 0, 0) for k, s in enumerate(sentences) if not len(s)]
+        return sorted(word_chunks(self.tokenizer, sentences, room) + empty)
 
     def _tag_chunks(self, pieces: list[list[str]]) -> list[list[str]]:
         torch = self.torch

@@ -70,7 +70,7 @@ class SpacyLabeller:
         try:
             self.nlp = spacy.load(model)
         except OSError as exc:
-            from annoproj.train.base import MissingDependencyError
+            from annoproj.errors import MissingDependencyError
 
             raise MissingDependencyError(
                 f"cannot load the spaCy pipeline {model!r} ({exc}); install it, e.g. "

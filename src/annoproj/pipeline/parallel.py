@@ -94,7 +94,7 @@ def _init_worker(spec: WorkerSpec | None = None) -> None:
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = "1"
     if sys.platform.startswith("linux"):  # dies with the process that started it (issue 29)
-        from annoproj._proc import _die_with_parent
+        from annoproj._proc import die_with_parent as _die_with_parent
 
         _die_with_parent()
     global _SPEC

@@ -27,15 +27,11 @@ from annoproj.data.io.jsonl import to_record
 from annoproj.data.io.pharaoh import iter_pharaoh
 from annoproj.data.labels import LabelMap
 from annoproj.data.model import Sentence
-from annoproj.errors import CountError
+from annoproj.errors import CountError, InputMismatchError
 from annoproj.pipeline.cache import file_digest, key_of
 from annoproj.pipeline.lock import output_lock
 from annoproj.pipeline.parallel import Batch, WorkerPool, projection_spec
 from annoproj.project.match import fit_in_parts
-
-
-class InputMismatchError(ValueError):
-    """Parallel inputs disagree: one file ends early, or links fall outside a sentence."""
 
 
 def iter_parallel(*streams: Iterable, names: Sequence[str] | None = None) -> Iterator[tuple]:

@@ -6,4 +6,4 @@
 
 from annoproj._lazy import install as _install
 
-_install(__name__, {'Projector': 'annoproj.project.projectors', 'make_projector': 'annoproj.project.projectors', 'check_projection': 'annoproj.project.projectors', 'HeuristicProjector': 'annoproj.project.heuristic', 'MatchProjector': 'annoproj.project.match', 'ProjectionResult': 'annoproj.project.result'}, call="project")
+_install(__name__, {'Projector': 'annoproj.project.projectors', 'make_projector': 'annoproj.project.projectors', 'check_projection': 'annoproj.project.projectors', 'make_marker_projector': 'annoproj.project.projectors', 'MarkerProjector': 'annoproj.project.markers', 'HeuristicProjector': 'annoproj.project.heuristic', 'MatchProjector': 'annoproj.project.match', 'ProjectionResult': 'annoproj.project.result'}, call="project")

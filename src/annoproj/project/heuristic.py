@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from annoproj.data.model import Alignment, ProjectedSpan, Span, check_spans
+from annoproj.errors import ConfigError
+from annoproj.project.base import projectors
 from annoproj.project.result import ProjectionResult, check_lengths
 
 
@@ -26,11 +28,11 @@ class HeuristicConfig:
 
     def __post_init__(self) -> None:
         if self.max_gap < 0:
-            raise ValueError("max_gap must be >= 0")
+            raise ConfigError("max_gap must be >= 0")
         if not 0.0 <= self.min_ratio <= 1.0:
-            raise ValueError("min_ratio must lie in [0, 1]")
+            raise ConfigError("min_ratio must lie in [0, 1]")
         if self.max_spans is not None and self.max_spans < 1:
-            raise ValueError("max_spans must be >= 1 or None")
+            raise ConfigError("max_spans must be >= 1 or None")
 
 
 def _runs(positions: np.ndarray, max_gap: int) -> np.ndarray:
@@ -85,10 +87,12 @@ def project_sentence(
     return resolve_overlaps(out)
 
 
+@projectors.register("heuristic")
 class HeuristicProjector:
     """Projects source spans onto targets through word alignments (Politov et al. 2025, §3)."""
 
     name = "heuristic"
+    uses_scorers = False
 
     def __init__(
         self, *, max_gap: int = 1, min_ratio: float = 0.8, max_spans: int | None = None

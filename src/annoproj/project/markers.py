@@ -33,6 +33,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from annoproj.data.model import ProjectedSpan, Sentence, Span
+from annoproj.errors import ConfigError
+from annoproj.project.base import marker_projectors
 from annoproj.project.heuristic import resolve_overlaps
 from annoproj.project.result import ProjectionResult
 from annoproj.translate.tokenize import detokenize
@@ -52,9 +54,9 @@ class MarkerStyle:
 
     def __post_init__(self) -> None:
         if not self.open or not self.close or self.open == self.close:
-            raise ValueError("markers need distinct, non-empty opening and closing strings")
+            raise ConfigError("markers need distinct, non-empty opening and closing strings")
         if ("{i}" in self.open) != ("{i}" in self.close):
-            raise ValueError("put {i} in both markers or in neither")
+            raise ConfigError("put {i} in both markers or in neither")
 
     @property
     def indexed(self) -> bool:
@@ -123,11 +125,11 @@ class MarkerConfig:
     def __post_init__(self) -> None:
         parse_style(self.style)
         if not 0.0 <= self.min_similarity <= 1.0:
-            raise ValueError("min_similarity must lie in [0, 1]")
+            raise ConfigError("min_similarity must lie in [0, 1]")
         if self.on_missing not in ("skip", "keep"):
-            raise ValueError("on_missing must be 'skip' or 'keep'")
+            raise ConfigError("on_missing must be 'skip' or 'keep'")
         if self.max_extra < 0:
-            raise ValueError("max_extra must be >= 0")
+            raise ConfigError("max_extra must be >= 0")
 
 
 def _non_overlapping(spans: Sequence[Span]) -> list[int]:
@@ -263,6 +265,7 @@ def _best_window(tokens: Sequence[str], windows: Sequence[tuple[int, int]],
     return best
 
 
+@marker_projectors.register("markers")
 class MarkerProjector:
     """Projection by translating marked sentences (EasyProject); needs a translator.
 

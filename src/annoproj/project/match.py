@@ -9,14 +9,14 @@ import numpy as np
 
 from annoproj import defaults
 from annoproj.data.model import Alignment, ProjectedSpan, Span
-from annoproj.project import scorers as _scorers  # noqa: F401  (registers the scorers)
-from annoproj.project import solvers as _solvers  # noqa: F401  (registers the solvers)
+from annoproj.errors import ConfigError, InfeasibleError
 from annoproj.project.base import (
     Constraint,
-    InfeasibleError,
     MatchInstance,
     Scorer,
     Solver,
+    capable,
+    projectors,
     scorers,
     solvers,
 )
@@ -45,6 +45,7 @@ def _entities(spans: Sequence[Span], n_src: int) -> np.ndarray:
     return ents
 
 
+@projectors.register("match")
 class MatchProjector:
     """Projects entities by choosing the best non-overlapping target n-grams for them.
 
@@ -61,6 +62,7 @@ class MatchProjector:
     """
 
     name = "match"
+    uses_scorers = True
 
     def __init__(
         self,
@@ -85,15 +87,15 @@ class MatchProjector:
         if isinstance(scorers, str):
             scorers = [scorers]
         if max_len < 1:
-            raise ValueError(f"max_len must be >= 1, got {max_len}")
+            raise ConfigError(f"max_len must be >= 1, got {max_len}")
         if margin < 0:
-            raise ValueError(f"margin must be >= 0, got {margin}")
+            raise ConfigError(f"margin must be >= 0, got {margin}")
         if per_entity < 0:
-            raise ValueError(f"per_entity must be >= 0, got {per_entity}")
+            raise ConfigError(f"per_entity must be >= 0, got {per_entity}")
         if unaligned not in ("none", "all"):
-            raise ValueError(f"unaligned must be 'none' or 'all', got {unaligned!r}")
+            raise ConfigError(f"unaligned must be 'none' or 'all', got {unaligned!r}")
         if constraint not in ("at_most", "exactly", "at_least"):
-            raise ValueError(f"constraint must be at_most, exactly or at_least; got {constraint!r}")
+            raise ConfigError(f"constraint must be at_most, exactly or at_least; got {constraint!r}")
         self.scorer = self._make_scorer(
             list(scorers), weights, thresholds, required, dict(scorer_options or {})
         )
@@ -343,11 +345,11 @@ def fit_in_parts(
         if not isinstance(name, str):
             continue
         kind = scorers.get(name)
-        if hasattr(kind, "partial_fit") or hasattr(kind, "partial_fit_projection"):
+        if capable(kind, "fits_corpus") or capable(kind, "learns_from_projection"):
             scorer = scorers.create(name, **dict(scorer_options.get(name, {})))
-            if getattr(scorer, "needs_corpus", False) and hasattr(scorer, "partial_fit"):
+            if capable(scorer, "needs_corpus") and capable(scorer, "fits_corpus"):
                 fitted[name] = scorer
-            elif getattr(scorer, "needs_projection", False):
+            elif capable(scorer, "needs_projection"):
                 second[name] = scorer
             else:
                 continue

@@ -1,63 +1,38 @@
-"""Projection methods by name: the heuristic and matching projectors behind one interface."""
+"""Projection methods by name: the heuristic and matching projectors behind one interface,
+and the marker projection (EasyProject), which translates the source itself, in a registry
+of its own kind (`marker_projectors`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
-from annoproj.data.model import Alignment, Span
-from annoproj.project.heuristic import HeuristicProjector
-from annoproj.project.markers import MarkerProjector
-from annoproj.project.match import MatchProjector
-from annoproj.project.result import ProjectionResult
-from annoproj.registry import Registry, RegistryError
+from annoproj.errors import RegistryError
+from annoproj.project.base import MarkerProjection, Projector, marker_projectors, projectors
 
-
-@runtime_checkable
-class Projector(Protocol):
-    """Carries source spans onto the target side of each sentence pair."""
-
-    name: str
-
-    def project(
-        self,
-        src_tokens: Sequence[Sequence[str]],
-        tgt_tokens: Sequence[Sequence[str]],
-        src_spans: Sequence[Sequence[Span]],
-        alignments: Sequence[Alignment],
-    ) -> ProjectionResult:
-        """Projected spans of each pair, and the pairs that were skipped with why."""
-        ...
-
-
-projectors: Registry[Projector] = Registry("projection method")
-
-projectors.register("heuristic")(HeuristicProjector)
-projectors.register("match")(MatchProjector)
-# "markers" (EasyProject) translates the source itself: use its project_with_translation
-projectors.register("markers")(MarkerProjector)
+__all__ = ["MarkerProjection", "Projector", "check_projection", "make_marker_projector",
+           "make_projector", "marker_projectors", "projectors"]
 
 
 def check_projection(method: str, *, scorers: Sequence[str] = (), solver: str | None = None,
                      options: dict | None = None) -> None:
     """Raise ValueError naming an unknown method, scorer or solver (with the known ones) or
     `constraint` option, without building anything (no model is loaded): a run checks its
-    settings before hours of alignment, not after.
+    settings before hours of alignment, not after. Scorers and solver are checked for a
+    method that `uses_scorers`.
 
     >>> check_projection("match", scorers=["alignment", "sting"])
     Traceback (most recent call last):
     ...
     ValueError: unknown scorer 'sting'; known: alignment, clip, embedding, fusion, lexical, memory, ner, nmt, string
     """
-    import annoproj.project.scorers  # noqa: F401  (each module registers its scorers)
-    import annoproj.project.solvers  # noqa: F401
     from annoproj.project.base import scorers as scorer_registry
     from annoproj.project.base import solvers as solver_registry
     from annoproj.project.solvers.common import CONSTRAINTS
 
     try:
-        projectors.get(method)
-        if method != "match":
+        factory = projectors.get(method)
+        if not getattr(factory, "uses_scorers", False):
             return
         for name in scorers:
             scorer_registry.get(name)
@@ -73,3 +48,8 @@ def check_projection(method: str, *, scorers: Sequence[str] = (), solver: str | 
 def make_projector(method: str, **options: Any) -> Projector:
     """The projector `method` ("heuristic" or "match") built with `options`."""
     return projectors.create(method, **options)
+
+
+def make_marker_projector(method: str = "markers", **options: Any) -> MarkerProjection:
+    """The marker projection `method` ("markers") built with `options`."""
+    return marker_projectors.create(method, **options)

@@ -1,8 +1,7 @@
 """Training NER taggers on (projected) annotations, and tagging new text with them."""
 
+from annoproj.errors import MissingDependencyError, ModelError
 from annoproj.train.base import (
-    MissingDependencyError,
-    ModelError,
     Tagger,
     Trainer,
     load_tagger,

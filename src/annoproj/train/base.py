@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 from annoproj.data.model import Sentence, Span
+from annoproj.errors import MissingDependencyError, ModelError  # noqa: F401  (re-exported: the cli and bench import them here)
 from annoproj.registry import Registry
 
 #: Name of the JSON file that describes a saved model folder.
@@ -46,14 +47,6 @@ class TagsTagger:
                 for s, p in zip(sentences, spans)]
 
 
-class MissingDependencyError(ImportError):
-    """An optional package needed by a trainer is not installed; says what to install."""
-
-
-class ModelError(ValueError):
-    """A model folder is missing, incomplete or of an unknown kind."""
-
-
 @runtime_checkable
 class Tagger(Protocol):
     """A trained NER model: tokens in, entity spans out."""
@@ -82,9 +75,10 @@ class Trainer(Protocol):
 
 
 #: Trainers by name: `trainers.create("crf", c1=0.1)`.
-trainers: Registry[Trainer] = Registry("trainer")
+trainers: Registry[Trainer] = Registry("trainer", providers=("annoproj.train.crf",
+                                                              "annoproj.train.hf"))
 #: Tagger classes by trainer name, each with a `load(path)` classmethod.
-taggers: Registry[Any] = Registry("tagger")
+taggers: Registry[type[Tagger]] = Registry("tagger", providers=trainers.providers)
 
 
 def read_config(path: str | Path) -> dict:
@@ -109,8 +103,6 @@ def read_config(path: str | Path) -> dict:
 
 def load_tagger(path: str | Path) -> Tagger:
     """The tagger saved in the model folder `path`, whatever trainer made it."""
-    import annoproj.train  # noqa: F401  (registers the built-in taggers)
-
     kind = read_config(path).get("trainer")
     if kind not in taggers:
         raise ModelError(f"{path}: unknown trainer {kind!r}; known: {', '.join(taggers.names())}")

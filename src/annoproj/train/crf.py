@@ -17,11 +17,10 @@ import numpy as np
 
 from annoproj.data.model import Sentence, Span
 from annoproj.data.tags import check_scheme, spans_to_tags, tags_to_spans
+from annoproj.errors import ConfigError, MissingDependencyError, ModelError
 from annoproj.train.base import (
     CONFIG_FILE,
     FORMAT_VERSION,
-    MissingDependencyError,
-    ModelError,
     TagsTagger,
     read_config,
     taggers,
@@ -34,7 +33,7 @@ MODEL_FILE = "model.crfsuite"
 _INSTALL = "pip install 'annoproj[crf]'"
 
 
-def _require_crfsuite() -> Any:
+def require_crfsuite() -> Any:
     """The sklearn_crfsuite module, or an error saying how to install it."""
     try:
         import sklearn_crfsuite
@@ -83,6 +82,7 @@ def _versions() -> dict[str, str | None]:
     return out
 
 
+@taggers.register("crf")
 class CRFTagger(TagsTagger):
     """A trained CRF: predicts entity spans of tokenised sentences."""
 
@@ -172,7 +172,7 @@ class CRFTagger(TagsTagger):
     @classmethod
     def load(cls, path: str | Path) -> CRFTagger:
         """The tagger saved in the model folder `path`."""
-        _require_crfsuite()
+        require_crfsuite()
         path = Path(path)
         cfg = read_config(path)
         if cfg.get("trainer") != cls.name:
@@ -186,6 +186,7 @@ class CRFTagger(TagsTagger):
                    o_weight=float((cfg.get("decoding") or {}).get("o_weight", 1.0)))
 
 
+@trainers.register("crf")
 class CRFTrainer:
     """Trains a `CRFTagger` with L1 (`c1`) and L2 (`c2`) regularised L-BFGS.
 
@@ -204,15 +205,15 @@ class CRFTrainer:
                  features: FeatureConfig | dict | None = None, o_weight: float = 1.0,
                  verbose: bool = False) -> None:
         if c1 < 0 or c2 < 0:
-            raise ValueError("c1 and c2 must be >= 0")
+            raise ConfigError("c1 and c2 must be >= 0")
         if max_iterations < 1:
-            raise ValueError("max_iterations must be >= 1")
+            raise ConfigError("max_iterations must be >= 1")
         self.c1, self.c2, self.max_iterations = float(c1), float(c2), int(max_iterations)
         self.min_freq = int(min_freq)
         self.all_possible_transitions = bool(all_possible_transitions)
         self.scheme = check_scheme(scheme)
         if self.scheme not in ("IOB2", "BIOES"):
-            raise ValueError(f"the CRF learns IOB2 or BIOES tags, not {scheme!r}")
+            raise ConfigError(f"the CRF learns IOB2 or BIOES tags, not {scheme!r}")
         self.features = (features if isinstance(features, FeatureConfig)
                          else FeatureConfig.from_dict(features))
         self.o_weight = _check_o_weight(o_weight)
@@ -237,7 +238,7 @@ class CRFTrainer:
     def fit(self, sentences: Sequence[Sentence], *,
             dev: Sequence[Sentence] | None = None) -> CRFTagger:
         """Train on `sentences`; `dev`, when given, is scored after training into `info`."""
-        sk = _require_crfsuite()
+        sk = require_crfsuite()
         t0 = time.perf_counter()
         xs, ys = self.featurize(sentences)
         if not xs:
@@ -275,7 +276,3 @@ class CRFTrainer:
             tagger.info["dev"] = {"precision": report.micro.precision,
                                   "recall": report.micro.recall, "f1": report.micro.f1}
         return tagger
-
-
-trainers.register("crf")(CRFTrainer)
-taggers.register("crf")(CRFTagger)

@@ -11,6 +11,8 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
 
+from annoproj.errors import ConfigError
+
 _PUNCT_CATEGORIES = ("P", "S")
 #: Feature templates: "rich" (annoproj's, the default) and "plain" (sklearn-crfsuite's tutorial).
 TEMPLATES = ("rich", "plain")
@@ -49,15 +51,15 @@ class FeatureConfig:
 
     def __post_init__(self) -> None:
         if self.template not in TEMPLATES:
-            raise ValueError(f"feature template must be one of {', '.join(TEMPLATES)}, "
+            raise ConfigError(f"feature template must be one of {', '.join(TEMPLATES)}, "
                              f"not {self.template!r}")
         if self.template == "plain" and self.fold_affixes:
-            raise ValueError("fold_affixes needs the rich template: the plain one has fixed affixes")
+            raise ConfigError("fold_affixes needs the rich template: the plain one has fixed affixes")
         if self.normalize not in ("", "NFC", "NFD", "NFKC", "NFKD"):
-            raise ValueError(f"normalize must be NFC, NFD, NFKC, NFKD or '', not {self.normalize!r}")
+            raise ConfigError(f"normalize must be NFC, NFD, NFKC, NFKD or '', not {self.normalize!r}")
         for name in ("affixes", "window", "context_affixes"):
             if getattr(self, name) < 0:
-                raise ValueError(f"feature option {name} must be >= 0")
+                raise ConfigError(f"feature option {name} must be >= 0")
 
     @classmethod
     def from_dict(cls, data: dict | None) -> FeatureConfig:

@@ -33,10 +33,10 @@ import numpy as np
 
 from annoproj.data.model import Sentence, Span
 from annoproj.data.tags import spans_to_tags
+from annoproj.errors import ConfigError, ModelError
 from annoproj.train.base import (
     CONFIG_FILE,
     FORMAT_VERSION,
-    ModelError,
     TagsTagger,
     read_config,
 )
@@ -91,7 +91,7 @@ class FrozenTagger(TagsTagger):
                  info: dict | None = None, device: str = "auto", o_weight: float = 1.0,
                  progress: bool = False, cache: bool = True) -> None:
         if recipe not in FROZEN_RECIPES:
-            raise ValueError(f"recipe must be one of {', '.join(FROZEN_RECIPES)}, not {recipe!r}")
+            raise ConfigError(f"recipe must be one of {', '.join(FROZEN_RECIPES)}, not {recipe!r}")
         self.recipe = recipe
         self.encoder_params = dict(encoder)
         self.labels = list(labels)
@@ -266,11 +266,11 @@ class FrozenTrainer:
                  progress: bool = False, threads: int | None = None,
                  o_weight: float = 1.0) -> None:
         if recipe not in FROZEN_RECIPES:
-            raise ValueError(f"recipe must be one of {', '.join(FROZEN_RECIPES)}, not {recipe!r}")
+            raise ConfigError(f"recipe must be one of {', '.join(FROZEN_RECIPES)}, not {recipe!r}")
         if scheme not in ("IOB2", "BIOES"):
-            raise ValueError(f"frozen-encoder taggers learn IOB2 or BIOES, not {scheme!r}")
+            raise ConfigError(f"frozen-encoder taggers learn IOB2 or BIOES, not {scheme!r}")
         if int(epochs) < 1 or int(hidden) < 1 or int(batch_size) < 1 or int(dims) < 1:
-            raise ValueError("epochs, hidden, batch_size and dims must be >= 1")
+            raise ConfigError("epochs, hidden, batch_size and dims must be >= 1")
         self.model = str(model)
         self.recipe = recipe
         self.layers = tuple(int(x) for x in layers)
@@ -322,7 +322,7 @@ class FrozenTrainer:
         tags = [spans_to_tags([Span(*sp[:3]) for sp in s.spans], len(s.tokens),
                               scheme=self.scheme) for s in train]
         from annoproj.data.tags import split_tag
-        from annoproj.train.hf import label_set
+        from annoproj.data.tags import label_set
 
         labels = label_set({split_tag(t)[1] for ts in tags for t in ts if t != "O"},
                            scheme=self.scheme)
@@ -399,10 +399,10 @@ class FrozenTrainer:
 
     def _fit_crf(self, train: Sequence[Sentence], states: list[np.ndarray],
                  tags: list[list[str]]) -> tuple[dict[str, np.ndarray], bytes, dict]:
-        from annoproj.train.crf import MODEL_FILE, _require_crfsuite
+        from annoproj.train.crf import MODEL_FILE, require_crfsuite
         from annoproj.train.features import FeatureConfig, FeatureExtractor
 
-        sk = _require_crfsuite()
+        sk = require_crfsuite()
         x = np.concatenate(states)
         rng = np.random.default_rng(self.seed)
         sample = x[rng.choice(len(x), size=min(len(x), 50_000), replace=False)]

@@ -32,11 +32,12 @@ from pathlib import Path
 from typing import Any
 
 from annoproj.data.model import Sentence, Span
-from annoproj.data.tags import check_scheme, spans_to_tags, split_tag
+from annoproj.data.tags import check_scheme, label_set, spans_to_tags, split_tag
+from annoproj.errors import ConfigError, ModelError, OptionError
+from annoproj.subwords import load_tokenizer, max_input_length, word_chunks
 from annoproj.train.base import (
     CONFIG_FILE,
     FORMAT_VERSION,
-    ModelError,
     TagsTagger,
     read_config,
     taggers,
@@ -50,9 +51,6 @@ log = logging.getLogger(__name__)
 #: Subfolder of the model folder with the Hugging Face model and tokenizer.
 MODEL_DIR = "model"
 #: Prefix letters of each scheme, in label-id order after "O".
-_PREFIXES = {"IOB2": ("B", "I"), "IOB1": ("I", "B"), "BIOES": ("B", "I", "E", "S")}
-
-
 def _hf():
     """(torch, transformers), or MissingDependencyError saying what to install."""
     from annoproj._neural import require
@@ -75,66 +73,7 @@ def _versions() -> dict[str, str | None]:
     return out
 
 
-def label_set(types: Sequence[str], *, scheme: str = "IOB2") -> list[str]:
-    """All tags of `scheme` over the entity `types`: "O" first, then the tags of each type.
-
-    >>> label_set(["PER", "LOC"])
-    ['O', 'B-LOC', 'I-LOC', 'B-PER', 'I-PER']
-    """
-    prefixes = _PREFIXES[check_scheme(scheme)]
-    return ["O", *(f"{p}-{t}" for t in sorted(set(types)) for p in prefixes)]
-
-
-def word_chunks(tokenizer: Any, sentences: Sequence[Sequence[str]],
-                room: int) -> list[tuple[int, int, int]]:
-    """(sentence, first word, end word) pieces of the non-empty `sentences` whose subwords
-    (without special tokens) fit in `room`; a word longer than `room` is a piece alone."""
-    import numpy as np
-
-    todo = [k for k, s in enumerate(sentences) if len(s)]
-    if not todo:
-        return []
-    enc = tokenizer([list(sentences[k]) for k in todo], is_split_into_words=True,
-                    add_special_tokens=False)
-    out = []
-    for j, k in enumerate(todo):
-        n = len(sentences[k])
-        ids = np.asarray([-1 if w is None else w for w in enc.word_ids(j)], dtype=np.int64)
-        counts = np.bincount(ids[ids >= 0], minlength=n)
-        start, used = 0, 0
-        for i, c in enumerate(counts.tolist()):
-            if used + c > room and i > start:
-                out.append((k, start, i))
-                start, used = i, 0
-            used += c
-        out.append((k, start, n))
-    return out
-
-
-def _load_tokenizer(transformers: Any, name: str) -> Any:
-    from annoproj.label.hf import _PREFIX_SPACE
-    from annoproj.models import resolve_model
-
-    name = resolve_model(name)
-    config = transformers.AutoConfig.from_pretrained(name)
-    extra = {"add_prefix_space": True} if config.model_type in _PREFIX_SPACE else {}
-    tok = transformers.AutoTokenizer.from_pretrained(name, **extra)
-    if not getattr(tok, "is_fast", True):
-        raise ValueError("its tokenizer has no fast (Rust) version, which word alignment needs")
-    return tok
-
-
-def _max_length(tokenizer: Any, model: Any, max_length: int) -> int:
-    """`max_length` capped by the tokenizer's and the position embeddings' limits."""
-    from annoproj.label.hf import _OFFSET_POSITIONS
-
-    limit = getattr(tokenizer, "model_max_length", max_length) or max_length
-    positions = getattr(model.config, "max_position_embeddings", None) or max_length
-    if model.config.model_type in _OFFSET_POSITIONS:  # positions start after the padding index
-        positions -= int(getattr(model.config, "pad_token_id", 1) or 1) + 1
-    return int(min(max_length, limit, positions))
-
-
+@taggers.register("hf")
 class HFTagger(TagsTagger):
     """A fine-tuned token-classification model: predicts entity spans of tokenised sentences.
 
@@ -150,7 +89,7 @@ class HFTagger(TagsTagger):
         from annoproj._neural import resolve_device
 
         if batch_size < 1:
-            raise ValueError("batch_size must be >= 1")
+            raise ConfigError("batch_size must be >= 1")
         self.torch, _ = _hf()
         self.model = model
         self.tokenizer = tokenizer
@@ -161,7 +100,7 @@ class HFTagger(TagsTagger):
         self.info = dict(info or {})
         id2label = model.config.id2label
         self.labels = [str(id2label[i]) for i in range(len(id2label))]
-        self.max_length = _max_length(tokenizer, model, max_length)
+        self.max_length = max_input_length(tokenizer, model.config, max_length)
         self._specials = tokenizer.num_special_tokens_to_add(pair=False)
         self.device = resolve_device(device)
         self.model.to(self.device)
@@ -259,7 +198,7 @@ class HFTagger(TagsTagger):
         if not folder.is_dir():
             raise ModelError(f"{path}: model subfolder {folder.name}/ is missing")
         try:
-            tokenizer = _load_tokenizer(transformers, str(folder))
+            tokenizer = load_tokenizer(str(folder))
             model = transformers.AutoModelForTokenClassification.from_pretrained(str(folder))
         except (OSError, ValueError) as exc:
             raise load_error("token-classification model", str(folder), exc) from exc
@@ -288,6 +227,7 @@ def resolve_recipe(recipe: str, model: str) -> str:
     return DEFAULT_FROZEN_RECIPE if is_bundled(str(model)) else "finetune"
 
 
+@trainers.register("hf")
 class HFTrainer:
     """Trains an NER tagger on a Hugging Face encoder (name, folder or bundled name).
 
@@ -321,32 +261,32 @@ class HFTrainer:
             from annoproj.train.frozen import FrozenTrainer
 
             if device not in ("auto", "cpu") and not str(device).startswith("cuda"):
-                raise ValueError(f"unknown device {device!r}; use auto, cpu or cuda")
+                raise ConfigError(f"unknown device {device!r}; use auto, cpu or cuda")
             extra = {k: v for k, v in (("epochs", epochs), ("learning_rate", learning_rate),
                                        ("batch_size", batch_size)) if v is not None}
             self.frozen_trainer = FrozenTrainer(str(model), recipe=self.recipe, seed=seed,
                                                 device=device, scheme=scheme,
                                                 progress=progress, **extra, **frozen)
         elif frozen:
-            raise TypeError(f"options {sorted(frozen)} apply to the frozen-encoder recipes "
+            raise OptionError(f"options {sorted(frozen)} apply to the frozen-encoder recipes "
                             "(crf, softmax), not to finetune")
         epochs = 3 if epochs is None else epochs
         learning_rate = 5e-5 if learning_rate is None else learning_rate
         batch_size = 16 if batch_size is None else batch_size
         if int(epochs) < 1:
-            raise ValueError("epochs must be >= 1")
+            raise ConfigError("epochs must be >= 1")
         if float(learning_rate) <= 0:
-            raise ValueError("learning_rate must be > 0")
+            raise ConfigError("learning_rate must be > 0")
         if int(batch_size) < 1:
-            raise ValueError("batch_size must be >= 1")
+            raise ConfigError("batch_size must be >= 1")
         if int(max_length) < 4:
-            raise ValueError("max_length must be >= 4 subwords")
+            raise ConfigError("max_length must be >= 4 subwords")
         if float(weight_decay) < 0:
-            raise ValueError("weight_decay must be >= 0")
+            raise ConfigError("weight_decay must be >= 0")
         if not 0 <= float(warmup_ratio) < 1:
-            raise ValueError("warmup_ratio must be in [0, 1)")
+            raise ConfigError("warmup_ratio must be in [0, 1)")
         if device not in ("auto", "cpu") and not str(device).startswith("cuda"):
-            raise ValueError(f"unknown device {device!r}; use auto, cpu or cuda")
+            raise ConfigError(f"unknown device {device!r}; use auto, cpu or cuda")
         self.model = str(model)
         self.progress = bool(progress)
         self.epochs, self.batch_size, self.max_length = int(epochs), int(batch_size), int(max_length)
@@ -416,7 +356,7 @@ class HFTrainer:
         device = resolve_device(self.device)
         torch.manual_seed(self.seed)
         try:
-            tokenizer = _load_tokenizer(transformers, self.model)
+            tokenizer = load_tokenizer(self.model)
             from annoproj.models import resolve_model
 
             model = transformers.AutoModelForTokenClassification.from_pretrained(
@@ -424,7 +364,7 @@ class HFTrainer:
                 label2id=label2id, ignore_mismatched_sizes=True)
         except (OSError, ValueError) as exc:
             raise load_error("encoder model", self.model, exc) from exc
-        max_length = _max_length(tokenizer, model, self.max_length)
+        max_length = max_input_length(tokenizer, model.config, self.max_length)
         examples = self.encode(tokenizer, train, label2id, max_length)
         model.to(device).train()
         tagger = HFTagger(model, tokenizer, scheme=self.scheme, device=device,
@@ -508,7 +448,3 @@ def _score(tagger: HFTagger, dev: Sequence[Sentence]) -> dict[str, float]:
     report = evaluate_spans([s.spans for s in dev], tagger.predict([s.tokens for s in dev]))
     return {"precision": report.micro.precision, "recall": report.micro.recall,
             "f1": report.micro.f1}
-
-
-trainers.register("hf")(HFTrainer)
-taggers.register("hf")(HFTagger)

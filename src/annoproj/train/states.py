@@ -27,6 +27,8 @@ from typing import Any
 
 import numpy as np
 
+from annoproj.errors import ConfigError
+
 __all__ = ["StateStore", "WordEncoder", "sentence_key", "states_root"]
 
 log = logging.getLogger(__name__)
@@ -159,9 +161,9 @@ class WordEncoder:
                  max_length: int = 512, cache: bool = True, cache_dir: str | Path | None = None,
                  threads: int | None = None, progress: bool = False) -> None:
         if pooling not in POOLINGS:
-            raise ValueError(f"pooling must be one of {', '.join(POOLINGS)}, not {pooling!r}")
+            raise ConfigError(f"pooling must be one of {', '.join(POOLINGS)}, not {pooling!r}")
         if not layers:
-            raise ValueError("layers must name at least one hidden state")
+            raise ConfigError("layers must name at least one hidden state")
         self.model_name = str(model)
         self.layers = tuple(int(x) for x in layers)
         self.pooling = pooling
@@ -210,6 +212,7 @@ class WordEncoder:
         if self._net is not None:
             return
         from annoproj._neural import resolve_device
+        from annoproj.subwords import max_input_length
         from annoproj.text_encoder import import_torch, load_model, load_tokenizer
 
         torch = import_torch()
@@ -227,9 +230,7 @@ class WordEncoder:
         layers = getattr(getattr(self._net, "encoder", None), "layer", None)
         if layers is not None and top < len(layers):  # the layers above are never read
             self._net.encoder.layer = layers[:top]
-        limit = getattr(self._tok, "model_max_length", self.max_length) or self.max_length
-        self.max_length = int(min(self.max_length, limit,
-                                  getattr(self._net.config, "max_position_embeddings", 512)))
+        self.max_length = max_input_length(self._tok, self._net.config, self.max_length)
 
     def encode_batch(self, sentences: Sequence[Sequence[str]],
                      poolings: Sequence[str] | None = None) -> list[np.ndarray] | dict:

@@ -23,16 +23,14 @@ from annoproj.translate.tokenize import detokenize, tokenize
 def make_translator(backend: str, model: str | None = None, **options) -> Translator:
     """The translator `backend` ("hf", "ct2", "apertium" or "precomputed") for `model` (a
     name or folder; for "precomputed" the translations file or folder; for "apertium"
-    Apertium's data folder, default its installed one), built with `options`."""
-    if backend == "precomputed":
-        return translators.create("precomputed", path=model, **options)
-    if backend == "apertium":
-        return translators.create("apertium", data_dir=model, **options)
-    if model is None:
+    Apertium's data folder, default its installed one), built with `options`. Each
+    translator declares the option `model` goes to (`model_option`) and whether it needs
+    one (`needs_model`)."""
+    factory = translators.get(backend)
+    if model is None and getattr(factory, "needs_model", True):
         raise ValueError(f"translator {backend!r} needs a model name or folder")
-    if backend == "ct2":
-        return translators.create("ct2", folder=model, **options)
-    return translators.create(backend, model=model, **options)
+    return translators.create(backend, **{getattr(factory, "model_option", "model"): model},
+                              **options)
 
 
 __all__ = [

@@ -151,6 +151,9 @@ class ApertiumTranslator:
     """
 
     name = "apertium"
+    #: `make_translator`'s `model` is Apertium's data folder (default: the installed one).
+    model_option = "data_dir"
+    needs_model = False
 
     def __init__(
         self,
@@ -192,7 +195,7 @@ class ApertiumTranslator:
     def chain(self, src_lang: str, tgt_lang: str) -> list[str]:
         """The modes that take `src_lang` to `tgt_lang`: its own, else a chain through `via`
         (or through one installed language). ModelError names what to install if none."""
-        from annoproj.train.base import ModelError
+        from annoproj.errors import ModelError
 
         self._check_installed()
         installed = set(self.pairs())
@@ -220,7 +223,7 @@ class ApertiumTranslator:
                          f"(installed: {shown}): {_INSTALL}")
 
     def _check_installed(self) -> None:
-        from annoproj.train.base import MissingDependencyError
+        from annoproj.errors import MissingDependencyError
 
         if shutil.which("apertium-wblank-mode") is None or shutil.which("bash") is None:
             raise MissingDependencyError(f"Apertium is not installed (apertium-wblank-mode "
@@ -260,7 +263,7 @@ class ApertiumTranslator:
         err = res.stderr.decode("utf-8", errors="replace")
         missing = re.findall(r"([\w.-]+): command not found", err)
         if missing:
-            from annoproj.train.base import MissingDependencyError
+            from annoproj.errors import MissingDependencyError
 
             need = sorted(set(missing))
             hint = " (Debian/Ubuntu: apt install cg3)" if "cg-proc" in need else ""

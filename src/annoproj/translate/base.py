@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from annoproj.data.model import Alignment
+from annoproj.errors import ConfigError, DataError
 from annoproj.registry import Registry
 
 __all__ = ["AligningTranslator", "PrecomputedTranslator", "Translator", "read_translations",
@@ -27,7 +28,14 @@ SUFFIXES = (".txt", ".tok", ".conll")
 
 @runtime_checkable
 class Translator(Protocol):
-    """Translates tokenised sentences, a batch at a time."""
+    """Translates tokenised sentences, a batch at a time.
+
+    A translator class may declare `model_option`, the option that the model (a name,
+    folder or file) given to `annoproj.translate.make_translator` goes to ("model" when it
+    does not), and `needs_model` (True when it does not).
+    """
+
+    name: str
 
     def translate(
         self, sentences: Sequence[Tokens], *, src_lang: str, tgt_lang: str
@@ -48,7 +56,9 @@ class AligningTranslator(Translator, Protocol):
         ...
 
 
-translators: Registry[Translator] = Registry("translator")
+#: Translators by name; models and programs load only when one is built.
+translators: Registry[Translator] = Registry("translator", providers=(
+    "annoproj.translate.apertium", "annoproj.translate.ct2", "annoproj.translate.hf"))
 
 
 def read_translations(path: str | Path, fmt: str = "auto") -> list[list[str]]:
@@ -74,7 +84,7 @@ def read_translations(path: str | Path, fmt: str = "auto") -> list[list[str]]:
 
         with open_text(path, "r") as f:
             return [line.split() for line in f.read().splitlines()]
-    raise ValueError(f"unknown translation file format {fmt!r}: use auto, text or conll")
+    raise ConfigError(f"unknown translation file format {fmt!r}: use auto, text or conll")
 
 
 @translators.register("precomputed")
@@ -96,6 +106,12 @@ class PrecomputedTranslator:
     returns them (None without).
     """
 
+    name = "precomputed"
+    #: `make_translator`'s `model` is the translations' file or folder, which may be absent
+    #: when `sentences` are given.
+    model_option = "path"
+    needs_model = False
+
     def __init__(
         self,
         path: str | Path | None = None,
@@ -107,7 +123,7 @@ class PrecomputedTranslator:
         links: str | Path | Sequence[Alignment] | None = None,
     ) -> None:
         if (path is None) == (sentences is None):
-            raise ValueError("give either a path or the translated sentences")
+            raise ConfigError("give either a path or the translated sentences")
         self.path = None if path is None else Path(path)
         self.src_lang = src_lang
         self.tgt_lang = tgt_lang
@@ -142,7 +158,7 @@ class PrecomputedTranslator:
         for want, got, side in ((self.src_lang, src_lang, "source"),
                                 (self.tgt_lang, tgt_lang, "target")):
             if want is not None and want != got:
-                raise ValueError(f"these translations have {side} language {want!r}, "
+                raise DataError(f"these translations have {side} language {want!r}, "
                                  f"but {got!r} was asked for")
 
     def translations(self, src_lang: str, tgt_lang: str) -> list[list[str]]:
@@ -196,11 +212,11 @@ class PrecomputedTranslator:
             links = read_pharaoh(path)
         if len(links) != len(out):
             where = str(path) if path is not None else "the given links"
-            raise ValueError(f"{where} hold {len(links)} alignments for {len(out)} translations")
+            raise DataError(f"{where} hold {len(links)} alignments for {len(out)} translations")
         for k, (a, s, t) in enumerate(zip(links, sentences, out)):
             try:
                 a.check_bounds(len(s), len(t))
             except ValueError as exc:
                 where = f"{path}:{k + 1}" if path is not None else f"links of sentence {k}"
-                raise ValueError(f"{where}: {exc}") from None
+                raise DataError(f"{where}: {exc}") from None
         return list(zip(out, links))

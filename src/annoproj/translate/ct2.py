@@ -58,6 +58,8 @@ class CT2Translator(TextTranslator):
     """A CTranslate2 model folder plus the tokenizer of the model it was converted from."""
 
     name = "ct2"
+    #: `make_translator`'s `model` is the converted model folder.
+    model_option = "folder"
 
     def __init__(
         self,

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from annoproj.errors import ConfigError
+
 __all__ = [
     "M2M_CODES", "MASAKHANER_LANGUAGES", "NLLB_CODES", "lang_code", "to_iso1", "to_iso3",
     "to_m2m", "to_nllb",
@@ -113,7 +115,7 @@ _FLORES = re.compile(r"^([a-z]{3})_([A-Z][a-z]{3})$")
 def _clean(code: str) -> str:
     code = code.strip()
     if not code:
-        raise ValueError("empty language code")
+        raise ConfigError("empty language code")
     m = _FLORES.match(code)
     if m:
         return code
@@ -130,11 +132,11 @@ def to_iso3(code: str) -> str:
         return "nso"
     if len(code) == 2:
         if code not in ISO1_TO_ISO3:
-            raise ValueError(f"unknown ISO 639-1 language code {code!r}")
+            raise ConfigError(f"unknown ISO 639-1 language code {code!r}")
         return ISO1_TO_ISO3[code]
     if len(code) == 3:
         return _BIBLIOGRAPHIC.get(code, code)
-    raise ValueError(f"{code!r} is not a language code (use ISO 639-1/639-3 or NLLB such as eng_Latn)")
+    raise ConfigError(f"{code!r} is not a language code (use ISO 639-1/639-3 or NLLB such as eng_Latn)")
 
 
 def to_iso1(code: str) -> str | None:
@@ -148,12 +150,12 @@ def to_nllb(code: str) -> str:
     cleaned = _clean(code)
     if _FLORES.match(cleaned):
         if cleaned not in _NLLB_SET:
-            raise ValueError(f"{cleaned!r} is not one of the NLLB-200 language codes")
+            raise ConfigError(f"{cleaned!r} is not one of the NLLB-200 language codes")
         return cleaned
     iso3 = to_iso3(cleaned)
     iso3 = _NLLB_INDIVIDUAL.get(iso3, iso3)
     if iso3 not in _NLLB_BY_LANG:
-        raise ValueError(f"language {code!r} ({iso3}) is not covered by NLLB-200; "
+        raise ConfigError(f"language {code!r} ({iso3}) is not covered by NLLB-200; "
                          "pass an NLLB code such as hau_Latn if it is under another name")
     return _NLLB_BY_LANG[iso3]
 
@@ -166,7 +168,7 @@ def to_m2m(code: str) -> str:
     iso3 = to_iso3(cleaned)
     cand = _M2M_SPECIAL.get(iso3) or _ISO3_TO_ISO1.get(iso3)
     if cand is None or cand not in M2M_CODES:
-        raise ValueError(f"language {code!r} ({iso3}) is not covered by M2M-100")
+        raise ConfigError(f"language {code!r} ({iso3}) is not covered by M2M-100")
     return cand
 
 

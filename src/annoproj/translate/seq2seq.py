@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from annoproj.errors import ConfigError
 from annoproj.translate.cache import TranslationCache, cached
 from annoproj.translate.langcodes import lang_code, to_iso1, to_iso3, to_nllb
 from annoproj.translate.tokenize import detokenize, tokenize
@@ -77,6 +78,8 @@ class TextTranslator:
     """Shared behaviour of the model-backed translators (subclasses implement `_translate`)."""
 
     name = "text"
+    model_option = "model"
+    needs_model = True
 
     def __init__(
         self,
@@ -88,7 +91,7 @@ class TextTranslator:
         cache_id: str,
     ) -> None:
         if batch_size < 1:
-            raise ValueError("batch_size must be >= 1")
+            raise ConfigError("batch_size must be >= 1")
         self.src_lang = src_lang
         self.tgt_lang = tgt_lang
         self.batch_size = batch_size

@@ -7,7 +7,8 @@ from annoproj.data.io.auto import (
     read_sentences,
     write_sentences,
 )
-from annoproj.data.io.conll import FormatError, iter_conll, read_conll, write_conll
+from annoproj.data.io.conll import iter_conll, read_conll, write_conll
+from annoproj.errors import FormatError
 from annoproj.data.io.files import atomic_write, open_text
 from annoproj.data.io.hf import from_hf, load_hf, read_hf_dir, read_parquet, save_hf, to_hf, write_parquet
 from annoproj.data.io.jsonl import iter_jsonl, read_jsonl, write_jsonl

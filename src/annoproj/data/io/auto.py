@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from annoproj.data.model import Sentence
+from annoproj.errors import ConfigError, DataError
 
 FORMATS = ("auto", "conll", "jsonl", "text", "hf", "parquet", "spacy")
 
@@ -57,7 +58,9 @@ def iter_sentences(path: str | Path, fmt: str = "auto", *,
     """Sentences of a CoNLL, JSONL, pre-tokenised text, Parquet or spaCy DocBin file, or of a
     `datasets` folder, one at a time (`label_names`: of integer tags; `strict_tags` and
     `keep_tags`: see `iter_conll`)."""
-    from annoproj.data.io import iter_conll, iter_jsonl, iter_tokenized
+    from annoproj.data.io.conll import iter_conll
+    from annoproj.data.io.jsonl import iter_jsonl
+    from annoproj.data.io.text import iter_tokenized
 
     if str(path).startswith(HUB_PREFIX):
         return iter(read_hub(str(path), label_names=label_names))
@@ -79,7 +82,7 @@ def iter_sentences(path: str | Path, fmt: str = "auto", *,
         return iter(read_docbin(path))
     if fmt == "text":
         return (Sentence(t, id=f"{path.name}:{k + 1}") for k, t in enumerate(iter_tokenized(path)))
-    raise ValueError(f"unknown format {fmt!r}: use {', '.join(FORMATS)}")
+    raise ConfigError(f"unknown format {fmt!r}: use {', '.join(FORMATS)}")
 
 
 #: Inputs named ``hf:NAME[:SPLIT[:CONFIG]]`` are loaded with `datasets.load_dataset`.
@@ -94,12 +97,12 @@ def read_hub(spec: str, *, label_names: Sequence[str] | None = None) -> list[Sen
 
     name, split, config = (spec[len(HUB_PREFIX):].split(":") + ["", ""])[:3]
     if not name:
-        raise ValueError(f"{spec}: give a dataset name, hf:NAME[:SPLIT[:CONFIG]]")
+        raise ConfigError(f"{spec}: give a dataset name, hf:NAME[:SPLIT[:CONFIG]]")
     datasets = _datasets()
     try:
         ds = datasets.load_dataset(name, config or None, split=split or "train")
     except Exception as exc:  # datasets raises many kinds: offline, unknown name, split
-        raise ValueError(f"{spec}: datasets could not load it ({type(exc).__name__}: {exc})"
+        raise DataError(f"{spec}: datasets could not load it ({type(exc).__name__}: {exc})"
                          ) from None
     return from_hf(ds, names=label_names)
 
@@ -139,7 +142,9 @@ def write_sentences(path: str | Path, sentences: Sequence[Sentence], *, fmt: str
                     scheme: str = "IOB2") -> int:
     """Write `sentences` in `fmt` (auto: `output_format`), tags in `scheme` where the format
     has tags; returns the count."""
-    from annoproj.data.io import write_conll, write_jsonl, write_tokenized
+    from annoproj.data.io.conll import write_conll
+    from annoproj.data.io.jsonl import write_jsonl
+    from annoproj.data.io.text import write_tokenized
 
     path = Path(path)
     fmt = output_format(path) if fmt == "auto" else fmt
@@ -157,4 +162,4 @@ def write_sentences(path: str | Path, sentences: Sequence[Sentence], *, fmt: str
         from annoproj.data.io.spacy import write_docbin
 
         return write_docbin(path, sentences)
-    raise ValueError(f"unknown output format {fmt!r}: use {', '.join(OUTPUT_FORMATS)}")
+    raise ConfigError(f"unknown output format {fmt!r}: use {', '.join(OUTPUT_FORMATS)}")

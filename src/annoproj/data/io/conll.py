@@ -9,7 +9,7 @@ from pathlib import Path
 from annoproj.data.io.files import atomic_write, iter_lines
 from annoproj.data.model import Sentence, Span
 from annoproj.data.tags import spans_to_tags, split_tag, tags_to_spans
-from annoproj.errors import InputError
+from annoproj.errors import FormatError, TokenError
 
 _SPLIT = re.compile(r"[ \t]+")
 
@@ -18,15 +18,6 @@ _SPLIT = re.compile(r"[ \t]+")
 #: every sentence): a comment to other CoNLL readers, an empty sentence to annoproj's, so
 #: that a file keeps one sentence for each of its source's (docs/formats.md).
 EMPTY_SENTENCE = "# annoproj: empty sentence"
-
-
-class FormatError(InputError, ValueError):
-    """A malformed line in an input file; names the file and the line."""
-
-    def __init__(self, path: str | Path, line: int, message: str) -> None:
-        super().__init__(f"{path}:{line}: {message}")
-        self.path = str(path)
-        self.line = line
 
 
 _LABEL = re.compile(r"^[A-Za-z_][A-Za-z0-9_.:/-]*$")
@@ -150,10 +141,6 @@ def _sentence(tokens: list[str], labels: list[str], tags: bool, sid: str,
 def read_conll(path: str | Path, **options) -> list[Sentence]:
     """All sentences of a CoNLL file (see `iter_conll` for the options)."""
     return list(iter_conll(path, **options))
-
-
-class TokenError(InputError, ValueError):
-    """A token that a CoNLL file cannot hold (exit code 3: it came from an input)."""
 
 
 def check_token(token: str) -> None:

@@ -11,12 +11,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+from annoproj.errors import FormatError, MissingDependencyError, UsageError
+
 
 def _zstd():
     try:
         import zstandard
     except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError(
+        raise MissingDependencyError(
             "reading or writing .zst files needs zstandard: pip install 'annoproj[zst]'"
         ) from exc
     return zstandard
@@ -53,8 +55,6 @@ def atomic_write(path: str | Path, *, encoding: str = "utf-8") -> Iterator[IO[st
     `UsageError` (exit code 2) when `path` is a folder."""
     path = Path(path)
     if path.is_dir():
-        from annoproj.errors import UsageError
-
         raise UsageError(f"{path} is a folder: name a file to write")
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part" + "".join(path.suffixes[-1:]),
@@ -87,8 +87,6 @@ def iter_lines(path: str | Path) -> Iterator[tuple[int, str]]:
 
     A line that is not valid UTF-8 raises a `ValueError` naming the file, line and byte.
     """
-    from annoproj.data.io.conll import FormatError
-
     path = Path(path)
     with _open_binary(path) as raw:
         for lineno, data in enumerate(io.BufferedReader(raw) if not hasattr(raw, "peek") else raw, 1):

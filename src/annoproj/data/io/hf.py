@@ -7,6 +7,7 @@ from pathlib import Path
 
 from annoproj.data.model import Sentence
 from annoproj.data.tags import spans_to_tags, tag_errors, tags_to_spans
+from annoproj.errors import DataError
 
 
 def _datasets():
@@ -35,7 +36,7 @@ def from_hf(
     if columns is not None and tags not in columns:
         other = [c for c in ("ner_tags", "tags") if c in columns]
         if not other:
-            raise ValueError(f"the dataset has no tag column {tags!r} (columns: "
+            raise DataError(f"the dataset has no tag column {tags!r} (columns: "
                              f"{', '.join(columns)})")
         tags = other[0]
     if names is None and features is not None:
@@ -49,12 +50,12 @@ def from_hf(
         raw = list(rec[tags])
         if raw and not isinstance(raw[0], str):
             if names is None:
-                raise ValueError(f"column {tags!r} holds integers but no label names were "
+                raise DataError(f"column {tags!r} holds integers but no label names were "
                                  "given (--label-list O,B-PER,I-PER,...)")
             raw = [names[int(t)] for t in raw]
         bad = tag_errors(raw)
         if bad:
-            raise ValueError(f"record {k}: tag {bad[0][1]!r} of token {bad[0][0] + 1} is not "
+            raise DataError(f"record {k}: tag {bad[0][1]!r} of token {bad[0][0] + 1} is not "
                              "O or B-/I-/E-/S-/L-/U-TYPE")
         sid = rec.get("id")
         out.append(Sentence(tokens=list(rec[tokens]), spans=tags_to_spans(raw),
@@ -69,7 +70,7 @@ def read_hf_dir(path: str | Path, *, label_names: Sequence[str] | None = None) -
     ds = datasets.load_from_disk(str(path))
     if isinstance(ds, datasets.DatasetDict):
         if len(ds) != 1:
-            raise ValueError(f"{path} holds the splits {', '.join(ds)}: give one of its "
+            raise DataError(f"{path} holds the splits {', '.join(ds)}: give one of its "
                              f"folders, e.g. {Path(path) / next(iter(ds))}")
         ds = next(iter(ds.values()))
     return from_hf(ds, names=label_names)

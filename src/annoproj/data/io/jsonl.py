@@ -16,7 +16,8 @@ import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from annoproj.data.io.conll import _LABEL, FormatError, _check_tag
+from annoproj.data.io.conll import _LABEL, _check_tag
+from annoproj.errors import FormatError
 from annoproj.data.io.files import atomic_write, iter_lines
 from annoproj.data.model import Sentence, Span
 from annoproj.data.tags import spans_to_tags, tag_errors, tags_to_spans

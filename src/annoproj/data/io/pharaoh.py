@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from annoproj.data.io.conll import FormatError
+from annoproj.errors import FormatError
 from annoproj.data.io.files import atomic_write, iter_lines
 from annoproj.data.model import Alignment
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from annoproj.errors import ConfigError
 from annoproj.project.base import MatchInstance, scorers
 from annoproj.project.scorers.common import prefix
 
@@ -66,7 +67,7 @@ class AlignmentScorer:
 
     def __init__(self, *, mode: str = "links", use_scores: bool = True) -> None:
         if mode not in MODES:
-            raise ValueError(f"mode must be one of {', '.join(MODES)}; got {mode!r}")
+            raise ConfigError(f"mode must be one of {', '.join(MODES)}; got {mode!r}")
         self.mode = mode
         self.use_scores = use_scores
 

@@ -26,8 +26,9 @@ import numpy as np
 from annoproj._neural import require
 from annoproj.project.base import scorers
 from annoproj.project.scorers.embedding import StringEmbeddingScorer
+from annoproj.errors import MissingDependencyError, ModelError
+from annoproj.subwords import max_input_length
 from annoproj.text_encoder import (
-    MissingDependencyError,
     batches,
     import_torch,
     import_transformers,
@@ -144,7 +145,7 @@ class MClipText:
             cfg = json.loads(cfg_path.read_text(encoding="utf-8"))
         for key in ("modelBase", "transformerDimensions", "numDims"):
             if key not in cfg:
-                raise ValueError(f"{model!r}: config.json lacks {key!r}, not an M-CLIP model")
+                raise ModelError(f"{model!r}: config.json lacks {key!r}, not an M-CLIP model")
         base = transformers.AutoConfig.from_pretrained(cfg["modelBase"])
         encoder = transformers.AutoModel.from_config(base)
         proj = torch.nn.Linear(int(cfg["transformerDimensions"]), int(cfg["numDims"]))
@@ -155,23 +156,19 @@ class MClipText:
         proj_state = {k[len("LinearTransformation."):]: v for k, v in state.items()
                       if k.startswith("LinearTransformation.")}  # fmt: skip
         if not enc_state or not proj_state:
-            raise ValueError(
+            raise ModelError(
                 f"{model!r}: weights lack transformer.* or LinearTransformation.* keys"
             )
         missing, _ = encoder.load_state_dict(enc_state, strict=False)
         missing = [k for k in missing if "position_ids" not in k and not k.startswith("pooler.")]
         if missing:
-            raise ValueError(f"{model!r}: encoder weights missing for {missing[:3]} ...")
+            raise ModelError(f"{model!r}: encoder weights missing for {missing[:3]} ...")
         proj.load_state_dict(proj_state)
         dtype = torch.float16 if fp16 and device.startswith("cuda") else torch.float32
         self.encoder = encoder.to(device=device, dtype=dtype).eval()
         self.proj = proj.to(device=device, dtype=dtype).eval()
         self.tokenizer = load_tokenizer(model)
-        limit = getattr(self.tokenizer, "model_max_length", 512)
-        limit = limit if isinstance(limit, int) and limit <= 100_000 else 512
-        pos = getattr(base, "max_position_embeddings", limit)
-        limit = min(limit, pos - 2 if "roberta" in base.model_type else pos)
-        self.max_length = min(limit, max_length) if max_length else limit
+        self.max_length = max_input_length(self.tokenizer, base, max_length)
         self.device = device
         self.batch_size = batch_size
 

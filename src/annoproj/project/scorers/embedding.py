@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from annoproj.errors import ConfigError, ModelError
 from annoproj.project.base import MatchInstance, scorers
 from annoproj.text_encoder import HFEncoder, LRUCache, WordStates, l2_normalize
 
@@ -45,7 +46,7 @@ class StringEmbeddingScorer:
 
     def __init__(self, *, rescale: str = "clip", cache_size: int | None = 200_000) -> None:
         if rescale not in RESCALES:
-            raise ValueError(f"rescale must be one of {', '.join(RESCALES)}; got {rescale!r}")
+            raise ConfigError(f"rescale must be one of {', '.join(RESCALES)}; got {rescale!r}")
         self.rescale = rescale
         self.cache: LRUCache[str, np.ndarray] = LRUCache(cache_size)
 
@@ -132,12 +133,12 @@ class EmbeddingScorer(StringEmbeddingScorer):
 
         super().__init__(rescale=rescale, cache_size=cache_size)
         if pooling not in ("mean", "cls", "pooler"):
-            raise ValueError(f"pooling must be mean, cls or pooler; got {pooling!r}")
+            raise ConfigError(f"pooling must be mean, cls or pooler; got {pooling!r}")
         self.prefix = prefix
         self.sentence = None
         if bundled_kind(model) == "sentence":  # sentence vectors only (bundled:use-m)
             if context:
-                raise ValueError(f"{model} gives sentence vectors only, no token states: "
+                raise ModelError(f"{model} gives sentence vectors only, no token states: "
                                  "it cannot score spans in context (context=False)")
             self.sentence = sentence_embedder(model)
             self.encoder = None

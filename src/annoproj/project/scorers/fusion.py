@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 
 from annoproj.data.model import Alignment
-from annoproj.project.base import MatchInstance, Scorer
+from annoproj.errors import ConfigError
+from annoproj.project.base import MatchInstance, Scorer, capable
 from annoproj.project.base import scorers as registry
 
 
@@ -55,6 +56,7 @@ class FusionScorer:
     """
 
     name = "fusion"
+    observes_projection = True
 
     def __init__(
         self,
@@ -66,26 +68,26 @@ class FusionScorer:
         options: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> None:
         if not scorers:
-            raise ValueError("fusion needs at least one scorer")
+            raise ConfigError("fusion needs at least one scorer")
         options = dict(options or {})
         self.parts: list[Scorer] = []
         for s in scorers:
             if isinstance(s, str):
                 if s == "fusion":
-                    raise ValueError("fusion cannot contain itself")
+                    raise ConfigError("fusion cannot contain itself")
                 self.parts.append(registry.create(s, **dict(options.pop(s, {}))))
             else:
                 self.parts.append(s)
         self.names = [p.name for p in self.parts]
         if options:
-            raise ValueError(f"options for scorer(s) not fused: {sorted(options)}")
+            raise ConfigError(f"options for scorer(s) not fused: {sorted(options)}")
         self.weights = _per_scorer(weights, self.names, 1.0, "weights")
         if np.any(self.weights < 0) or self.weights.sum() <= 0:
-            raise ValueError("weights must be >= 0 and not all 0")
+            raise ConfigError("weights must be >= 0 and not all 0")
         self.thresholds = _per_scorer(thresholds, self.names, 0.0, "thresholds")
         unknown = set(required) - set(self.names)
         if unknown:
-            raise ValueError(f"required scorer(s) {sorted(unknown)} are not fused: {self.names}")
+            raise ConfigError(f"required scorer(s) {sorted(unknown)} are not fused: {self.names}")
         self.required = [self.names.index(r) for r in required]
         self._kept: dict | None = None
 
@@ -100,7 +102,7 @@ class FusionScorer:
 
     def _part_scores(self, k: int, batch: Sequence[MatchInstance]) -> list[np.ndarray]:
         part = self.parts[k]
-        if self._kept is None or not batch or hasattr(part, "observe_projection"):
+        if self._kept is None or not batch or capable(part, "observes_projection"):
             return part.score(batch)
         key = (k, len(batch), id(batch[0]), id(batch[-1]))
         got = self._kept.get(key)
@@ -126,7 +128,7 @@ class FusionScorer:
     @property
     def needs_projection(self) -> bool:
         """Whether a fused scorer still needs a first projection (the memory scorer)."""
-        return any(getattr(p, "needs_projection", False) for p in self.parts)
+        return any(capable(p, "needs_projection") for p in self.parts)
 
     def observe_projection(self, src_tokens, tgt_tokens, src_spans, projected) -> None:
         """Hand a first projection of the input to every fused scorer that takes one."""

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from annoproj.data.model import Alignment
+from annoproj.errors import ConfigError
 from annoproj.project.base import MatchInstance, scorers
 from annoproj.project.scorers.common import entity_rows, prefix, span_max, window_max
 from annoproj.project.scorers.string import normalize
@@ -200,6 +201,7 @@ class LexicalScorer:
     """
 
     name = "lexical"
+    fits_corpus = True
 
     def __init__(
         self,
@@ -213,7 +215,7 @@ class LexicalScorer:
         weighted: bool = False,
     ) -> None:
         if direction not in DIRECTIONS:
-            raise ValueError(f"direction must be one of {', '.join(DIRECTIONS)}; got {direction!r}")
+            raise ConfigError(f"direction must be one of {', '.join(DIRECTIONS)}; got {direction!r}")
         self.lowercase = lowercase
         self.transliterate = transliterate
         self.identical = identical

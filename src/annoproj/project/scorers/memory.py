@@ -16,6 +16,7 @@ import numpy as np
 
 from annoproj.align.keys import name_key
 from annoproj.data.model import ProjectedSpan, Span
+from annoproj.errors import ConfigError
 from annoproj.project.base import MatchInstance, scorers
 
 
@@ -113,10 +114,12 @@ class MemoryScorer:
     """
 
     name = "memory"
+    learns_from_projection = True
+    observes_projection = True
 
     def __init__(self, *, min_count: int = 3, name_keys: bool = True) -> None:
         if min_count < 1:
-            raise ValueError(f"min_count must be >= 1, got {min_count}")
+            raise ConfigError(f"min_count must be >= 1, got {min_count}")
         self.min_count = min_count
         self.name_keys = name_keys
         self.memory: PhraseMemory | None = None

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from annoproj.errors import ConfigError, ModelError
 from annoproj.project.base import MatchInstance, scorers
 from annoproj.text_encoder import (
     LRUCache,
@@ -154,7 +155,7 @@ class NERScorer:
         cache_size: int | None = 20_000,
     ) -> None:
         if alpha <= 0:
-            raise ValueError(f"alpha must be > 0, got {alpha}")
+            raise ConfigError(f"alpha must be > 0, got {alpha}")
         self.torch = import_torch()
         self.model_name = str(model)
         self.device = resolve_device(device)
@@ -166,7 +167,7 @@ class NERScorer:
         id2label = {int(k): v for k, v in self.model.config.id2label.items()}
         self.tags = parse_tagset(id2label)
         if not self.tags:
-            raise ValueError(f"{self.model_name!r} has no entity tags in its id2label: {id2label}")
+            raise ModelError(f"{self.model_name!r} has no entity tags in its id2label: {id2label}")
         self.alpha = float(alpha)
         self.boundary = boundary
         self.label_map = dict(label_map or {})

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from annoproj.errors import ConfigError
 from annoproj.project.base import MatchInstance, scorers
 from annoproj.project.scorers.embedding import span_text
 from annoproj.text_encoder import (
@@ -160,11 +161,11 @@ class NMTScorer:
         cache_size: int | None = 500_000,
     ) -> None:
         if directions not in DIRECTIONS:
-            raise ValueError(
+            raise ConfigError(
                 f"directions must be one of {', '.join(DIRECTIONS)}; got {directions!r}"
             )
         if normalize not in NORMALIZE:
-            raise ValueError(f"normalize must be one of {', '.join(NORMALIZE)}; got {normalize!r}")
+            raise ConfigError(f"normalize must be one of {', '.join(NORMALIZE)}; got {normalize!r}")
         dev = resolve_device(device)
         self.models = {"fwd": _Seq2Seq(model, device=dev, fp16=fp16, max_length=max_length)}
         fwd = self.models["fwd"]
@@ -173,14 +174,14 @@ class NMTScorer:
                 reverse_model, device=dev, fp16=fp16, max_length=max_length
             )
         if directions != "forward" and reverse_model is None and not fwd.multilingual:
-            raise ValueError(
+            raise ConfigError(
                 f"{model} translates one way only: give reverse_model= (the target -> source "
                 "model) or directions='forward'"
             )
         if normalize == "self" and not fwd.multilingual:
-            raise ValueError("normalize='self' needs a multilingual model (NLLB, M2M-100, mBART)")
+            raise ConfigError("normalize='self' needs a multilingual model (NLLB, M2M-100, mBART)")
         if fwd.multilingual and tgt_lang is None:
-            raise ValueError(f"{model} is multilingual: give tgt_lang (the candidates' language)")
+            raise ConfigError(f"{model} is multilingual: give tgt_lang (the candidates' language)")
         self.src_lang, self.tgt_lang = src_lang, tgt_lang
         if fwd.multilingual:  # fail now on unknown languages, not at the first batch
             fwd.setup(src_lang, tgt_lang)

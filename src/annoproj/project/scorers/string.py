@@ -10,6 +10,7 @@ from anyascii import anyascii
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler
 
+from annoproj.errors import ConfigError
 from annoproj.project.base import MatchInstance, scorers
 from annoproj.project.scorers.common import entity_rows, soft_dice
 
@@ -77,9 +78,9 @@ class StringScorer:
         casefold: bool = True,
     ) -> None:
         if method not in METHODS:
-            raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
+            raise ConfigError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
         if level not in LEVELS:
-            raise ValueError(f"level must be one of {', '.join(LEVELS)}; got {level!r}")
+            raise ConfigError(f"level must be one of {', '.join(LEVELS)}; got {level!r}")
         self.level = level
         self.method = method
         self.word_threshold = float(word_threshold)

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from annoproj.project.base import Constraint, InfeasibleError
+from annoproj.errors import InfeasibleError
+from annoproj.project.base import Constraint
 
 CONSTRAINTS = ("at_most", "exactly", "at_least")
 EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))

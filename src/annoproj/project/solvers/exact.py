@@ -6,7 +6,8 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from annoproj.project.base import Constraint, InfeasibleError, solvers
+from annoproj.errors import ConfigError, InfeasibleError
+from annoproj.project.base import Constraint, solvers
 from annoproj.project.solvers.common import (
     EMPTY,
     PairSolver,
@@ -233,7 +234,7 @@ class ExactSolver(PairSolver):
         self, *, min_score: float = 0.0, max_states: int = 4096, backend: str = "auto"
     ) -> None:
         if backend not in ("auto", "dp", "milp"):
-            raise ValueError(f"backend must be 'auto', 'dp' or 'milp', got {backend!r}")
+            raise ConfigError(f"backend must be 'auto', 'dp' or 'milp', got {backend!r}")
         super().__init__(min_score=min_score)
         self.max_states = int(max_states)
         self.backend = backend
