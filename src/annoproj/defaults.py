@@ -14,6 +14,8 @@ METHOD = "match"
 #: scorers fused for the matching method (weights: `MatchProjector`'s defaults).
 SCORERS: tuple[str, ...] = ("alignment", "lexical", "string")
 SOLVER = "exact"
+#: Sentence pairs a projector gets at once (`annoproj.pipeline.projection.ProjectionJob`).
+PROJECT_BATCH_SIZE = 2000
 #: Smallest pair score the matching projection keeps (`MatchProjector`'s default) ...
 MIN_SCORE = 0.5
 #: ... and with pivot- or back-translation-refined links: the weighted combination keeps

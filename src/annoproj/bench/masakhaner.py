@@ -24,7 +24,6 @@ from annoproj.bench.common import resolve_data_dir, timer
 from annoproj.data.io import read_conll
 from annoproj.data.labels import LabelMap
 from annoproj.data.model import Alignment, Sentence, Span
-from annoproj.align.keys import with_name_keys
 from annoproj.project.finish import finish_projection
 from annoproj.translate.tokenize import REJOIN_MODES, is_mark, regroup, rejoin_sentences, runs
 
@@ -275,12 +274,10 @@ class MasakhanerConfig:
         return read_heads(path)
 
     def projector_options(self, method: str) -> dict:
-        if method == "match":
-            opts: dict = {"scorers": list(self.scorers), "solver": self.solver}
-            if self.refine != "none":
-                opts["min_score"] = defaults.min_score_for(self.refine)
-            return opts
-        return {}
+        """The projector's options of `method` (`annoproj.project.options.options_for`)."""
+        from annoproj.project.options import options_for
+
+        return options_for(method, scorers=self.scorers, solver=self.solver, refine=self.refine)
 
     def to_dict(self) -> dict:
         """The configuration as plain data for result files."""
@@ -326,7 +323,8 @@ def available_languages(data_dir: str | Path | None = None) -> list[str]:
             and (d / "masakhaner2" / lang).is_dir()]
 
 
-def _map(sentences: Sequence[Sentence], label_map: str) -> list[Sentence]:
+def label_mapped(sentences: Sequence[Sentence], label_map: str) -> list[Sentence]:
+    """`sentences` with their spans relabelled by `label_map` (e.g. "MISC=O")."""
     lmap = LabelMap.parse(label_map)
     return [Sentence(s.tokens, lmap.map_spans(s.spans), s.id, s.meta) for s in sentences]
 
@@ -343,7 +341,8 @@ def merge_mark_tokens(sentence: Sentence) -> Sentence:
     return regroup(sentence, runs([is_mark(t) for t in toks]))
 
 
-def _mended(sentences: list[Sentence], *, repair_tokens: bool, rejoin: str) -> list[Sentence]:
+def mended(sentences: list[Sentence], *, repair_tokens: bool = True, rejoin: str = "none"
+           ) -> list[Sentence]:
     """Translations with split words rejoined (`rejoin`), or else with lone marks glued back
     (`repair_tokens`)."""
     if rejoin != "none":
@@ -401,7 +400,7 @@ def load_translations(
     if limit is not None:
         tgt, ids = tgt[:limit], ids[:limit]
     src = [english[i] for i in ids]
-    return src, _map(_mended(tgt, repair_tokens=repair_tokens, rejoin=rejoin), SOURCE_MAP)
+    return src, label_mapped(mended(tgt, repair_tokens=repair_tokens, rejoin=rejoin), SOURCE_MAP)
 
 
 def pivot_corpora(
@@ -430,7 +429,7 @@ def pivot_corpora(
         by_id = None if cache is None else cache.get(p)
         if by_id is None:
             sents, p_ids = read_translated(d, p)
-            sents = _mended(sents, repair_tokens=repair_tokens, rejoin=rejoin)
+            sents = mended(sents, repair_tokens=repair_tokens, rejoin=rejoin)
             by_id = {i: s.tokens for i, s in zip(p_ids, sents)}
             if cache is not None:
                 cache[p] = by_id
@@ -441,7 +440,7 @@ def pivot_corpora(
 def load_masakhaner(path: str | Path, *, limit: int | None = None) -> list[Sentence]:
     """A MasakhaNER 2.0 split with DATE mapped to O."""
     sents = read_conll(path, empty_token=EMPTY_TOKEN)
-    return _map(sents[:limit] if limit is not None else sents, TARGET_MAP)
+    return label_mapped(sents[:limit] if limit is not None else sents, TARGET_MAP)
 
 
 # ---------------------------------------------------------------- projection
@@ -461,36 +460,32 @@ def align_pairs(src: Sequence[Sentence], tgt: Sequence[Sentence], *, aligner: di
     `PivotRefiner` with the same eflomal settings and seed. `stats`, if given, receives
     "align_s" and "refine_s" (seconds of the direct alignment and of the refinement).
     """
-    from annoproj.align.eflomal import EflomalAligner
-    from annoproj.align.symmetrize import symmetrize
+    from annoproj.align.refine import AlignmentCache
+    from annoproj.align.stage import AlignConfig, align_corpus
 
-    opts = {k: v for k, v in aligner.items() if k != "seed"}
+    opts = {k: v for k, v in aligner.items() if k not in ("seed", "symmetrize")}
     s_tok = [s.tokens for s in src]
     t_tok = [t.tokens for t in tgt]
-    if name_keys:
-        cache: dict[str, str] = {}
-        s_tok = with_name_keys(s_tok, cache=cache)
-        t_tok = with_name_keys(t_tok, cache=cache)
-        if pivots:
-            pivots = {name: with_name_keys(corpus, cache=cache) for name, corpus in pivots.items()}
-    sym_of = {m: defaults.symmetrize_for(m, aligner.get("symmetrize", "auto")) for m in methods}
-    with timer() as ta:
-        both = EflomalAligner(seed=seed, **opts).align_both(s_tok, t_tok)
-        by_sym = {sym: [symmetrize(f, r, len(a), len(b), method=sym) for f, r, a, b
-                        in zip(both.forward, both.reverse, s_tok, t_tok)]
-                  for sym in dict.fromkeys(sym_of.values())}
-    refine_s = 0.0
-    if pivots:
-        from annoproj.align.refine import PivotRefiner
-
-        with timer() as tr:
-            refiner = PivotRefiner(pivots=pivots, aligner=opts, seed=seed)
-            by_sym = {sym: refiner.refine(s_tok, t_tok, links, directions=both)
-                      for sym, links in by_sym.items()}
-        refine_s = tr[0]
+    cache = AlignmentCache()  # eflomal runs once for every symmetrisation (and pivot legs)
+    by_sym: dict[str, list[Alignment]] = {}
+    out: dict[str, list[Alignment]] = {}
+    align_s = refine_s = 0.0
+    for method in methods:
+        config = AlignConfig(options=opts, seed=seed, method=method, name_keys=name_keys,
+                             symmetrize=aligner.get("symmetrize", "auto"),
+                             refine="pivot" if pivots else "none")
+        sym = config.symmetrization
+        assert sym is not None
+        if sym not in by_sym:
+            st: dict = {}
+            by_sym[sym] = align_corpus(s_tok, t_tok, config, pivots=pivots or None,
+                                       cache=cache, stats=st)
+            align_s += st["align_s"]
+            refine_s += st.get("refine_s", 0.0)
+        out[method] = by_sym[sym]
     if stats is not None:
-        stats.update(align_s=round(ta[0], 3), refine_s=round(refine_s, 3))
-    return {m: by_sym[sym] for m, sym in sym_of.items()}
+        stats.update(align_s=round(align_s, 3), refine_s=round(refine_s, 3))
+    return out
 
 
 def projected_training_set(
@@ -714,7 +709,7 @@ def run_masakhaner(
                       "align_s": None, "project_s": None})
         if "zero-shot" in config.baselines:
             if not zero_shot:
-                en = _map(english[: config.limit] if config.limit else english, SOURCE_MAP)
+                en = label_mapped(english[: config.limit] if config.limit else english, SOURCE_MAP)
                 with timer() as t:
                     zero_shot["tagger"] = trainer.fit(en)
                 zero_shot.update(train_s=round(t[0], 3), sentences=len(en))

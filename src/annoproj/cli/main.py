@@ -93,22 +93,14 @@ def _warn_no_entities(path: Path, sentences, role: str) -> None:
                     fg=typer.colors.YELLOW, err=True)
 
 
-def _aligner_options(symmetrize: str, seed: int, prefix_len: int, identical_words: bool,
-                     extra_src: Optional[Path], extra_tgt: Optional[Path], *,
-                     name_keys: bool = False) -> dict:
-    opts = dict(symmetrize=symmetrize, seed=seed, prefix_len=prefix_len,
-                identical_words=identical_words)
+def _extra_corpus(extra_src: Optional[Path], extra_tgt: Optional[Path]) -> tuple | None:
+    """The sentences of --extra-src and --extra-tgt (None without them)."""
     if (extra_src is None) != (extra_tgt is None):
         raise fail("--extra-src and --extra-tgt go together", 2)
-    if extra_src is not None and extra_tgt is not None:
-        opts["extra_src"] = [s.tokens for s in _load(extra_src, "text")]
-        opts["extra_tgt"] = [s.tokens for s in _load(extra_tgt, "text")]
-        if name_keys:  # the extra corpus is aligned with the keyed input, so keyed too
-            from annoproj.align.keys import with_name_keys
-
-            opts["extra_src"] = with_name_keys(opts["extra_src"])
-            opts["extra_tgt"] = with_name_keys(opts["extra_tgt"])
-    return opts
+    if extra_src is None or extra_tgt is None:
+        return None
+    return ([s.tokens for s in _load(extra_src, "text")],
+            [s.tokens for s in _load(extra_tgt, "text")])
 
 
 _PIVOT_HELP = ("The same sentences in a third language, parallel to SRC and TGT (repeat for "
@@ -122,15 +114,6 @@ _BACK_LINKS_HELP = ("With --backtranslation: the translator's word links from ea
 _FORMAT_HELP = "Input format: auto, conll, jsonl or text (one pre-tokenised sentence a line)."
 _NAME_KEYS_HELP = ("Align words without the prefixes some languages glue onto names "
                    "(Xhosa eLondon -> London); the tokens are unchanged.")
-
-
-def _keyed(aligner, name_keys: bool):
-    """`aligner`, fed name keys when `name_keys` (annoproj.align.keys)."""
-    if not name_keys:
-        return aligner
-    from annoproj.align.keys import NameKeyAligner
-
-    return NameKeyAligner(aligner)
 
 
 def _finite(value: float | None) -> float | None:
@@ -232,7 +215,7 @@ def align(
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary."),
 ) -> None:
     """Word-align parallel sentences (eflomal by default) and write Pharaoh links."""
-    from annoproj.align.eflomal import EflomalAligner
+    from annoproj.align.stage import StageAligner
     from annoproj.bench.common import timer
     from annoproj.data.io import write_pharaoh
 
@@ -260,18 +243,22 @@ def align(
         raise fail("eflomal aligns the corpus as one job (it already runs both directions in "
                    "parallel): --workers and --pool ray are for neural aligners", 2)
 
-    opts = _aligner_options(defaults.symmetrize_for(None, symmetrize), seed, prefix_len,
-                            identical_words, extra_src, extra_tgt, name_keys=name_keys)
-    aligner = _keyed(EflomalAligner(**opts), name_keys)
+    extra = _extra_corpus(extra_src, extra_tgt)
+    config = _stage_config(symmetrize=symmetrize, seed=seed, name_keys=name_keys,
+                           pivot=pivot, backtranslation=backtranslation, combine=combine,
+                           fuse_with=fuse_with, device=device,
+                           options={"prefix_len": prefix_len, "identical_words": identical_words})
     if chunk_size:
         from annoproj.pipeline.stream import InputMismatchError, align_files
 
+        settings = {"symmetrize": config.symmetrization, "seed": seed, "prefix_len": prefix_len,
+                    "identical_words": identical_words}
         with timer() as tm, progress_bar(total=None, label="aligning", show=not quiet) as adv:
             try:
-                summary = align_files(src, tgt, output, aligner=aligner, fmt=fmt,
-                                      chunk_size=chunk_size, on_chunk=adv, scores=scores,
-                                      settings={**{k: v for k, v in opts.items()
-                                                   if k not in ("extra_src", "extra_tgt")},
+                summary = align_files(src, tgt, output, aligner=StageAligner(config, extra=extra),
+                                      fmt=fmt, chunk_size=chunk_size, on_chunk=adv,
+                                      scores=scores,
+                                      settings={**settings,
                                                 **({"scores": True} if scores else {}),
                                                 **({"name_keys": True} if name_keys else {})})
             except (FileNotFoundError, InputMismatchError, ValueError) as exc:
@@ -289,14 +276,9 @@ def align(
     stats: dict = {}
     label = f"eflomal aligning {len(s)} sentence pairs" + (" and refining" if refine else "")
     with timer() as tm, spinner(label, show=not quiet):
-        if refine:
-            links = _align_refined(s, t, src, pivot or [], backtranslation, fmt=fmt, opts=opts,
-                                   name_keys=name_keys, combine=combine, stats=stats,
-                                   back_links=backtranslation_links)
-        else:
-            links = aligner.align([x.tokens for x in s], [x.tokens for x in t])
-        if fuse_with is not None:
-            links = _fused(s, t, links, fuse_with, device)
+        links = _stage_links(s, t, src, config, fmt=fmt, pivot=pivot,
+                             backtranslation=backtranslation, back_links=backtranslation_links,
+                             extra=extra, stats=stats)
     if len(links) != len(s):  # pragma: no cover - an aligner bug
         raise fail(f"{len(s)} sentence pairs read but {len(links)} aligned", 1)
     write_pharaoh(output, links, scores=None if scores else False)
@@ -306,53 +288,39 @@ def align(
                      f"{', scored' if scores else ''}); wrote {output}", quiet=quiet,
                      seconds=tm[0])
     if json_out:
-        extra = {}
+        more = {}
         if refine:
-            extra = {"refine": "pivot" if pivot else "backtranslation",
-                     "align_s": stats["align_s"], "refine_s": stats["refine_s"]}
+            more = {"refine": "pivot" if pivot else "backtranslation",
+                    "align_s": stats["align_s"], "refine_s": stats["refine_s"]}
             if backtranslation is not None:
-                extra["target_leg"] = stats.get("target_leg")
+                more["target_leg"] = stats.get("target_leg")
             if pivot:
-                extra["pivots"] = [str(p) for p in pivot]
+                more["pivots"] = [str(p) for p in pivot]
         emit_json({"sentences": len(links), "links": sum(len(a) for a in links),
-                   "seconds": round(tm[0], 3), **extra, "output": str(output)})
+                   "seconds": round(tm[0], 3), **more, "output": str(output)})
 
 
-def _fused(s: list, t: list, links: list, model: str, device: str) -> list:
-    """eflomal's `links` with `model`'s SimAlign links fused in (`--fuse-with`)."""
-    from annoproj.align.neural import fuse_with_encoder
+def _stage_config(*, symmetrize: str, seed: int, name_keys: bool, pivot: list[Path] | None,
+                  backtranslation: Path | None, combine: str, fuse_with: str | None,
+                  device: str, method: str | None = None, options: dict | None = None):
+    """The alignment stage's config (`annoproj.align.stage.AlignConfig`) of the flags of
+    `annoproj align` and `annoproj project`."""
+    from annoproj.align.stage import AlignConfig, encoder_fusion
 
-    try:
-        return fuse_with_encoder([x.tokens for x in s], [x.tokens for x in t], links, model,
-                                 device=device)
-    except (ImportError, OSError, ValueError) as exc:  # a missing package or model
-        raise fail(str(exc), EXIT_DEPENDENCY) from exc
-
-
-def _check_refinement(pivot: list[Path] | None, backtranslation: Path | None, combine: str, *,
-                      chunk_size: int, aligner_name: str) -> None:
-    """Usage errors (exit 2) of `annoproj align --pivot/--backtranslation`."""
-    from annoproj.align.compose import COMBINERS
-
-    if pivot and backtranslation is not None:
-        raise fail("give --pivot or --backtranslation, not both", EXIT_USAGE)
-    if chunk_size:
-        raise fail("refinement aligns the whole corpus at once: leave out --chunk-size",
-                   EXIT_USAGE)
-    if aligner_name != "eflomal":
-        raise fail("refinement composes eflomal alignments: use --aligner eflomal", EXIT_USAGE)
-    if combine != "auto" and combine not in COMBINERS:
-        raise fail(f"unknown --combine {combine!r}: use auto or one of {', '.join(COMBINERS)}",
-                   EXIT_USAGE)
+    refine = "pivot" if pivot else "backtranslation" if backtranslation is not None else "none"
+    base = {k: v for k, v in defaults.ALIGNER.items() if k != "symmetrize"}
+    return AlignConfig(options={**base, **(options or {})}, seed=seed, symmetrize=symmetrize,
+                       method=method, name_keys=name_keys, refine=refine, combine=combine,
+                       **(encoder_fusion(fuse_with, device=device) if fuse_with else {}))
 
 
-def _align_refined(s: list, t: list, src: Path, pivot: list[Path], backtranslation: Path | None,
-                   *, fmt: str, opts: dict, name_keys: bool, combine: str,
-                   stats: dict, back_links: Path | None = None) -> list:
-    """Links of `annoproj align` refined through pivot files or back-translations (with
-    the translator's word links, when given)."""
-    from annoproj.align.keys import with_name_keys
-    from annoproj.align.refine import align_refined
+def _stage_links(s: list, t: list, src: Path, config, *, fmt: str, pivot: list[Path] | None,
+                 backtranslation: Path | None, back_links: Path | None, extra: tuple | None,
+                 stats: dict) -> list:
+    """The links of `annoproj align` and `annoproj project` by the alignment stage: the
+    pivot or back-translation files read (parallel to the corpus), the --fuse-with
+    encoder's links made first (a missing package or model: exit 4)."""
+    from annoproj.align.stage import align_corpus, fuse_aligner_links
 
     def read(path: Path) -> list[list[str]]:
         sents = [x.tokens for x in _load(path, fmt)]
@@ -373,22 +341,36 @@ def _align_refined(s: list, t: list, src: Path, pivot: list[Path], backtranslati
             except ValueError as exc:
                 raise fail(f"{back_links}:{k + 1}: {exc} (TGT sentence -> its back-translation)",
                            EXIT_INPUT) from None
-    if name_keys:  # every side keyed alike
-        cache: dict[str, str] = {}
-        s_tok, t_tok = with_name_keys(s_tok, cache=cache), with_name_keys(t_tok, cache=cache)
-        if pivots:
-            pivots = {k: with_name_keys(v, cache=cache) for k, v in pivots.items()}
-        if back is not None:
-            back = with_name_keys(back, cache=cache)
-    # (an extra corpus in opts is keyed already, and serves the direct pair alone)
-    return align_refined(s_tok, t_tok, pivots=pivots, back=back, back_links=links,
-                         aligner=opts, seed=opts["seed"], symmetrization=opts["symmetrize"],
-                         combine=combine, stats=stats)
+    fused = None
+    if config.fuse_aligner is not None:
+        try:
+            fused = fuse_aligner_links(s_tok, t_tok, config)
+        except (ImportError, OSError, ValueError) as exc:  # a missing package or model
+            raise fail(str(exc), EXIT_DEPENDENCY) from exc
+    return align_corpus(s_tok, t_tok, config, extra=extra, pivots=pivots, back=back,
+                        back_links=links, fused=fused, stats=stats)
+
+
+def _check_refinement(pivot: list[Path] | None, backtranslation: Path | None, combine: str, *,
+                      chunk_size: int, aligner_name: str) -> None:
+    """Usage errors (exit 2) of `annoproj align --pivot/--backtranslation`."""
+    from annoproj.align.compose import COMBINERS
+
+    if pivot and backtranslation is not None:
+        raise fail("give --pivot or --backtranslation, not both", EXIT_USAGE)
+    if chunk_size:
+        raise fail("refinement aligns the whole corpus at once: leave out --chunk-size",
+                   EXIT_USAGE)
+    if aligner_name != "eflomal":
+        raise fail("refinement composes eflomal alignments: use --aligner eflomal", EXIT_USAGE)
+    if combine != "auto" and combine not in COMBINERS:
+        raise fail(f"unknown --combine {combine!r}: use auto or one of {', '.join(COMBINERS)}",
+                   EXIT_USAGE)
 
 
 def _align_neural(src: Path, tgt: Path, output: Path, *, fmt: str, name: str, options: dict,
                   run: dict, quiet: bool, json_out: bool, scores: bool = False) -> None:
-    from annoproj.align.base import make_aligner
+    from annoproj.align.stage import AlignConfig, StageAligner
     from annoproj.bench.common import timer
     from annoproj.data.io import write_pharaoh
     from annoproj.pipeline.parallel import Call, WorkerSpec, map_chunks
@@ -397,7 +379,8 @@ def _align_neural(src: Path, tgt: Path, output: Path, *, fmt: str, name: str, op
     s, t = _load(src, fmt), _load(tgt, fmt)
     if len(s) != len(t):
         raise fail(f"{src} has {len(s)} sentences but {tgt} has {len(t)}", EXIT_INPUT)
-    spec = WorkerSpec(make_aligner, Call("align", star=True), {"name": name, **options})
+    spec = WorkerSpec(StageAligner, Call("align", star=True),
+                      {"config": AlignConfig(aligner=name, options=options)})
     try:
         with timer() as tm, progress_bar(total=len(s), label="aligning", show=not quiet) as adv:
             links = map_chunks(spec, [x.tokens for x in s], [x.tokens for x in t],
@@ -485,9 +468,9 @@ def project(
     _hold_lock(output)  # OUT.links too: one run at a time writes OUT
     options: dict = {}
     if method == "match":
+        # unset, min_score is the projector's, lower for refined links (docs/refinement.md;
+        # annoproj.project.options.options_for)
         options = {"constraint": constraint, "per_entity": per_entity}
-        if min_score is None and refine:  # refined links score lower pairs (docs/refinement.md)
-            min_score = defaults.REFINED_MIN_SCORE
         if min_score is not None:
             options["min_score"] = min_score
         if models:
@@ -497,7 +480,8 @@ def project(
                 options["scorer_options"] = scorer_options_of(models)
             except ValueError as exc:
                 raise fail(str(exc), EXIT_USAGE) from exc
-    job = ProjectionJob(method=method, scorers=split_list(scorers), solver=solver, options=options)
+    job = ProjectionJob(method=method, scorers=split_list(scorers), solver=solver, options=options,
+                        refine="pivot" if pivot else "backtranslation" if refine else "none")
     try:  # before the alignment, which may take long
         check_projection(method, scorers=job.scorers, solver=solver, options=options)
     except ValueError as exc:
@@ -520,24 +504,19 @@ def project(
                     "1.0; write them with `annoproj align --scores` (Europarl en-de: 0.918 "
                     "without, 0.922 with)", fg=typer.colors.YELLOW, err=True)
     if alignments is None:
-        from annoproj.align.eflomal import EflomalAligner
         from annoproj.data.io import write_pharaoh
 
         s, t = _load(src, fmt, names), _load(tgt, fmt, names)
         if len(s) != len(t):
             raise fail(f"{src} has {len(s)} sentences but {tgt} has {len(t)}", EXIT_INPUT)
-        opts = dict(defaults.ALIGNER, seed=seed, symmetrize=defaults.symmetrize_for(method, symmetrize))
+        config = _stage_config(symmetrize=symmetrize, seed=seed, name_keys=name_keys,
+                               pivot=pivot, backtranslation=backtranslation, combine="auto",
+                               fuse_with=fuse_with, device=device, method=method)
         label = f"eflomal aligning {len(s)} sentence pairs" + (" and refining" if refine else "")
         with timer() as tm, spinner(label, show=not quiet):
-            if refine:
-                links = _align_refined(s, t, src, pivot or [], backtranslation, fmt=fmt,
-                                       opts=opts, name_keys=name_keys, combine="auto", stats=stats,
-                                       back_links=backtranslation_links)
-            else:
-                links = _keyed(EflomalAligner(**opts), name_keys).align(
-                    [x.tokens for x in s], [x.tokens for x in t])
-            if fuse_with is not None:
-                links = _fused(s, t, links, fuse_with, device)
+            links = _stage_links(s, t, src, config, fmt=fmt, pivot=pivot,
+                                 backtranslation=backtranslation,
+                                 back_links=backtranslation_links, extra=None, stats=stats)
         align_s = tm[0]
         alignments = output.with_name(output.name + ".links")
         write_pharaoh(alignments, links)
