@@ -14,6 +14,10 @@ METHOD = "match"
 #: scorers fused for the matching method (weights: `MatchProjector`'s defaults).
 SCORERS: tuple[str, ...] = ("alignment", "lexical", "string")
 SOLVER = "exact"
+#: Sentences a neural model (aligner, labeller, scorer encoder) takes at once ...
+NEURAL_BATCH_SIZE = 32
+#: ... and a neural translator.
+TRANSLATE_BATCH_SIZE = 16
 #: Sentence pairs a projector gets at once (`annoproj.pipeline.projection.ProjectionJob`).
 PROJECT_BATCH_SIZE = 2000
 #: Smallest pair score the matching projection keeps (`MatchProjector`'s default) ...

@@ -89,7 +89,7 @@ class AlignConfig:
         if self.fuse_aligner is not None and self.aligner != "eflomal":
             raise ValueError("fusing adds neural links to eflomal's: use the eflomal aligner")
         bad = sorted(set(self.options) & {"seed", "symmetrize"})
-        if bad:
+        if bad and self.aligner == "eflomal":
             raise ValueError(f"AlignConfig.options cannot set {bad}: use its fields")
 
     @property
@@ -104,7 +104,8 @@ class AlignConfig:
         return replace(self, **changes)
 
 
-def encoder_fusion(model: str, *, device: str = "auto", batch_size: int = 32) -> dict:
+def encoder_fusion(model: str, *, device: str = "auto",
+                   batch_size: int = defaults.NEURAL_BATCH_SIZE) -> dict:
     """The `AlignConfig` fields that fuse SimAlign links on the encoder `model` into
     eflomal's (``--fuse-with MODEL``), at the layer and extraction of `annoproj.defaults.FUSE`."""
     d = defaults.FUSE

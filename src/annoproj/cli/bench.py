@@ -106,7 +106,8 @@ def europarl(
         'Further matching-scorer options as JSON, e.g. \'{"embedding": {"prefix": "query: "}}\'.')),
     fuse_option: Optional[list[str]] = typer.Option(None, "--fuse-option", help=(
         "How the neural links join eflomal's, KEY=NUMBER, repeatable: direct_weight "
-        "(eflomal's share, default 0.5), threshold (0.25), scored (1: a neural link counts its similarity; 0: 1.0)."),
+        f"(eflomal's share, default {defaults.FUSE['direct_weight']}), threshold "
+        f"({defaults.FUSE['threshold']}), scored (1: a neural link counts its similarity; 0: 1.0)."),
     ),
     device: str = typer.Option("auto", help="Device of a neural aligner: auto, cpu or cuda."),
     source_labels: str = typer.Option("gold", "--labeller", help=(
@@ -578,7 +579,7 @@ def labeller(
     label_map: Optional[str] = typer.Option(None, help=(
         "Label map of the labeller, e.g. 'DATE=O' (default: ontonotes for spaCy, none for HF).")),
     aggregation: str = typer.Option("first", help="HF subword -> word aggregation: first, average or max."),
-    batch_size: int = typer.Option(32, min=1, help="Sentences per batch."),
+    batch_size: int = typer.Option(defaults.NEURAL_BATCH_SIZE, min=1, help="Sentences per batch."),
     device: str = typer.Option("auto", help="Device of a HF model: auto, cpu or cuda."),
     data_dir: Optional[Path] = typer.Option(None, envvar="ANNOPROJ_DATA",
                                             help=DATA_DIR_HELP),

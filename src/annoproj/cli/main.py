@@ -200,7 +200,8 @@ def align(
     neural_method: str = typer.Option("itermax", "--aligner-method", help=(
         "simalign: argmax, itermax or match.")),
     device: str = typer.Option("auto", help="Neural aligners: auto, cpu or cuda."),
-    batch_size: int = typer.Option(32, min=1, help="Neural aligners: sentences per batch."),
+    batch_size: int = typer.Option(defaults.NEURAL_BATCH_SIZE, min=1,
+                                   help="Neural aligners: sentences per batch."),
     workers: int = typer.Option(1, min=1, help=WORKERS_HELP + " Neural aligners only."),
     pool: str = typer.Option("process", help=POOL_HELP),
     ray_address: Optional[str] = typer.Option(None, help=RAY_ADDRESS_HELP),
@@ -418,7 +419,8 @@ def project(
         "Matching: each entity gets at_most / exactly / at_least PER_ENTITY spans.")),
     per_entity: int = typer.Option(1, min=0, help="Matching: spans per source entity."),
     min_score: Optional[float] = typer.Option(None, callback=_finite, help=(
-        "Matching: never choose a pair scoring below this (default: the projector's, 0.5).")),
+        f"Matching: never choose a pair scoring below this (default: the projector's, "
+        f"{defaults.MIN_SCORE}).")),
     labels: Optional[str] = typer.Option(None, "--label-map", help="Label map applied to source spans, e.g. 'MISC=O,DATE=O'."),
     labels_old: Optional[str] = typer.Option(None, "--labels", hidden=True),
     min_confidence: float = typer.Option(0.0, min=0.0, max=1.0, callback=_finite, help=(
@@ -429,7 +431,8 @@ def project(
     seed: int = typer.Option(0, help="Seed of eflomal's sampler."),
     name_keys: bool = typer.Option(False, "--name-keys", help=_NAME_KEYS_HELP + " Used when eflomal aligns (no -a)."),
     pivot: Optional[list[Path]] = typer.Option(None, "--pivot", metavar="FILE", help=(
-        _PIVOT_HELP + " Used when eflomal aligns (no -a); pairs >= 0.45 kept by default.")),
+        _PIVOT_HELP + f" Used when eflomal aligns (no -a); pairs >= "
+        f"{defaults.REFINED_MIN_SCORE} kept by default.")),
     backtranslation: Optional[Path] = typer.Option(None, "--backtranslation", metavar="FILE", help=(
         _BACK_HELP + " Used when eflomal aligns (no -a).")),
     backtranslation_links: Optional[Path] = typer.Option(
@@ -929,7 +932,7 @@ def translate_cmd(
         "lines (what --backtranslation-links of annoproj align reads).")),
     tokenizer: Optional[str] = typer.Option(None, help="ct2: the original model for the tokenizer (default: the folder)."),
     device: str = typer.Option("auto", help="auto, cpu or cuda."),
-    batch_size: int = typer.Option(16, min=1, help="Sentences per batch."),
+    batch_size: int = typer.Option(defaults.TRANSLATE_BATCH_SIZE, min=1, help="Sentences per batch."),
     num_beams: int = typer.Option(1, min=1, help="Beam size (1: greedy)."),
     max_length: int = typer.Option(256, min=1, help="Most subword tokens in and out."),
     cache: Optional[Path] = typer.Option(None, help="SQLite file caching translations per sentence."),
@@ -1045,7 +1048,7 @@ def label_cmd(
     label_map: Optional[str] = typer.Option(None, help=(
         "Rename/drop labels, e.g. 'DATE=O,MISC=O' (default: ontonotes for spaCy, none for HF).")),
     aggregation: str = typer.Option("first", help="HF subword -> word aggregation: first, average or max."),
-    batch_size: int = typer.Option(32, min=1, help="Sentences per batch."),
+    batch_size: int = typer.Option(defaults.NEURAL_BATCH_SIZE, min=1, help="Sentences per batch."),
     device: str = typer.Option("auto", help="auto, cpu or cuda."),
     scheme: str = typer.Option("IOB2", "--scheme", help=SCHEME_HELP, callback=scheme_option),
     fmt: str = typer.Option("auto", "--format", help=_FORMAT_HELP, callback=_check_format),
