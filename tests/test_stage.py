@@ -136,3 +136,24 @@ def test_benchmarks_use_public_names():
                 private += [f"{path.name}: {node.module}.{a.name}" for a in node.names
                             if a.name.startswith("_")]
     assert not private, "\n".join(private)
+
+
+@pytest.mark.parametrize("script", sorted(p.name for p in (ROOT / "benchmarks").glob("*.py")))
+def test_benchmark_scripts_import(script, monkeypatch):
+    """Every benchmarks/ script imports: the public names it uses exist (a script whose
+    optional stack is missing skips)."""
+    import importlib.util
+    import sys
+
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
+    spec = importlib.util.spec_from_file_location(f"_bench_{script[:-3]}", ROOT / "benchmarks" / script)
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+    except ImportError as exc:
+        if getattr(exc, "name", None) and not exc.name.startswith("annoproj") and exc.name not in (
+                "masakhaner_knobs",):
+            pytest.skip(f"{script} needs {exc.name}")
+        raise
+    finally:
+        sys.modules.pop(f"_bench_{script[:-3]}", None)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from annoproj import defaults
@@ -98,10 +98,6 @@ class AlignConfig:
         if self.aligner != "eflomal":
             return None
         return defaults.symmetrize_for(self.method, self.symmetrize)
-
-    def with_(self, **changes: Any) -> AlignConfig:
-        """A copy with `changes`."""
-        return replace(self, **changes)
 
 
 def encoder_fusion(model: str, *, device: str = "auto",
