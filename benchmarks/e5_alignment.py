@@ -29,14 +29,8 @@ from annoproj import defaults
 from annoproj.align.compose import fuse_links
 from annoproj.align.neural import SimAlignAligner
 from annoproj.bench.common import markdown_table
-from annoproj.bench.europarl import (
-    EuroparlConfig,
-    _align,
-    _link_scores,
-    evaluate_pair,
-    load_europarl,
-    symmetrized,
-)
+from annoproj.align.stage import AlignConfig, align_corpus
+from annoproj.bench.europarl import EuroparlConfig, evaluate_pair, link_scores, load_europarl
 from annoproj.text_encoder import HFEncoder
 
 MODEL = "bundled:e5-small"
@@ -45,7 +39,7 @@ MODEL = "bundled:e5-small"
 def _score(method: str, src, tgt, links) -> dict:
     res = evaluate_pair(EuroparlConfig(method=method), src, tgt, links)
     return {"f1": round(res["f1"], 4), "precision": round(res["precision"], 4),
-            "recall": round(res["recall"], 4), **{k: round(v, 4) for k, v in _link_scores(src, tgt, links).items()}}
+            "recall": round(res["recall"], 4), **{k: round(v, 4) for k, v in link_scores(src, tgt, links).items()}}
 
 
 def choose(encoder: HFEncoder, data_dir, n: int = 200) -> list[dict]:
@@ -97,14 +91,19 @@ def fused(direct, extra, src, tgt, *, direct_weight: float, threshold: float, sc
                       direct_weight=direct_weight, threshold=threshold, scored=scored)
 
 
+def _direct(src, tgt, sym: str, seed: int):
+    """eflomal's links (annoproj's defaults) of the pairs, symmetrised by `sym`."""
+    return align_corpus([s.tokens for s in src], [t.tokens for t in tgt],
+                        AlignConfig(seed=seed, symmetrize=sym))
+
+
 def fuse_part(encoder: HFEncoder, data_dir, layer: int, method: str, seeds: int) -> list[dict]:
     sym = defaults.symmetrize_for("match")
     rows = []
     # tune on de -> es (not reported)
     src, tgt = load_europarl(data_dir, "de"), load_europarl(data_dir, "es")
     extra, _ = e5_links(encoder, layer, method, src, tgt)
-    both, _ = _align(src, tgt, defaults.ALIGNER, 0)
-    direct = symmetrized(both, src, tgt, sym)
+    direct = _direct(src, tgt, sym, 0)
     grid = []
     for dw in (0.5, 0.6, 0.7, 0.8):
         for th in (0.25, 0.3, 0.4, 0.5):
@@ -123,8 +122,7 @@ def fuse_part(encoder: HFEncoder, data_dir, layer: int, method: str, seeds: int)
         extra, secs = e5_links(encoder, layer, method, src, tgt)
         runs = {"eflomal": [], "eflomal+e5": []}
         for k in range(seeds):
-            both, _ = _align(src, tgt, defaults.ALIGNER, k)
-            direct = symmetrized(both, src, tgt, sym)
+            direct = _direct(src, tgt, sym, k)
             runs["eflomal"].append(_score("match", src, tgt, direct)["f1"])
             links = fused(direct, extra, src, tgt, direct_weight=best["direct_weight"],
                           threshold=best["threshold"], scored=best["scored"])
@@ -152,8 +150,7 @@ def diff_part(encoder: HFEncoder, data_dir, layer: int, method: str, langs=("de"
     for lang in langs:
         tgt = load_europarl(data_dir, lang)
         gold = [{(x.start, x.end, x.label) for x in t.spans if x.label != "MISC"} for t in tgt]
-        both, _ = _align(src, tgt, defaults.ALIGNER, 0)
-        direct = symmetrized(both, src, tgt, sym)
+        direct = _direct(src, tgt, sym, 0)
         extra, _ = e5_links(encoder, layer, method, src, tgt)
         fusedl = fused(direct, extra, src, tgt, direct_weight=d["direct_weight"],
                        threshold=d["threshold"], scored=d["scored"])

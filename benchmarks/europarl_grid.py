@@ -17,7 +17,7 @@ from pathlib import Path
 
 from annoproj import defaults
 from annoproj.bench.common import markdown_table, update_docs_section, write_results
-from annoproj.bench.europarl import EuroparlConfig, _align, evaluate_pair, load_europarl, symmetrized
+from annoproj.bench.europarl import EuroparlConfig, align_pair, evaluate_pair, load_europarl
 
 GRID = [
     ("heuristic", None, None),
@@ -55,12 +55,16 @@ def run(seeds: int, data_dir: str | None, tgts: list[str]) -> list[dict]:
     for tgt_lang in tgts:
         tgt = load_europarl(data_dir, tgt_lang)
         for seed in range(seeds):
-            both, align_s = _align(src, tgt, defaults.ALIGNER, seed)
+            from annoproj.align.refine import AlignmentCache
+
+            cache, align_s = AlignmentCache(), None  # eflomal runs once per seed
             for method, scorers, solver in GRID:
                 cfg = EuroparlConfig(src="en", tgts=[tgt_lang], method=method,
                                      scorers=(scorers or "").split(",") if scorers else defaults.SCORERS,
                                      solver=solver or defaults.SOLVER)
-                links = symmetrized(both, src, tgt, defaults.symmetrize_for(method))
+                st: dict = {}
+                links = align_pair(cfg, src, tgt, tgt_lang, seed=seed, cache=cache, stats=st)
+                align_s = st["align_s"] if align_s is None else align_s
                 timed = None
                 if method == "match":
                     proj = make_projector(method, **cfg.projector_options())

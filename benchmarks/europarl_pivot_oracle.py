@@ -17,14 +17,8 @@ import statistics
 
 from annoproj import defaults
 from annoproj.bench.common import markdown_table, update_docs_section
-from annoproj.bench.europarl import (
-    EuroparlConfig,
-    _align,
-    _make_refiner,
-    _without,
-    load_europarl,
-    symmetrized,
-)
+from annoproj.align.refine import AlignmentCache
+from annoproj.bench.europarl import EuroparlConfig, align_pair, load_europarl, without_labels
 from annoproj.evaluate import evaluate_spans
 from annoproj.project.projectors import make_projector
 
@@ -40,20 +34,20 @@ def run(seeds: int, data_dir: str | None, tgts: list[str]) -> list[dict]:
     langs = ("en", "de", "es", "it")
     corpora = {lang: load_europarl(data_dir, lang) for lang in langs}
     src = corpora["en"]
-    src_spans = _without(src, {"MISC"})
+    src_spans = without_labels(src, {"MISC"})
     rows = []
     for tgt_lang in tgts:
         tgt = corpora[tgt_lang]
-        gold = _without(tgt, {"MISC"})
+        gold = without_labels(tgt, {"MISC"})
         f1s: dict[str, list[float]] = {"direct": [], "pivot": [], "oracle": []}
         chosen = []
         for seed in range(seeds):
             cfg = EuroparlConfig(tgts=[tgt_lang], refine="pivot", seed=seed)
-            both, _ = _align(src, tgt, cfg.aligner, seed)
-            direct = symmetrized(both, src, tgt, defaults.symmetrize_for("match"))
-            refiner = _make_refiner(cfg, data_dir, tgt_lang, seed, None, dict(corpora))
-            refined = refiner.refine([s.tokens for s in src], [s.tokens for s in tgt], direct,
-                                     directions=both)
+            cache = AlignmentCache()  # the direct run serves both alignments
+            direct = align_pair(EuroparlConfig(tgts=[tgt_lang], seed=seed), src, tgt, tgt_lang,
+                                cache=cache)
+            refined = align_pair(cfg, src, tgt, tgt_lang, data_dir=data_dir,
+                                 corpora=dict(corpora), cache=cache)
             preds = {}
             for name, links, refine in (("direct", direct, "none"), ("pivot", refined, "pivot")):
                 proj = make_projector("match", min_score=defaults.min_score_for(refine))

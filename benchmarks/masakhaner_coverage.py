@@ -14,7 +14,7 @@ import unicodedata
 from collections import Counter
 
 from annoproj.bench.common import resolve_data_dir
-from annoproj.bench.masakhaner import _mended, load_masakhaner, read_translated
+from annoproj.bench.masakhaner import mended, load_masakhaner, read_translated
 from annoproj.translate.tokenize import REJOIN_MODES
 
 
@@ -31,7 +31,7 @@ def coverage(data_dir: str | None, lang: str, split: str) -> list[dict]:
     rows = []
     for mode in REJOIN_MODES:
         # as the benchmark mends them: "none" glues lone marks back (--repair-tokens)
-        sents = _mended(released, repair_tokens=True, rejoin=mode)
+        sents = mended(released, repair_tokens=True, rejoin=mode)
         vocab = {_key(w) for s in sents for w in s.tokens}
         hit = sum(c for w, c in evaluation.items() if w in vocab)
         rows.append({"lang": lang, "split": split, "rejoin": mode,

@@ -20,8 +20,8 @@ from annoproj import defaults
 from annoproj.bench.common import resolve_data_dir
 from annoproj.bench.masakhaner import (
     SOURCE_MAP,
-    _map,
     align_pairs,
+    label_mapped,
     load_masakhaner,
     load_translations,
     projected_training_set,
@@ -52,7 +52,7 @@ def main(argv: list[str]) -> None:
             options={"scorers": list(defaults.SCORERS), "solver": defaults.SOLVER},
             drop_partial=True, misc="loc", extend=True)
     if "zero-shot" in sources:
-        data["zero-shot"] = _map(eng, SOURCE_MAP)
+        data["zero-shot"] = label_mapped(eng, SOURCE_MAP)
     for cfg in configs:
         for name, train in data.items():
             t = time.time()

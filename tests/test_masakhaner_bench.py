@@ -414,9 +414,15 @@ def test_real_slice(data_dir):
 def test_module_doctests():
     import doctest
 
-    import annoproj.bench.masakhaner as mod
+    import importlib
+    import pkgutil
 
-    assert doctest.testmod(mod).failed == 0
+    import annoproj.bench.masakhaner as pkg
+
+    names = [pkg.__name__, *(f"{pkg.__name__}.{m.name}" for m in pkgutil.iter_modules(pkg.__path__))]
+    assert len(names) > 5
+    for name in names:
+        assert doctest.testmod(importlib.import_module(name)).failed == 0, name
 
 
 def test_cli_plain_and_explicit_settings(fake_data):

@@ -331,3 +331,144 @@ def test_translate_train_rejoins_split_words(tmp_path):
     out = read_jsonl(tmp_path / "out" / "ha.projected.jsonl")
     assert all(s.tokens[3] == "jam'iyyar" and len(s.tokens) == 7 for s in out)
     assert {(sp.start, sp.label) for s in out for sp in s.spans} == {(0, "PER"), (5, "LOC")}
+
+
+def test_translate_train_refines_through_pivots(tmp_path, data_dir):
+    """[align] refine = "pivot": the pipeline's refined links are those of annoproj align
+    --pivot (the one alignment stage), and matching keeps the refined links' lower floor."""
+    from annoproj.data.io import read_conll, read_pharaoh, write_conll
+
+    e = data_dir / "europarl"
+    for lang in ("en", "de", "es"):
+        write_conll(tmp_path / f"{lang}.conll", read_conll(e / f"{lang}.test.conll")[:150])
+    r = runner.invoke(app, ["align", str(tmp_path / "en.conll"), str(tmp_path / "de.conll"),
+                            "-o", str(tmp_path / "de.links"), "--scores",
+                            "--pivot", str(tmp_path / "es.conll")])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(app, ["translate-train", "--source", str(e / "en.test.conll"),
+                            "--translations", str(e / "de.test.conll"), "--tgt-lang", "de",
+                            "--set", "source.limit=150", "--json", "--plain",
+                            "-o", str(tmp_path / "set"), "--set", "align.refine=pivot",
+                            "--set", f"align.pivots={e / 'es.test.conll'}"])
+    assert r.exit_code == 0, r.output
+    links = read_pharaoh(next((tmp_path / "set" / "cache").glob("align-*.pharaoh")))
+    assert [a.pairs() for a in links] == [a.pairs() for a in read_pharaoh(tmp_path / "de.links")]
+    manifest = json.loads((tmp_path / "set" / "manifest.json").read_text())
+    assert manifest["config"]["align"]["refine"] == "pivot"
+    from annoproj.pipeline.config import config_from_dict as build
+
+    c = build({"source": {"path": "x"}, "translate": {"path": "y"},
+               "align": {"refine": "pivot", "pivots": ["p"]}})
+    assert c.project.projector_options(c.align.refine)["min_score"] == 0.45
+
+
+def test_translate_train_refines_through_back_translations(tmp_path, data_dir):
+    """[align] refine = "backtranslation" with a file of back-translations, as annoproj align
+    --backtranslation makes them; a TOML file names it relative to itself."""
+    from annoproj.data.io import read_conll, read_pharaoh, write_conll
+
+    e = data_dir / "europarl"
+    en = read_conll(e / "en.test.conll")[:120]
+    write_conll(tmp_path / "en.conll", en)
+    write_conll(tmp_path / "de.conll", read_conll(e / "de.test.conll")[:120])
+    (tmp_path / "back.txt").write_text("\n".join(" ".join(s.tokens) for s in en) + "\n")
+    r = runner.invoke(app, ["align", str(tmp_path / "en.conll"), str(tmp_path / "de.conll"),
+                            "-o", str(tmp_path / "de.links"), "--scores",
+                            "--backtranslation", str(tmp_path / "back.txt")])
+    assert r.exit_code == 0, r.output
+    cfg = tmp_path / "run.toml"
+    cfg.write_text(f"""
+output_dir = "run"
+tgt_lang = "de"
+[source]
+path = "{tmp_path / 'en.conll'}"
+[translate]
+path = "{tmp_path / 'de.conll'}"
+[align]
+refine = "backtranslation"
+backtranslations = "back.txt"
+""")
+    r = runner.invoke(app, ["translate-train", str(cfg), "--json"])
+    assert r.exit_code == 0, r.output
+    links = read_pharaoh(next((tmp_path / "run" / "cache").glob("align-*.pharaoh")))
+    assert [a.pairs() for a in links] == [a.pairs() for a in read_pharaoh(tmp_path / "de.links")]
+
+
+def test_refinement_config_errors():
+    base = {"source": {"path": "x"}, "translate": {"path": "y"}}
+    for align, message in (
+            ({"refine": "pivots"}, "refine must be one of"),
+            ({"refine": "pivot"}, "needs pivots"),
+            ({"pivots": ["a"]}, "pivots is set but refine is 'none'"),
+            ({"refine": "backtranslation"}, "backtranslations"),
+            ({"refine": "backtranslation", "backtranslations": "b", "translator": "apertium"},
+             "one of the two"),
+            ({"refine": "pivot", "pivots": ["a"], "links": "l"}, "with links the links"),
+            ({"refine": "pivot", "pivots": ["a"], "aligner": "simalign"}, "eflomal"),
+            ({"refine": "pivot", "pivots": ["a"], "combine": "nope"}, "combine must be"),
+            ({"refine": "backtranslation", "translator": "nope"}, "nope")):
+        with pytest.raises(ConfigError, match=message):
+            config_from_dict({**base, "align": align})
+    c = config_from_dict({**base, "align": {"refine": "pivot", "pivots": "a,b"}})
+    assert c.align.pivots == ["a", "b"]
+    stage = c.align.stage_config("heuristic")
+    assert (stage.refine, stage.symmetrization) == ("pivot", "reverse")
+
+
+def test_the_docs_refinement_example_runs(tmp_path, data_dir):
+    """The pasteable [align] refine example of docs/pipelines.md is a valid configuration that
+    runs (on the shared data, cut to 100 sentences)."""
+    import re
+    from pathlib import Path
+
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        tomllib = pytest.importorskip("tomli")
+
+    from annoproj.pipeline.runner import run_pipeline
+
+    page = (Path(__file__).resolve().parents[1] / "docs" / "pipelines.md").read_text()
+    section = page.split("### Refining the links through other languages", 1)[1]
+    block = re.search(r"```toml\n(.*?)```", section, re.S).group(1)
+    shared = str(data_dir)
+    data = tomllib.loads(block.replace("../shared/data", shared))
+    data["output_dir"] = str(tmp_path / "run")
+    data["source"]["limit"] = 100
+    assert data["align"]["refine"] == "pivot" and len(data["align"]["pivots"]) == 2
+    manifest = run_pipeline(config_from_dict(data))
+    assert manifest["counts"]["sentences"] == 100
+    assert manifest["config"]["align"]["pivots"][0].startswith(shared)
+
+
+def test_translate_train_back_translates_with_a_translator(tmp_path, data_dir):
+    """[align] refine = "backtranslation" with translator = "apertium" (real Apertium,
+    spa-eng; skipped without it): the links are the stage's with that translator."""
+    import shutil
+
+    from annoproj.align.stage import AlignConfig, align_corpus
+    from annoproj.data.io import read_conll, read_pharaoh, write_conll
+    from annoproj.translate.apertium import DEFAULT_DATA_DIR, ApertiumTranslator
+
+    translator = ApertiumTranslator(data_dir=DEFAULT_DATA_DIR)
+    if shutil.which("apertium-wblank-mode") is None or "spa-eng" not in translator.pairs():
+        pytest.skip("Apertium with the spa-eng mode is not installed (.ci/run installs it)")
+    e = data_dir / "europarl"
+    en, es = read_conll(e / "en.test.conll")[:60], read_conll(e / "es.test.conll")[:60]
+    write_conll(tmp_path / "en.conll", en)
+    write_conll(tmp_path / "es.conll", es)
+    config = config_from_dict({
+        "tgt_lang": "es", "output_dir": str(tmp_path / "run"),
+        "source": {"path": str(tmp_path / "en.conll")},
+        "translate": {"path": str(tmp_path / "es.conll")},
+        "align": {"refine": "backtranslation", "translator": "apertium",
+                  "translator_model": str(DEFAULT_DATA_DIR)}})
+    from annoproj.pipeline.runner import run_pipeline
+
+    manifest = run_pipeline(config)
+    assert manifest["config"]["align"]["translator"] == "apertium"
+    links = read_pharaoh(next((tmp_path / "run" / "cache").glob("align-*.pharaoh")))
+    want = align_corpus([s.tokens for s in en], [s.tokens for s in es],
+                        AlignConfig(refine="backtranslation"), translator=translator,
+                        src_lang="en", tgt_lang="es")
+    assert [a.pairs() for a in links] == [a.pairs() for a in want]

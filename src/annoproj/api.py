@@ -72,15 +72,21 @@ def align(src: Sentences, tgt: Sentences, *, aligner: str = "eflomal",
     `aligner` names another ("simalign", "awesome" with annoproj[neural]); `options` go to
     the aligner (e.g. seed=1, symmetrize="grow-diag-final-and")."""
     from annoproj import defaults
-    from annoproj.align.base import make_aligner
+    from annoproj.align.stage import AlignConfig, align_corpus
 
     s, t = _sentences(src, "src"), _sentences(tgt, "tgt")
     if len(s) != len(t):
         raise ValueError(f"{len(s)} source sentences but {len(t)} target sentences")
+    extra = None
     if aligner == "eflomal":
         options = {**defaults.ALIGNER, **options}
-        options["symmetrize"] = defaults.symmetrize_for(None, options.get("symmetrize"))
-    return make_aligner(aligner, **options).align([x.tokens for x in s], [x.tokens for x in t])
+        seed, symmetrize = options.pop("seed", 0), options.pop("symmetrize")
+        more = (options.pop("extra_src", ()), options.pop("extra_tgt", ()))
+        extra = more if more[0] or more[1] else None
+        config = AlignConfig(options=options, seed=seed, symmetrize=symmetrize)
+    else:
+        config = AlignConfig(aligner=aligner, options=options)
+    return align_corpus([x.tokens for x in s], [x.tokens for x in t], config, extra=extra)
 
 
 def project(src: Sentences, tgt: Sentences, alignments: Sequence[Alignment] | str | Path | None = None,

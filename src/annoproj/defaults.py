@@ -11,9 +11,19 @@ from __future__ import annotations
 ALIGNER: dict = {"symmetrize": "auto", "prefix_len": 4, "identical_words": True}
 #: "heuristic" or "match".
 METHOD = "match"
-#: scorers fused for the matching method (weights: `MatchProjector`'s defaults).
+#: scorers fused for the matching method ...
 SCORERS: tuple[str, ...] = ("alignment", "lexical", "string")
+#: ... and the weight of each (a scorer not listed weighs 1). The memory scorer, when added,
+#: weighs 1.2: 0.4 of a pair's score where it has an opinion (0.4 did better than 0.6 in
+#: exploratory MasakhaNER dev runs; docs/benchmarks.md).
+WEIGHTS: dict[str, float] = {"alignment": 1.0, "lexical": 0.5, "string": 0.25, "memory": 1.2}
 SOLVER = "exact"
+#: Sentences a neural model (aligner, labeller, scorer encoder) takes at once ...
+NEURAL_BATCH_SIZE = 32
+#: ... and a neural translator.
+TRANSLATE_BATCH_SIZE = 16
+#: Sentence pairs a projector gets at once (`annoproj.pipeline.projection.ProjectionJob`).
+PROJECT_BATCH_SIZE = 2000
 #: Smallest pair score the matching projection keeps (`MatchProjector`'s default) ...
 MIN_SCORE = 0.5
 #: ... and with pivot- or back-translation-refined links: the weighted combination keeps

@@ -720,33 +720,14 @@ def align_refined(
     >>> align_refined(src, tgt, pivots={"es": [["la", "casa"]] * 8}, combine="union")[0]
     Alignment('0-0 1-1')
     """
-    import time
+    from annoproj.align.stage import AlignConfig, align_corpus
 
     if (pivots is None) == (back is None):
         raise ValueError("give either pivots or back-translations")
-    opts = {k: v for k, v in dict(aligner or {}).items() if k not in ("seed", "symmetrize")}
-    start = time.perf_counter()
-    both = EflomalAligner(seed=seed, **opts).align_both(src, tgt)
-    direct = [symmetrize(f, r, len(a), len(b), method=symmetrization)
-              for f, r, a, b in zip(both.forward, both.reverse, src, tgt)]
-    align_s = time.perf_counter() - start
-    legs = {k: v for k, v in opts.items() if k not in ("extra_src", "extra_tgt")}
-    refiner: _ComposingRefiner
-    if pivots is not None:
-        refiner = PivotRefiner(pivots=pivots, aligner=legs, seed=seed, combine=combine)
-    else:
-        from annoproj.translate.base import PrecomputedTranslator
-
-        assert back is not None
-        if len(back) != len(tgt):
-            raise ValueError(f"{len(back)} back-translations for {len(tgt)} target sentences")
-        refiner = BacktranslationRefiner(
-            translator=PrecomputedTranslator(sentences=back, links=back_links),
-            src_lang="source", tgt_lang="target", aligner=legs, seed=seed,
-            combine=combine)  # fmt: skip
-    start = time.perf_counter()
-    out = refiner.refine(src, tgt, direct, directions=both)
-    if stats is not None:
-        stats.update(refiner.stats, align_s=round(align_s, 3),
-                     refine_s=round(time.perf_counter() - start, 3))
-    return out
+    opts = dict(aligner or {})
+    more = (opts.pop("extra_src", ()), opts.pop("extra_tgt", ()))
+    opts = {k: v for k, v in opts.items() if k not in ("seed", "symmetrize")}
+    config = AlignConfig(options=opts, seed=seed, symmetrize=symmetrization, combine=combine,
+                         refine="pivot" if pivots is not None else "backtranslation")
+    return align_corpus(src, tgt, config, extra=more if more[0] or more[1] else None,
+                        pivots=pivots, back=back, back_links=back_links, stats=stats)

@@ -21,14 +21,7 @@ from typing import Any
 
 from annoproj import defaults
 from annoproj.bench.common import timer
-from annoproj.bench.europarl import (
-    EuroparlConfig,
-    _align,
-    load_europarl,
-    make_neural_aligner,
-    neural_alignments,
-    symmetrized,
-)
+from annoproj.bench.europarl import EuroparlConfig, align_config, align_pair, load_europarl
 from annoproj.data.model import Alignment, Sentence
 from annoproj.evaluate import evaluate_spans
 from annoproj.project.base import Scorer
@@ -147,12 +140,17 @@ def _without_misc(sentences: Sequence[Sentence]) -> list[list]:
     return [[s for s in sent.spans if s.label != "MISC"] for sent in sentences]
 
 
+def _europarl_config(config: AblationConfig) -> EuroparlConfig:
+    """The Europarl configuration whose alignment the ablation shares (matching links)."""
+    return EuroparlConfig(method="match", aligner=dict(config.eflomal),
+                          aligner_name=config.aligner, neural_aligner=dict(config.neural_aligner))
+
+
 def _alignments(config: AblationConfig, neural: Any, src: list[Sentence], tgt: list[Sentence],
                 seed: int) -> tuple[list[Alignment], float]:  # fmt: skip
-    if neural is not None:
-        return neural_alignments(neural, src, tgt)
-    both, seconds = _align(src, tgt, config.eflomal, seed)
-    return symmetrized(both, src, tgt, defaults.symmetrize_for("match", config.eflomal.get("symmetrize"))), seconds
+    with timer() as t:
+        links = align_pair(_europarl_config(config), src, tgt, "", seed=seed, aligner=neural)
+    return links, t[0]
 
 
 def run_ablation(
@@ -164,9 +162,11 @@ def run_ablation(
     """One row per (scorer set, target language)."""
     src_all = load_europarl(data_dir, config.src)
     src = src_all[: config.limit] if config.limit else src_all
-    neural = make_neural_aligner(
-        EuroparlConfig(aligner_name=config.aligner, neural_aligner=dict(config.neural_aligner))
-    )
+    neural = None
+    if config.aligner != "eflomal":
+        from annoproj.align.stage import make_stage_aligner
+
+        neural = make_stage_aligner(align_config(_europarl_config(config)))
     pool = ScorerPool()
     rows: list[dict] = []
     for tgt_lang in config.tgts:

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from annoproj import defaults
-from annoproj.align.eflomal import EflomalAligner, EflomalResult
-from annoproj.align.symmetrize import symmetrize
+from annoproj.align.stage import AlignConfig, align_corpus, fuse_aligner_links, make_stage_aligner
 from annoproj.bench.common import resolve_data_dir, timer
 from annoproj.data.io import read_conll
 from annoproj.data.model import Alignment, Sentence
 from annoproj.evaluate import error_types, evaluate_spans
 from annoproj.project.extend import extend_corpus
+from annoproj.project.options import options_for
 from annoproj.project.projectors import make_projector
 
 LANGUAGES = ("en", "de", "es", "it")
@@ -113,11 +113,13 @@ class EuroparlConfig:
         return defaults.min_score_for(self.refine) if self.min_score is None else self.min_score
 
     def projector_options(self) -> dict:
-        if self.method == "match":
-            return {"scorers": list(self.scorers), "solver": self.solver,
-                    "min_score": self.effective_min_score(),
-                    **({"scorer_options": self.scorer_options} if self.scorer_options else {})}
-        return {}
+        """The projector's options (`annoproj.project.options.options_for`); the matching
+        ones for matching only."""
+        if self.method != "match":
+            return options_for(self.method)
+        return options_for(self.method, scorers=self.scorers, solver=self.solver,
+                           min_score=self.effective_min_score(),
+                           scorer_options=self.scorer_options)
 
     def label(self) -> dict:
         """The keys that name this configuration in result rows."""
@@ -140,71 +142,37 @@ class EuroparlConfig:
         }
 
 
-def _without(sentences: Sequence[Sentence], drop: set[str]) -> list[list]:
+def without_labels(sentences: Sequence[Sentence], drop: set[str]) -> list[list]:
+    """The spans of each sentence but those labelled one of `drop`."""
     return [[s for s in sent.spans if s.label not in drop] for sent in sentences]
 
 
-def _align(
-    src: list[Sentence], tgt: list[Sentence], aligner_opts: dict, seed: int
-) -> tuple[EflomalResult, float]:
-    opts = {k: v for k, v in aligner_opts.items() if k != "symmetrize"}
-    aligner = EflomalAligner(seed=seed, **opts)
-    with timer() as t:
-        both = aligner.align_both([s.tokens for s in src], [s.tokens for s in tgt])
-    return both, t[0]
+_without = without_labels
 
 
-def make_neural_aligner(config: EuroparlConfig, *, fuse: bool = False) -> Any:
-    """The neural aligner of `config` (with `fuse`: the one whose links join eflomal's), or
-    None when it has none."""
-    if fuse:
-        if config.fuse_aligner is None:
-            return None
-        if config.aligner_name != "eflomal":
+def align_config(config: EuroparlConfig, seed: int | None = None) -> AlignConfig:
+    """The alignment stage's config (`annoproj.align.stage`) of `config` for eflomal's
+    `seed` (default: the config's first)."""
+    if config.aligner_name != "eflomal":
+        if config.refine != "none":
+            raise ValueError("alignment refinement works on eflomal alignments only: "
+                             f"drop --refine or use --aligner eflomal (not {config.aligner_name})")
+        if config.fuse_aligner is not None:
             raise ValueError("--fuse-aligner adds neural links to eflomal's: use --aligner eflomal")
-        import annoproj.align.neural  # noqa: F401
-        from annoproj.align.base import aligners
-
-        return aligners.create(config.fuse_aligner, **config.neural_aligner)
-    if config.aligner_name == "eflomal":
-        return None
-    if config.refine != "none":
-        raise ValueError("alignment refinement works on eflomal alignments only: "
-                         f"drop --refine or use --aligner eflomal (not {config.aligner_name})")
-    import annoproj.align.neural  # noqa: F401  (registers simalign and awesome)
-    from annoproj.align.base import aligners
-
-    return aligners.create(config.aligner_name, **config.neural_aligner)
+        return AlignConfig(aligner=config.aligner_name, options=dict(config.neural_aligner))
+    return AlignConfig(
+        options={k: v for k, v in config.aligner.items() if k != "symmetrize"},
+        seed=config.seed if seed is None else seed,
+        symmetrize=config.aligner.get("symmetrize") or "auto", method=config.method,
+        refine=config.refine, combine=config.combine, combine_options=config.combine_options,
+        leg_options=config.leg_options, target_links=config.target_links,
+        monolingual=config.monolingual, fuse_aligner=config.fuse_aligner,
+        fuse_aligner_options=dict(config.neural_aligner), fuse_options=dict(config.fuse_options))
 
 
-def neural_alignments(aligner: Any, src: list[Sentence], tgt: list[Sentence]) -> tuple[list[Alignment], float]:
-    """Links of every pair by a neural `aligner`, and the seconds it took."""
-    with timer() as t:
-        links = aligner.align([s.tokens for s in src], [s.tokens for s in tgt])
-    return links, t[0]
-
-
-def symmetrized(both: EflomalResult, src, tgt, method: str) -> list[Alignment]:
-    """Symmetrise directional links of a whole corpus."""
-    return [
-        symmetrize(f, r, len(s.tokens), len(t.tokens), method=method)
-        for f, r, s, t in zip(both.forward, both.reverse, src, tgt)
-    ]
-
-
-def _make_refiner(
-    config: EuroparlConfig, data_dir, tgt_lang: str, seed: int, cache, corpora: dict
-) -> Any:
-    """The refiner of one pair and seed (None for refine="none"); `corpora` caches languages."""
-    from annoproj.align.refine import make_refiner
-
-    if config.refine == "none":
-        return None
-    common = {
-        "combine": config.combine, "combine_options": config.combine_options, "seed": seed,
-        "cache": cache, "aligner": {k: v for k, v in config.aligner.items() if k != "symmetrize"},
-        "leg_options": config.leg_options,
-    }  # fmt: skip
+def refinement_data(config: EuroparlConfig, data_dir, tgt_lang: str, corpora: dict) -> dict:
+    """What `align_corpus` refines the pair (src, `tgt_lang`) through: pivot corpora (the
+    other Europarl languages; `corpora` caches them by language) or the back-translator."""
     if config.refine == "pivot":
         pivots = {}
         for lang in config.pivots_for(tgt_lang):
@@ -214,16 +182,29 @@ def _make_refiner(
         if not pivots:
             raise ValueError(f"no pivot language left for {config.src}->{tgt_lang}: "
                              f"--pivots must name a language other than source and target")
-        return make_refiner("pivot", pivots=pivots, **common)
+        return {"pivots": pivots}
     if config.refine == "backtranslation":
-        return make_refiner("backtranslation", translator=_backtranslator(config),
-                            src_lang=config.src, tgt_lang=tgt_lang,
-                            target_links=config.target_links, monolingual=config.monolingual,
-                            **common)  # fmt: skip
-    raise ValueError(f"unknown refinement {config.refine!r}: use none, pivot or backtranslation")
+        return {"translator": backtranslator(config), "src_lang": config.src,
+                "tgt_lang": tgt_lang}
+    if config.refine != "none":
+        raise ValueError(f"unknown refinement {config.refine!r}: use none, pivot or backtranslation")
+    return {}
 
 
-def _backtranslator(config: EuroparlConfig) -> Any:
+def align_pair(config: EuroparlConfig, src: Sequence[Sentence], tgt: Sequence[Sentence],
+               tgt_lang: str, *, seed: int | None = None, data_dir=None,
+               corpora: dict | None = None, cache: Any = None,
+               fused: Sequence[Alignment] | None = None, aligner: Any = None,
+               stats: dict | None = None) -> list[Alignment]:
+    """The links of one Europarl pair as `config` aligns (and refines, and fuses) them:
+    `annoproj.align.stage.align_corpus` with the pair's pivots or back-translator."""
+    data = refinement_data(config, data_dir, tgt_lang, {} if corpora is None else corpora)
+    return align_corpus([s.tokens for s in src], [t.tokens for t in tgt],
+                        align_config(config, seed), cache=cache, fused=fused, aligner=aligner,
+                        stats=stats, **data)
+
+
+def backtranslator(config: EuroparlConfig) -> Any:
     """The translator that back-translates the targets: Apertium, or files read."""
     if config.translator is not None:
         if config.backtranslations:
@@ -247,6 +228,9 @@ def _backtranslator(config: EuroparlConfig) -> Any:
     return PrecomputedTranslator(path)
 
 
+_backtranslator = backtranslator
+
+
 def evaluate_pair(
     config: EuroparlConfig,
     src: list[Sentence],
@@ -260,16 +244,16 @@ def evaluate_pair(
     out: dict = {}
     for suffix, drop in (("", {"MISC"}), ("_misc", set())):
         with timer() as t:
-            result = projector.project(src_tok, tgt_tok, _without(src, drop), alignments)
+            result = projector.project(src_tok, tgt_tok, without_labels(src, drop), alignments)
             pred = [[p.span() for p in spans] for spans in result.spans]
             if config.extend:
                 pred, _ = extend_corpus(tgt_tok, pred)
-        report = evaluate_spans(_without(tgt, drop), pred)
+        report = evaluate_spans(without_labels(tgt, drop), pred)
         out[f"precision{suffix}"] = report.micro.precision
         out[f"recall{suffix}"] = report.micro.recall
         out[f"f1{suffix}"] = report.micro.f1
         if not suffix:
-            out["errors"] = error_types(_without(tgt, drop), pred)
+            out["errors"] = error_types(without_labels(tgt, drop), pred)
             out["project_s"] = t[0]
             out["skipped"] = len(result.skipped)
             out["per_type"] = {k: v.f1 for k, v in report.per_type.items()}
@@ -285,79 +269,71 @@ def run_europarl(
     """One result row per target language (mean over `config.runs` seeds)."""
     src = load_europarl(data_dir, config.src)
     if config.refine == "backtranslation":  # a missing translator or pair fails now
-        translator = _backtranslator(config)
+        translator = backtranslator(config)
         for tgt_lang in config.tgts:
             if hasattr(translator, "chain"):
                 translator.chain(tgt_lang, config.src)
+    align_config(config)  # a refinement or fusion the aligner cannot do fails now
     labelled, label_s = source_labelled(src, config.source_labels)
     rows = []
     corpora = {config.src: src}
-    pre: dict[tuple[str, int], tuple[EflomalResult, float]] = {}
-    caches: dict[int, object] = {}
-    neural = make_neural_aligner(config)
-    fuser = make_neural_aligner(config, fuse=True)
+    align_s_of: dict[tuple[str, int], float] = {}
+    caches: dict[int, Any] = {}
+    neural = (make_stage_aligner(align_config(config)) if config.aligner_name != "eflomal"
+              else None)
+    fuser = (make_stage_aligner(align_config(config), fuse=True)
+             if config.fuse_aligner is not None else None)
     neural_runs: dict[str, tuple[list[Alignment], float]] = {}
     if config.refine != "none":
-        # align every direct pair first: pivot refinement reuses them as legs (align_s
-        # stays the direct alignment's time, refine_s is what refinement adds)
+        # align every direct pair first, into each seed's cache: pivot refinement reuses
+        # them as legs (align_s stays the direct alignment's time, refine_s is what
+        # refinement adds)
         from annoproj.align.refine import AlignmentCache
 
+        caches = {k: AlignmentCache() for k in range(config.runs)}
+        direct_only = replace(config, refine="none", fuse_aligner=None)
         for tgt_lang in config.tgts:
             corpora[tgt_lang] = _load_target(data_dir, config, tgt_lang, src)
             for k in range(config.runs):
-                pre[(tgt_lang, k)] = _align(src, corpora[tgt_lang], config.aligner, config.seed + k)
-        for k in range(config.runs):
-            caches[k] = AlignmentCache()
+                st: dict = {}
+                align_pair(direct_only, src, corpora[tgt_lang], tgt_lang, seed=config.seed + k,
+                           cache=caches[k], stats=st)
+                align_s_of[(tgt_lang, k)] = st["align_s"]
     for tgt_lang in config.tgts:
         tgt = corpora.get(tgt_lang) or _load_target(data_dir, config, tgt_lang, src)
         runs = []
         for k in range(config.runs):
             seed = config.seed + k
+            fused, fuse_s = None, 0.0
+            if fuser is not None:  # deterministic: one neural run per target serves every seed
+                if tgt_lang not in neural_runs:
+                    with timer() as t:
+                        links = fuse_aligner_links([s.tokens for s in src],
+                                                   [s.tokens for s in tgt],
+                                                   align_config(config), aligner=fuser)
+                    neural_runs[tgt_lang] = (links, t[0])
+                fused, fuse_s = neural_runs[tgt_lang]
+            st = {}
             if neural is not None:  # deterministic: one run per target serves every seed
                 if tgt_lang not in neural_runs:
-                    neural_runs[tgt_lang] = neural_alignments(neural, src, tgt)
-                both = None
+                    with timer() as t:
+                        links = align_pair(config, src, tgt, tgt_lang, aligner=neural)
+                    neural_runs[tgt_lang] = (links, t[0])
                 alignments, align_s = neural_runs[tgt_lang]
             else:
-                if (tgt_lang, k) in pre:
-                    both, align_s = pre[(tgt_lang, k)]
-                else:
-                    both, align_s = _align(src, tgt, config.aligner, seed)
-                alignments = symmetrized(both, src, tgt, defaults.symmetrize_for(
-                    config.method, config.aligner.get("symmetrize")))
-            refine_s, refine_runs, combine_used, legs, target_leg = 0.0, 0, None, None, None
-            refiner = _make_refiner(config, data_dir, tgt_lang, seed, caches.get(k), corpora)
-            if refiner is not None:
-                src_tok, tgt_tok = [s.tokens for s in src], [s.tokens for s in tgt]
-                for (other, kk), (run, _) in pre.items():
-                    if kk == k and hasattr(refiner, "cache"):
-                        other_tok = [s.tokens for s in corpora[other]]
-                        refiner.cache.put(refiner.aligner, src_tok, other_tok, run)
-                with timer() as t:
-                    alignments = refiner.refine(src_tok, tgt_tok, alignments, directions=both)
-                refine_s = t[0]
-                refine_runs = refiner.stats.get("eflomal_runs", 0)
-                combine_used = refiner.stats.get("combine", config.combine)
-                legs = refiner.stats.get("leg_options")
-                target_leg = refiner.stats.get("target_leg")
-            fuse_s = 0.0
-            if fuser is not None:  # deterministic: one neural run per target serves every seed
-                from annoproj.align.compose import fuse_links
-
-                if tgt_lang not in neural_runs:
-                    neural_runs[tgt_lang] = neural_alignments(fuser, src, tgt)
-                extra, fuse_s = neural_runs[tgt_lang]
-                alignments = fuse_links(alignments, extra, [len(s.tokens) for s in src],
-                                        [len(t.tokens) for t in tgt], **config.fuse_options)
+                alignments = align_pair(config, src, tgt, tgt_lang, seed=seed,
+                                        data_dir=data_dir, corpora=corpora,
+                                        cache=caches.get(k), fused=fused, stats=st)
+                align_s = align_s_of.get((tgt_lang, k), st["align_s"])
             res = evaluate_pair(config, labelled, tgt, alignments)
             res["align_s"] = align_s
             res["fuse_s"] = fuse_s
-            res["refine_s"] = refine_s
-            res["refine_runs"] = refine_runs
-            res["combine"] = combine_used
-            res["leg_options"] = legs
-            res["target_leg"] = target_leg
-            res.update(_link_scores(src, tgt, alignments))
+            res["refine_s"] = st.get("refine_s", 0.0)
+            res["refine_runs"] = st.get("eflomal_runs", 0)
+            res["combine"] = st.get("combine", config.combine)
+            res["leg_options"] = st.get("leg_options")
+            res["target_leg"] = st.get("target_leg")
+            res.update(link_scores(src, tgt, alignments))
             runs.append(res)
         row = {"src": config.src, "tgt": tgt_lang, **config.label()}
         for key in ("precision", "recall", "f1", "precision_misc", "recall_misc", "f1_misc"):
@@ -418,7 +394,7 @@ def _load_target(data_dir, config: EuroparlConfig, tgt_lang: str, src: list[Sent
     return tgt
 
 
-def _link_scores(src: list[Sentence], tgt: list[Sentence], alignments: list[Alignment]) -> dict:
+def link_scores(src: list[Sentence], tgt: list[Sentence], alignments: list[Alignment]) -> dict:
     """Entity-link precision/recall of the alignments (MISC ignored): an alignment-quality proxy."""
     from annoproj.evaluate.alignment import entity_link_scores
 

@@ -49,7 +49,7 @@ def _peak_mb() -> float:
 
 def build_corpus(data_dir, work: Path, pairs: int, *, seed: int = 0) -> dict:
     """Write src.jsonl, tgt.jsonl and links.txt with `pairs` pairs; returns timings."""
-    from annoproj.align.eflomal import EflomalAligner
+    from annoproj.align.stage import AlignConfig, align_corpus
     from annoproj.bench.europarl import load_europarl
     from annoproj.data.io.jsonl import to_record
     from annoproj.data.io.pharaoh import format_pharaoh
@@ -62,7 +62,8 @@ def build_corpus(data_dir, work: Path, pairs: int, *, seed: int = 0) -> dict:
     for lang in ("de", "es", "it"):
         tgt = load_europarl(data_dir, lang)
         with timer() as t:
-            links = EflomalAligner(seed=seed).align([s.tokens for s in en], [s.tokens for s in tgt])
+            links = align_corpus([s.tokens for s in en], [s.tokens for s in tgt],
+                                 AlignConfig(seed=seed))
         align_s += t[0]
         for s, x, a in zip(en, tgt, links):
             rec = to_record(s)
@@ -102,7 +103,7 @@ def _read_rate(work: Path, limit: int) -> dict:
 
 
 def _align_rate(data_dir, pairs: int, seed: int) -> dict:
-    from annoproj.align.eflomal import EflomalAligner
+    from annoproj.align.stage import AlignConfig, align_corpus
     from annoproj.bench.europarl import load_europarl
 
     en, de = load_europarl(data_dir, "en"), load_europarl(data_dir, "de")
@@ -110,7 +111,7 @@ def _align_rate(data_dir, pairs: int, seed: int) -> dict:
     src = [s.tokens for s in en] * reps
     tgt = [s.tokens for s in de] * reps
     with timer() as t:
-        EflomalAligner(seed=seed).align_both(src, tgt)
+        align_corpus(src, tgt, AlignConfig(seed=seed))
     return {"stage": "align", "backend": "eflomal", "workers": 2, "sentences": len(src),
             "seconds": round(t[0], 3), "peak_mem_mb": _peak_mb()}
 

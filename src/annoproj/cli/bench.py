@@ -18,6 +18,8 @@ from annoproj.cli.common import (
     scorer_options_of,
     split_list,
 )
+from annoproj.cli.options import QuietBench, ResultFile
+
 
 DATA_DIR_HELP = ("Shared data folder (default: $ANNOPROJ_DATA, else shared/data beside the "
                  "folder of the annoproj checkout, i.e. <checkout>/../shared/data, wherever "
@@ -47,15 +49,14 @@ def europarl(
     runs: int = typer.Option(1, min=1, help="Runs with seeds seed, seed+1, ...: rows give the mean, f1_std the spread."),
     data_dir: Optional[Path] = typer.Option(None, envvar="ANNOPROJ_DATA",
                                             help=DATA_DIR_HELP),
-    out: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the rows as a JSON result file here."),
+    out: ResultFile = None,
     out_old: Optional[Path] = typer.Option(None, "--out", hidden=True),
     docs: Optional[Path] = typer.Option(None, help="Update the Europarl table of this Markdown file (docs/benchmarks.md)."),
     plot: Optional[Path] = typer.Option(None, help=(
         "Draw a bar chart of F1 (MISC ignored) per target and on average to this PNG (needs "
         "matplotlib; benchmarks/plot_europarl.py draws one from result files).")),
     fail_under: float = typer.Option(0.0, help="Exit 5 if the average F1 (MISC ignored) is below this."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help=(
-        "No progress display, notes or summary line on stderr.")),
+    quiet: QuietBench = False,
     json_out: bool = typer.Option(False, "--json", help="One JSON object per language pair on stdout."),
     refine: str = typer.Option("none", help=(
         "Refine the alignments before projecting: none, pivot (the other Europarl languages) "
@@ -106,7 +107,8 @@ def europarl(
         'Further matching-scorer options as JSON, e.g. \'{"embedding": {"prefix": "query: "}}\'.')),
     fuse_option: Optional[list[str]] = typer.Option(None, "--fuse-option", help=(
         "How the neural links join eflomal's, KEY=NUMBER, repeatable: direct_weight "
-        "(eflomal's share, default 0.5), threshold (0.25), scored (1: a neural link counts its similarity; 0: 1.0)."),
+        f"(eflomal's share, default {defaults.FUSE['direct_weight']}), threshold "
+        f"({defaults.FUSE['threshold']}), scored (1: a neural link counts its similarity; 0: 1.0)."),
     ),
     device: str = typer.Option("auto", help="Device of a neural aligner: auto, cpu or cuda."),
     source_labels: str = typer.Option("gold", "--labeller", help=(
@@ -369,7 +371,7 @@ def masakhaner(
         "(every train source alike; rows get +o-weight-W).")),
     data_dir: Optional[Path] = typer.Option(None, envvar="ANNOPROJ_DATA",
                                             help=DATA_DIR_HELP),
-    out: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the rows as a JSON result file here."),
+    out: ResultFile = None,
     out_old: Optional[Path] = typer.Option(None, "--out", hidden=True),
     replace_in: Optional[Path] = typer.Option(None, help=(
         "Rerun only --langs of an earlier result file with the same settings: their rows "
@@ -377,8 +379,7 @@ def masakhaner(
     docs: Optional[Path] = typer.Option(None, help="Update the MasakhaNER table of this Markdown file (docs/benchmarks.md)."),
     plot: Optional[Path] = typer.Option(None, help="Draw a bar chart of F1 to this PNG (needs matplotlib)."),
     fail_under: float = typer.Option(0.0, help="Exit 5 if the first method's average F1 is below this."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help=(
-        "No progress display, notes or summary line on stderr.")),
+    quiet: QuietBench = False,
     json_out: bool = typer.Option(False, "--json", help="One JSON object per (language, train source) on stdout."),
 ) -> None:
     """Translate-train on MasakhaNER 2.0: project CoNLL-2003 entities onto NLLB translations,
@@ -407,10 +408,10 @@ def masakhaner(
         extend = not plain
     if drop_partial is None:
         drop_partial = not plain
-    from annoproj.cli.main import _trainer_options
+    from annoproj.cli.train import trainer_options
 
     try:
-        hf = _trainer_options(hf_option) if hf_option else {}
+        hf = trainer_options(hf_option) if hf_option else {}
         config = MasakhanerConfig(
             langs=split_list(langs) or None, methods=split_list(method),
             trainer=trainer, model=model, hf=hf,
@@ -521,10 +522,9 @@ def ablation(
     limit: Optional[int] = typer.Option(None, min=1, help="Use only the first N sentences (quick runs)."),
     data_dir: Optional[Path] = typer.Option(None, envvar="ANNOPROJ_DATA",
                                             help=DATA_DIR_HELP),
-    out: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the rows as a JSON result file here."),
+    out: ResultFile = None,
     out_old: Optional[Path] = typer.Option(None, "--out", hidden=True),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help=(
-        "No progress display, notes or summary line on stderr.")),
+    quiet: QuietBench = False,
     json_out: bool = typer.Option(False, "--json", help="One JSON object per (scorer set, language) on stdout."),
 ) -> None:
     """Europarl F1 of the matching projection with each scorer alone and all of them fused."""
@@ -579,15 +579,14 @@ def labeller(
     label_map: Optional[str] = typer.Option(None, help=(
         "Label map of the labeller, e.g. 'DATE=O' (default: ontonotes for spaCy, none for HF).")),
     aggregation: str = typer.Option("first", help="HF subword -> word aggregation: first, average or max."),
-    batch_size: int = typer.Option(32, min=1, help="Sentences per batch."),
+    batch_size: int = typer.Option(defaults.NEURAL_BATCH_SIZE, min=1, help="Sentences per batch."),
     device: str = typer.Option("auto", help="Device of a HF model: auto, cpu or cuda."),
     data_dir: Optional[Path] = typer.Option(None, envvar="ANNOPROJ_DATA",
                                             help=DATA_DIR_HELP),
-    out: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the rows as a JSON result file here."),
+    out: ResultFile = None,
     out_old: Optional[Path] = typer.Option(None, "--out", hidden=True),
     docs: Optional[Path] = typer.Option(None, help="Update the labeller table of this Markdown file."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help=(
-        "No progress display, notes or summary line on stderr.")),
+    quiet: QuietBench = False,
     json_out: bool = typer.Option(False, "--json", help="One JSON object per data set on stdout."),
 ) -> None:
     """Score a source NER labeller (F1 over PER, ORG, LOC) on English Europarl and CoNLL-2003."""
@@ -633,11 +632,10 @@ def speed(
     work_dir: Optional[Path] = typer.Option(None, help="Where to write the synthetic corpus (default: temp)."),
     data_dir: Optional[Path] = typer.Option(None, envvar="ANNOPROJ_DATA",
                                             help=DATA_DIR_HELP),
-    out: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the rows as a JSON result file here."),
+    out: ResultFile = None,
     out_old: Optional[Path] = typer.Option(None, "--out", hidden=True),
     docs: Optional[Path] = typer.Option(None, help="Update the speed tables of this Markdown file."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help=(
-        "No progress display, notes or summary line on stderr.")),
+    quiet: QuietBench = False,
     json_out: bool = typer.Option(False, "--json", help="One JSON object per line."),
 ) -> None:
     """Throughput, scaling with workers and backends, peak memory, and solver cost growth."""

@@ -9,6 +9,8 @@ from typing import Optional
 import typer
 
 from annoproj.cli.common import EXIT_DEPENDENCY, EXIT_INPUT, deprecated, emit_json, fail
+from annoproj.cli.options import JsonSummary
+
 
 _SET_HELP = "Override a configuration key, e.g. --set project.method=heuristic (repeatable)."
 
@@ -92,7 +94,7 @@ def translate_train(
         "project.extend=true, project.drop_partial=true).")),
     set_: list[str] = typer.Option([], "--set", help=_SET_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No stage log."),
-    json_out: bool = typer.Option(False, "--json", help="Print a JSON summary."),
+    json_out: JsonSummary = False,
 ) -> None:
     """Project labelled source data onto its translation, then train and evaluate a target model.
 
@@ -127,7 +129,7 @@ def translate_test(
     test_labels_old: Optional[str] = typer.Option(None, "--test-labels", hidden=True),
     set_: list[str] = typer.Option([], "--set", help=_SET_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No stage log."),
-    json_out: bool = typer.Option(False, "--json", help="Print a JSON summary."),
+    json_out: JsonSummary = False,
 ) -> None:
     """Label target text by translating it into the source language, tagging it there and projecting back."""
     labels = deprecated(labels, labels_old, "--labels", "--label-map")

@@ -10,7 +10,6 @@ import typer
 from annoproj.cli.common import (
     EXIT_INPUT,
     EXIT_USAGE,
-    QUIET_HELP,
     emit_json,
     fail,
     read_links,
@@ -18,6 +17,7 @@ from annoproj.cli.common import (
     deprecated,
     summary_line,
 )
+from annoproj.cli.options import JsonSummary, Quiet
 
 
 def _read(path: Path, fmt: str = "auto"):
@@ -48,8 +48,8 @@ def report(
         "names without extension).")),
     limit: Optional[int] = typer.Option(None, min=1, help="Only the first N sentence pairs."),
     title: Optional[str] = typer.Option(None, help="Page title (default: the file names)."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
-    json_out: bool = typer.Option(False, "--json", help="Print a JSON summary."),
+    quiet: Quiet = False,
+    json_out: JsonSummary = False,
 ) -> None:
     """Write a self-contained HTML page to inspect projected entities pair by pair."""
     from annoproj.report import kept_indices, read_skipped, write_report

@@ -101,7 +101,7 @@ class LabelConfig:
 
 @dataclass
 class AlignConfig:
-    """Word aligner and its options."""
+    """Word aligner and its options, and the refinement of its links."""
 
     aligner: str = "eflomal"
     symmetrize: str = defaults.ALIGNER["symmetrize"]
@@ -114,6 +114,25 @@ class AlignConfig:
     #: Pharaoh links made beforehand (`annoproj align`, e.g. refined with --pivot, or any
     #: aligner), line k for sentence pair k: used instead of aligning.
     links: str | None = None
+    #: Refine eflomal's links (`annoproj.align.refine`, docs/refinement.md): "none",
+    #: "pivot" (through `pivots`: files of the same sentences in other languages, line k
+    #: parallel to sentence pair k) or "backtranslation" (through `backtranslations`, the
+    #: target sentences translated into the source language, with the translator's word
+    #: links in `backtranslation_links` if any; or back-translated now by `translator`).
+    refine: str = "none"
+    pivots: list = field(default_factory=list)
+    backtranslations: str | None = None
+    backtranslation_links: str | None = None
+    #: A registered translator ("apertium", or a model-backed one with `translator_model`)
+    #: that back-translates the targets now (refine = "backtranslation").
+    translator: str | None = None
+    translator_model: str | None = None
+    translator_options: dict = field(default_factory=dict)
+    #: How the refinement's paths join the direct links: "auto" or a policy of
+    #: `annoproj.align.compose.COMBINERS`.
+    combine: str = "auto"
+    #: The back-translation -> target leg: "auto", "translator" or "eflomal".
+    target_links: str = "auto"
     options: dict = field(default_factory=dict)
 
     def aligner_options(self, method: str | None = None) -> dict:
@@ -122,6 +141,59 @@ class AlignConfig:
             return dict(self.options)
         return {"symmetrize": defaults.symmetrize_for(method, self.symmetrize), "seed": self.seed, "prefix_len": self.prefix_len,
                 "identical_words": self.identical_words, **self.options}
+
+    def stage_config(self, method: str | None = None):
+        """The alignment stage's config (`annoproj.align.stage.AlignConfig`) of this table
+        for the projection `method`."""
+        from annoproj.align.stage import AlignConfig as StageConfig
+
+        opts = self.aligner_options(method)
+        if self.aligner != "eflomal":
+            return StageConfig(aligner=self.aligner, options=opts, name_keys=self.name_keys)
+        seed, symmetrize = opts.pop("seed"), opts.pop("symmetrize")
+        return StageConfig(options=opts, seed=seed, symmetrize=symmetrize, method=method,
+                           name_keys=self.name_keys, refine=self.refine, combine=self.combine,
+                           target_links=self.target_links)
+
+    def check(self) -> None:
+        """ConfigError for refinement settings that do not fit together."""
+        from annoproj.align.compose import COMBINERS
+        from annoproj.align.stage import REFINEMENTS
+
+        if self.refine not in REFINEMENTS:
+            raise ConfigError(f"[align] refine must be one of {', '.join(REFINEMENTS)}, "
+                              f"not {self.refine!r}")
+        if self.combine != "auto" and self.combine not in COMBINERS:
+            raise ConfigError(f"[align] combine must be auto or one of {', '.join(COMBINERS)}, "
+                              f"not {self.combine!r}")
+        if self.target_links not in ("auto", "translator", "eflomal"):
+            raise ConfigError("[align] target_links must be auto, translator or eflomal, "
+                              f"not {self.target_links!r}")
+        given = {"pivots": bool(self.pivots), "backtranslations": bool(self.backtranslations),
+                 "backtranslation_links": bool(self.backtranslation_links),
+                 "translator": bool(self.translator)}
+        wanted = {"none": (), "pivot": ("pivots",),
+                  "backtranslation": ("backtranslations", "backtranslation_links", "translator")}
+        stray = [k for k, v in given.items() if v and k not in wanted[self.refine]]
+        if stray:
+            raise ConfigError(f"[align] {stray[0]} is set but refine is {self.refine!r}")
+        if self.refine == "none":
+            return
+        if self.links:
+            raise ConfigError("[align] refine changes how eflomal aligns; with links the links "
+                              "are given (make them with annoproj align --pivot)")
+        if self.aligner != "eflomal":
+            raise ConfigError("[align] refine works on eflomal's links: use aligner = "
+                              f'"eflomal", not {self.aligner!r}')
+        if self.refine == "pivot" and not self.pivots:
+            raise ConfigError('[align] refine = "pivot" needs pivots (files of the same '
+                              "sentences in other languages)")
+        if self.refine == "backtranslation":
+            if bool(self.backtranslations) == bool(self.translator):
+                raise ConfigError('[align] refine = "backtranslation" needs backtranslations '
+                                  "(a file) or a translator, one of the two")
+            if self.backtranslation_links and not self.backtranslations:
+                raise ConfigError("[align] backtranslation_links go with backtranslations")
 
 
 @dataclass
@@ -164,10 +236,13 @@ class ProjectConfig:
             words |= read_heads(self.heads_file)
         return frozenset(words)
 
-    def projector_options(self) -> dict:
-        if self.method == "match":
-            return {"scorers": list(self.scorers), "solver": self.solver, **self.options}
-        return dict(self.options)
+    def projector_options(self, refine: str = "none") -> dict:
+        """The projector's options (`annoproj.project.options.options_for`) for links
+        refined by `refine`."""
+        from annoproj.project.options import options_for
+
+        return options_for(self.method, scorers=self.scorers, solver=self.solver,
+                           refine=refine, **self.options)
 
 
 @dataclass
@@ -230,6 +305,7 @@ class PipelineConfig:
         if self.translate.rejoin != "none" and self.kind == "translate-test":
             raise ConfigError("[translate] rejoin mends the tokens of translations; "
                               "translate-test labels the target sentences as given")
+        self.align.check()
         if self.align.links and self.align.name_keys:
             raise ConfigError("[align] name_keys changes how eflomal aligns; with links the "
                               "links are given (make them with annoproj align --name-keys)")
@@ -285,6 +361,13 @@ class PipelineConfig:
             known("translate", translators, self.translate.translator)
         from annoproj.align.base import registered_aligners
         known("align", registered_aligners(), self.align.aligner)
+        if self.align.translator:
+            from annoproj.translate.base import translators
+            try:
+                import annoproj.translate  # noqa: F401  (registers the model-backed translators)
+            except ImportError:  # pragma: no cover - the translator is reported missing below
+                pass
+            known("align", translators, self.align.translator)
         p = self.project
         try:
             check_projection(p.method, scorers=p.scorers, solver=p.solver, options=p.options)
@@ -404,7 +487,9 @@ def load_config(path: str | Path, *, overrides: dict | None = None) -> PipelineC
 
 
 _PATH_KEYS = {("source", "path"), ("source", "ids"), ("target", "path"), ("translate", "path"),
-              ("align", "links"), ("project", "heads_file"), ("evaluate", "test"),
+              ("align", "links"), ("align", "backtranslations"),
+              ("align", "backtranslation_links"), ("align", "pivots"),
+              ("project", "heads_file"), ("evaluate", "test"),
               (None, "output_dir")}
 
 
@@ -413,10 +498,21 @@ def _resolve_paths(data: dict, base: Path) -> dict:
     out = json.loads(json.dumps(data, default=str))
     for table, key in _PATH_KEYS:
         holder = out if table is None else out.get(table)
-        if isinstance(holder, dict) and isinstance(holder.get(key), str):
-            p = Path(holder[key]).expanduser()
-            holder[key] = str(p if p.is_absolute() else (base / p))
+        if not isinstance(holder, dict):
+            continue
+        value = holder.get(key)
+        if isinstance(value, str) and (table, key) == ("align", "pivots"):
+            value = [v.strip() for v in value.split(",") if v.strip()]
+        if isinstance(value, str):
+            holder[key] = _resolved(value, base)
+        elif isinstance(value, list):
+            holder[key] = [_resolved(v, base) if isinstance(v, str) else v for v in value]
     return out
+
+
+def _resolved(path: str, base: Path) -> str:
+    p = Path(path).expanduser()
+    return str(p if p.is_absolute() else (base / p))
 
 
 def _set(data: dict, dotted: str, value: Any) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from annoproj import defaults
 from annoproj.data.model import Alignment, ProjectedSpan, Sentence
+from annoproj.project.options import options_for
 from annoproj.project.projectors import make_projector
 from annoproj.project.result import ProjectionResult
 
@@ -21,13 +22,16 @@ class ProjectionJob:
     label_map: str | None = None
     min_confidence: float = 0.0
     aligner: dict = field(default_factory=lambda: dict(defaults.ALIGNER))
-    batch_size: int = 2000
+    batch_size: int = defaults.PROJECT_BATCH_SIZE
     options: dict = field(default_factory=dict)
+    #: How the links were refined ("none", "pivot", "backtranslation"): refined links
+    #: get the matching's lower default floor (`annoproj.project.options.options_for`).
+    refine: str = "none"
 
     def projector_options(self) -> dict:
-        if self.method == "match":
-            return {"scorers": list(self.scorers), "solver": self.solver, **self.options}
-        return dict(self.options)
+        """The projector's options (`annoproj.project.options.options_for`)."""
+        return options_for(self.method, scorers=self.scorers, solver=self.solver,
+                           refine=self.refine, **self.options)
 
 
 def uncertain(spans: Sequence[ProjectedSpan], n_source: int, min_confidence: float) -> str | None:

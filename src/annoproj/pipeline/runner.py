@@ -127,18 +127,25 @@ def _apply_labels(sents: list[Sentence], spec: str | None) -> list[Sentence]:
 
 
 def _translator(config: PipelineConfig):
-    from annoproj.translate.base import PrecomputedTranslator, translators
+    from annoproj.translate.base import PrecomputedTranslator
 
     t = config.translate
     if t.translator == "precomputed":
         return PrecomputedTranslator(t.path, **t.options)
+    return _make_translator(t.translator, t.model, t.options)
+
+
+def _make_translator(name: str, model: str | None, options: dict):
+    """The registered translator `name` on `model` (Apertium: its data folder, if any)."""
+    from annoproj.translate.base import translators
+
     try:
         import annoproj.translate  # noqa: F401  (registers model-backed translators)
     except ImportError:
         pass
-    if t.translator == "apertium":  # rule-based: `model` is Apertium's data folder, if any
-        return translators.create("apertium", data_dir=t.model, **t.options)
-    return translators.create(t.translator, model=t.model, **t.options)
+    if name == "apertium":  # rule-based: `model` is Apertium's data folder, if any
+        return translators.create("apertium", data_dir=model, **options)
+    return translators.create(name, model=model, **options)
 
 
 def _translate(run: Run, sents: list[Sentence], src_lang: str, tgt_lang: str, key: str):
@@ -163,19 +170,69 @@ def _align(run: Run, src: list[Sentence], tgt: list[Sentence], key: str):
             raise ConfigError(f"[align] links: {a.links} not found")
         return run.stage("align", key_of("align", key, "links", file_digest(a.links)), ".pharaoh",
                          lambda: _given_links(a.links, len(src)), write_pharaoh, read_pharaoh)
-    opts = a.aligner_options(run.config.project.method)
-    akey = key_of("align", key, a.aligner, opts, *(["name_keys"] if a.name_keys else []))
+    method = run.config.project.method
+    opts = a.aligner_options(method)
+    refined = [] if a.refine == "none" else [
+        "refine", a.refine, a.combine, a.target_links,
+        [file_digest(p) for p in a.pivots],
+        *[file_digest(p) if p else None for p in (a.backtranslations, a.backtranslation_links)],
+        a.translator, a.translator_model, a.translator_options]
+    akey = key_of("align", key, a.aligner, opts, *(["name_keys"] if a.name_keys else []),
+                  *refined)
 
     def compute():
-        from annoproj.align.base import make_aligner
-        from annoproj.align.keys import NameKeyAligner
+        from annoproj.align.stage import align_corpus
 
-        aligner = make_aligner(a.aligner, **opts)
-        if a.name_keys:
-            aligner = NameKeyAligner(aligner)
-        return aligner.align([s.tokens for s in src], [t.tokens for t in tgt])
+        return align_corpus([s.tokens for s in src], [t.tokens for t in tgt],
+                            a.stage_config(method), **_refinement_data(run, len(src)))
 
     return run.stage("align", akey, ".pharaoh", compute, write_pharaoh, read_pharaoh)
+
+
+def _refinement_data(run: Run, pairs: int) -> dict:
+    """The corpora `[align] refine` needs, read (each file line k parallel to pair k), or
+    the translator that back-translates the targets."""
+    cfg = run.config
+    a = cfg.align
+    if a.refine == "none":
+        return {}
+    # the alignment's source side is in src_lang for both kinds (translate-test aligns the
+    # translations into src_lang with the target sentences)
+    langs = {"src_lang": cfg.src_lang, "tgt_lang": cfg.tgt_lang}
+    limit = cfg.source.limit if cfg.kind == "translate-train" else cfg.target.limit
+    if a.refine == "pivot":
+        return {"pivots": {f"{k}:{Path(p).name}": _parallel(p, pairs, limit)
+                           for k, p in enumerate(a.pivots)}}
+    if a.translator:
+        return {**langs, "translator": _make_translator(a.translator, a.translator_model,
+                                                        a.translator_options)}
+    assert a.backtranslations is not None
+    data: dict = {**langs, "back": _parallel(a.backtranslations, pairs, limit)}
+    if a.backtranslation_links:
+        links = read_pharaoh(a.backtranslation_links)
+        if limit and len(links) > pairs:
+            links = links[:pairs]
+        if len(links) != pairs:
+            raise ConfigError(f"[align] backtranslation_links: {a.backtranslation_links} holds "
+                              f"{len(links)} lines but there are {pairs} sentence pairs")
+        data["back_links"] = links
+    return data
+
+
+def _parallel(path: str, pairs: int, limit: int | None) -> list[list[str]]:
+    """The sentences of `path`, one per sentence pair (the first `pairs` of a longer file
+    when [source] or [target] limit cut the corpus), else a ConfigError."""
+    from annoproj.translate.base import read_translations
+
+    if not Path(path).is_file():
+        raise ConfigError(f"[align] {path} not found")
+    sents = [list(x) for x in read_translations(path, "auto")]
+    if limit and len(sents) > pairs:
+        sents = sents[:pairs]
+    if len(sents) != pairs:
+        raise ConfigError(f"[align] {path} holds {len(sents)} sentences but there are {pairs} "
+                          "sentence pairs: it must be parallel to them, line by line")
+    return sents
 
 
 def _given_links(path: str, pairs: int) -> list[Alignment]:
@@ -199,10 +256,11 @@ def _project(run: Run, src: list[Sentence], tgt: list[Sentence], alignments: lis
     if heads:
         finishing.append("heads=" + ",".join(sorted(heads)))
     # "corpus-fit": the lexical table comes from the whole corpus (before: from each batch)
-    pkey = key_of("project", key, p.method, p.projector_options(), p.min_confidence, *finishing,
-                  "corpus-fit")
+    refine = run.config.align.refine
+    pkey = key_of("project", key, p.method, p.projector_options(refine), p.min_confidence,
+                  *finishing, "corpus-fit")
     job = ProjectionJob(method=p.method, scorers=p.scorers, solver=p.solver,
-                        min_confidence=p.min_confidence, options=dict(p.options))
+                        min_confidence=p.min_confidence, options=dict(p.options), refine=refine)
 
     def compute():
         from annoproj.project.finish import finish_projection

@@ -28,9 +28,8 @@ from annoproj.project.scorers.fusion import FusionScorer
 #: the weight of each (a scorer not listed weighs 1), the smallest pair score kept, n-gram cap.
 #: The memory scorer, when added, weighs 1.2: 0.4 of a pair's score where it has an opinion
 #: (0.4 did better than 0.6 in exploratory MasakhaNER dev runs; docs/benchmarks.md).
-DEFAULT_SCORERS: tuple[str, ...] = ("alignment", "lexical", "string")
-DEFAULT_WEIGHTS: dict[str, float] = {"alignment": 1.0, "lexical": 0.5, "string": 0.25,
-                                     "memory": 1.2}
+DEFAULT_SCORERS: tuple[str, ...] = defaults.SCORERS
+DEFAULT_WEIGHTS: dict[str, float] = defaults.WEIGHTS
 DEFAULT_MIN_SCORE = defaults.MIN_SCORE
 DEFAULT_MAX_LEN = 15
 

@@ -1,0 +1,101 @@
+"""The MasakhaNER benchmark's result files, tables and charts."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from pathlib import Path
+
+from annoproj.bench.masakhaner.config import MasakhanerConfig
+from annoproj.data.model import Sentence, Span
+
+#: What a result file that predates a setting was run with (the setting's value then, which
+#: is not always today's default: the dev-chosen recipe became the default later).
+PREDATING = {"misc": "drop", "extend": False, "drop_partial": False, "trainer": "crf",
+             "model": None, "hf": {}}
+
+
+def merge_rows(old: dict, rows: Sequence[dict], config: MasakhanerConfig,
+               *, today: str) -> tuple[list[dict], dict]:
+    """The rows and settings of result file `old` (as loaded) with the languages of `rows`
+    replaced by `rows`: rerun some languages after a change that only they see.
+
+    ValueError when `old` was run with other settings than `config` (languages aside);
+    settings the file predates count as what they were then (`PREDATING`), else as their
+    defaults. The settings record each rerun
+    language with `today` under "rerun".
+    """
+    new = config.to_dict()
+    base = {**MasakhanerConfig().to_dict(), **PREDATING}
+    old_settings = dict(old.get("settings") or {})
+    differ = sorted(k for k in set(new) | set(old_settings)
+                    if k not in ("langs", "rerun") and old_settings.get(k, base.get(k)) != new.get(k))
+    if differ:
+        raise ValueError("the result file was run with other settings: "
+                         + ", ".join(f"{k} {old_settings.get(k, base.get(k))!r} there, "
+                                     f"{new.get(k)!r} here" for k in differ))
+    rerun = sorted({r["lang"] for r in rows})
+    kept = [r for r in old.get("rows", []) if r["lang"] not in rerun]
+    order = list(old_settings.get("langs") or dict.fromkeys(r["lang"] for r in kept))
+    order += [lang for lang in rerun if lang not in order]
+    merged = sorted([*kept, *rows], key=lambda r: order.index(r["lang"]))
+    settings = {**new, "langs": order,
+                "rerun": {**old_settings.get("rerun", {}), **dict.fromkeys(rerun, today)}}
+    return merged, settings
+
+
+def train_sources(rows: Sequence[dict]) -> list[str]:
+    """The train sources of `rows` in first-seen order."""
+    seen: list[str] = []
+    for r in rows:
+        if r["train"] not in seen:
+            seen.append(r["train"])
+    return seen
+
+
+def pivot_rows(rows: Sequence[dict], key: str = "f1") -> list[dict]:
+    """One row per language with a column per train source, plus an average row."""
+    sources = train_sources(rows)
+    by_lang: dict[str, dict] = {}
+    for r in rows:
+        by_lang.setdefault(r["lang"], {"lang": r["lang"]})[r["train"]] = r[key]
+    out = list(by_lang.values())
+    if len(out) > 1:
+        avg: dict = {"lang": "avg"}
+        for s in sources:
+            vals = [r[s] for r in out if r.get(s) is not None]
+            avg[s] = round(statistics.mean(vals), 4) if vals else None
+        out.append(avg)
+    return out
+
+
+def summary_table(rows: Sequence[dict], key: str = "f1") -> str:
+    """Markdown table: language x train source (`key`, F1 by default), with an average row."""
+    from annoproj.bench.common import markdown_table
+
+    columns = [("lang", "lang")] + [(s, s) for s in train_sources(rows)]
+    return markdown_table(pivot_rows(rows, key), columns)
+
+
+DETAIL_COLUMNS = [
+    ("lang", "lang"), ("train", "train"), ("precision", "P"), ("recall", "R"), ("f1", "F1"),
+    ("sentences", "sentences"), ("skipped", "skipped"), ("dropped", "dropped"),
+    ("align_s", "align s"), ("refine_s", "refine s"), ("project_s", "project s"),
+    ("train_s", "train s"),
+]
+
+
+def plot_results(rows: Sequence[dict], path: str | Path) -> Path:
+    """A grouped bar chart of F1 per language and train source, written to `path`."""
+    from annoproj.bench.common import bar_chart
+
+    table = pivot_rows(rows)
+    return bar_chart([r["lang"] for r in table],
+                     [(s, [r.get(s) or 0.0 for r in table]) for s in train_sources(rows)],
+                     path, ylabel="test F1 (PER, ORG, LOC)",
+                     title="MasakhaNER 2.0 translate-train (CRF)")
+
+
+def spans_of(sentences: Sequence[Sentence]) -> list[list[Span]]:
+    """The spans of each sentence."""
+    return [list(s.spans) for s in sentences]
