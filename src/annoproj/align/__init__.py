@@ -6,4 +6,4 @@
 
 from annoproj._lazy import install as _install
 
-_install(__name__, {'Aligner': 'annoproj.align.base', 'make_aligner': 'annoproj.align.base', 'registered_aligners': 'annoproj.align.base', 'EflomalAligner': 'annoproj.align.eflomal', 'NameKeyAligner': 'annoproj.align.keys', 'align_refined': 'annoproj.align.refine'}, call="align")
+_install(__name__, {'Aligner': 'annoproj.align.base', 'make_aligner': 'annoproj.align.base', 'registered_aligners': 'annoproj.align.base', 'EflomalAligner': 'annoproj.align.eflomal', 'NameKeyAligner': 'annoproj.align.keys', 'align_refined': 'annoproj.align.stage'}, call="align")

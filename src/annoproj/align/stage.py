@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from annoproj.align.refine import AlignmentCache
     from annoproj.data.model import Alignment
 
-__all__ = ["REFINEMENTS", "AlignConfig", "StageAligner", "align_corpus", "encoder_fusion",
+__all__ = ["REFINEMENTS", "AlignConfig", "StageAligner", "align_corpus", "align_refined", "encoder_fusion",
            "fuse_aligner_links", "make_stage_aligner"]
 
 Tokens = Sequence[str]
@@ -275,3 +275,39 @@ class StageAligner:
         if self.config.aligner != "eflomal" and self._aligner is None:
             self._aligner = make_stage_aligner(self.config)
         return align_corpus(src, tgt, self.config, aligner=self._aligner, **self.data)
+
+
+def align_refined(
+    src: Corpus,
+    tgt: Corpus,
+    *,
+    pivots: Mapping[str, Corpus] | None = None,
+    back: Corpus | None = None,
+    back_links: Sequence[Alignment] | None = None,
+    aligner: Mapping[str, Any] | None = None,
+    seed: int | None = 0,
+    symmetrization: str = "soft-union",
+    combine: str = "auto",
+    stats: dict | None = None,
+) -> list[Alignment]:
+    """eflomal links of each (src[k], tgt[k]) pair, symmetrised by `symmetrization`, then
+    refined through the same sentences in other languages (`pivots`, name -> corpus) or
+    through the target translated back into the source language (`back`; `back_links`:
+    the translator's links from each target word to its back-translation's words, used as
+    that leg instead of eflomal); exactly one of the two. `aligner`: eflomal options of the
+    direct pair (its extra corpora serve the direct pair alone, not the legs). `stats`, if
+    given, receives "align_s", "refine_s" and the refiner's own statistics.
+
+    >>> src = [["the", "house"]] * 8; tgt = [["das", "Haus"]] * 8
+    >>> align_refined(src, tgt, pivots={"es": [["la", "casa"]] * 8}, combine="union")[0]
+    Alignment('0-0 1-1')
+    """
+    if (pivots is None) == (back is None):
+        raise ValueError("give either pivots or back-translations")
+    opts = dict(aligner or {})
+    more = (opts.pop("extra_src", ()), opts.pop("extra_tgt", ()))
+    opts = {k: v for k, v in opts.items() if k not in ("seed", "symmetrize")}
+    config = AlignConfig(options=opts, seed=seed, symmetrize=symmetrization, combine=combine,
+                         refine="pivot" if pivots is not None else "backtranslation")
+    return align_corpus(src, tgt, config, extra=more if more[0] or more[1] else None,
+                        pivots=pivots, back=back, back_links=back_links, stats=stats)

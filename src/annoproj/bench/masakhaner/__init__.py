@@ -25,6 +25,7 @@ from annoproj.bench.masakhaner.config import (
     TARGET_MAP,
     TRAINERS,
     MasakhanerConfig,
+    make_trainer,
     trainer_suffix,
     variant_suffix,
 )
@@ -61,7 +62,6 @@ from annoproj.bench.masakhaner.run import (
     run_masakhaner,
 )
 from annoproj.bench.masakhaner.training import (
-    make_trainer,
     score_tagger,
     scored,
     self_trained,

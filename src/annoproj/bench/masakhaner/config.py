@@ -211,8 +211,6 @@ class MasakhanerConfig:
             if self.self_train:
                 raise ValueError("self-training runs CRFs: it needs --trainer crf")
             try:
-                from annoproj.bench.masakhaner.training import make_trainer
-
                 make_trainer(self)
             except TypeError as exc:
                 raise ValueError(f"bad hf option: {exc}") from None
@@ -271,3 +269,18 @@ class MasakhanerConfig:
 
 
 DEFAULT_HF_MODEL = "bundled:e5-small"
+
+
+def make_trainer(config: MasakhanerConfig):
+    """The trainer of `config`: `CRFTrainer(**config.crf)`, or `HFTrainer` on its model with
+    the options of `config.hf` (its recipe's defaults otherwise; seed `config.seed`)."""
+    if config.trainer == "crf":
+        from annoproj.train.crf import CRFTrainer
+
+        return CRFTrainer(**config.crf)
+    from annoproj.train.hf import HFTrainer
+
+    o_weight = config.crf.get("o_weight", 1.0)  # decoding, part of every trainer's recipe
+    return HFTrainer(config.model_name, **{"seed": config.seed,
+                                           **({"o_weight": o_weight} if o_weight != 1.0 else {}),
+                                           **config.hf})

@@ -9,6 +9,7 @@ from annoproj.bench.common import resolve_data_dir, timer
 from annoproj.bench.masakhaner.config import (
     SOURCE_MAP,
     MasakhanerConfig,
+    make_trainer,
     trainer_suffix,
     variant_suffix,
 )
@@ -27,7 +28,6 @@ from annoproj.bench.masakhaner.projection import (
     with_heads,
 )
 from annoproj.bench.masakhaner.training import (
-    make_trainer,
     scored,
     self_trained,
     train_and_score,

@@ -40,21 +40,6 @@ def score_tagger(tagger: Tagger, test: Sequence[Sentence]) -> dict:
 
 
 #: The encoder of `--trainer hf` when no --model is given.
-def make_trainer(config: MasakhanerConfig):
-    """The trainer of `config`: `CRFTrainer(**config.crf)`, or `HFTrainer` on its model with
-    the options of `config.hf` (its recipe's defaults otherwise; seed `config.seed`)."""
-    if config.trainer == "crf":
-        from annoproj.train.crf import CRFTrainer
-
-        return CRFTrainer(**config.crf)
-    from annoproj.train.hf import HFTrainer
-
-    o_weight = config.crf.get("o_weight", 1.0)  # decoding, part of every trainer's recipe
-    return HFTrainer(config.model_name, **{"seed": config.seed,
-                                           **({"o_weight": o_weight} if o_weight != 1.0 else {}),
-                                           **config.hf})
-
-
 def train_and_score(train: Sequence[Sentence], test: Sequence[Sentence], crf: dict | None = None,
                     *, trainer=None) -> dict:
     """Train a CRF on `train` (or `trainer`, any `Trainer`), score it on `test`: P, R, F1,
