@@ -317,9 +317,10 @@ def test_project_models_option_is_checked(tmp_path):
 
 
 @settings(max_examples=80, deadline=None)
-@given(st.dictionaries(st.characters(exclude_characters="\0"), st.text(max_size=3).filter(lambda s: "\0" not in s),
+@given(st.dictionaries(st.characters(exclude_characters="\0", codec="utf-8"),
+                       st.text(st.characters(codec="utf-8"), max_size=3).filter(lambda s: "\0" not in s),
                        min_size=1, max_size=60),
-       st.text(min_size=1, max_size=12))
+       st.text(st.characters(codec="utf-8"), min_size=1, max_size=12))
 def test_the_rust_normaliser_reads_any_text_through_our_charsmap(mapping, text):
     """tokenizers' Precompiled indexes the trie without bound checks: a byte that leads off
     the trie (the real model's '°') must still land inside it."""
