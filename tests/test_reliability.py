@@ -271,6 +271,9 @@ def test_eflomal_dies_with_annoproj(tmp_path, data_dir, sig):
     assert children(), "eflomal did not start"
     p.send_signal(getattr(signal, sig))
     p.wait(timeout=30)
+    if p.returncode == 0:  # on a loaded machine the run can finish before the signal lands
+        assert (tmp_path / "l.ph").exists() and not list(tmp.iterdir())
+        pytest.skip("the run finished before the signal arrived (machine under load)")
     t0 = time.time()
     while children() and time.time() - t0 < 5:
         time.sleep(0.05)
