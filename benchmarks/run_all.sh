@@ -289,3 +289,7 @@ $A bench masakhaner --langs nya --trainer hf --model bundled:e5-small --method "
     -o $R/masakhaner-hf-e5-small-nya-gold.json
 .venv/bin/python benchmarks/masakhaner_o_weight.py --model bundled:e5-small --sources chosen --weights 1,0.5,0.35,0.25 \
     --jobs 1 --out $R/masakhaner-dev-o-weight-hf-e5-small.json
+$A bench masakhaner --langs ibo,sna,zul --dev-fallback --limit 4000 --trainer hf --model bundled:e5-small \
+    --baselines tprojection,zero-shot --json -o $R/masakhaner-hf-e5-small-withheld-4000.json
+$A bench masakhaner --langs ibo,sna,zul --dev-fallback --limit 4000 --baselines tprojection --json \
+    -o $R/masakhaner-withheld-4000.json

@@ -36,6 +36,7 @@ RUNS: dict[str, list[str]] = {
     "masakhaner_variants.py": [str(RESULTS / "masakhaner-dev-misc-loc-drop-partial.json")],
     "plot_europarl.py": ["--help"],
     "reliability.py": ["--help"],  # kills runs at random for minutes
+    "same_rows.py": [str(RESULTS / "europarl-match.json"), str(RESULTS / "europarl-match.json")],
     "stream_revisions.py": ["--help"],  # builds two git revisions
 }
 
@@ -64,5 +65,7 @@ def test_script_runs(script, fake_data, monkeypatch, capsys):  # noqa: F811
         assert "usage" in out.lower()
     elif script == "masakhaner_coverage.py":
         assert '"lang": "xx"' in out and "token_coverage" in out
+    elif script == "same_rows.py":
+        assert "same rows" in out
     elif script in ("europarl_errors.py", "masakhaner_variants.py"):
         assert out.count("|") > 4  # a Markdown table
