@@ -293,3 +293,5 @@ $A bench masakhaner --langs ibo,sna,zul --dev-fallback --limit 4000 --trainer hf
     --baselines tprojection,zero-shot --json -o $R/masakhaner-hf-e5-small-withheld-4000.json
 $A bench masakhaner --langs ibo,sna,zul --dev-fallback --limit 4000 --baselines tprojection --json \
     -o $R/masakhaner-withheld-4000.json
+$A bench masakhaner --langs hau,nya,swa,xho,yor --trainer hf --model bundled:e5-small --o-weight 0.25 --baselines tprojection \
+    --json -o $R/masakhaner-hf-e5-small-o-weight-0.25.json
