@@ -295,3 +295,5 @@ $A bench masakhaner --langs ibo,sna,zul --dev-fallback --limit 4000 --baselines 
     -o $R/masakhaner-withheld-4000.json
 $A bench masakhaner --langs hau,nya,swa,xho,yor --trainer hf --model bundled:e5-small --o-weight 0.25 --baselines tprojection \
     --json -o $R/masakhaner-hf-e5-small-o-weight-0.25.json
+$A bench masakhaner --langs ibo,sna,zul --dev-fallback --trainer hf --model bundled:e5-small --o-weight 0.25 \
+    --baselines tprojection --json -o $R/masakhaner-hf-e5-small-withheld-o-weight-0.25.json
