@@ -61,7 +61,8 @@ def crfsuite_tag(tagger: Any, items: Any, labels: Sequence[str], *, o_weight: fl
                               o_weight=o_weight, scheme=scheme)
 
 
-def _check_o_weight(value: float) -> float:
+def check_o_weight(value: float) -> float:
+    """`value` as a float, if it is a usable O weight (finite, > 0); else ValueError."""
     value = float(value)
     if not (value > 0 and np.isfinite(value)):
         raise ValueError(f"o_weight must be a number > 0, got {value}")
@@ -111,7 +112,7 @@ class CRFTagger(TagsTagger):
 
     @o_weight.setter
     def o_weight(self, value: float) -> None:
-        self._o_weight = _check_o_weight(value)
+        self._o_weight = check_o_weight(value)
 
     def _tag(self, tokens: Sequence[str]) -> list[str]:
         """Tags of one non-empty sentence; leaves its marginals in the crfsuite tagger."""
@@ -216,7 +217,7 @@ class CRFTrainer:
             raise ConfigError(f"the CRF learns IOB2 or BIOES tags, not {scheme!r}")
         self.features = (features if isinstance(features, FeatureConfig)
                          else FeatureConfig.from_dict(features))
-        self.o_weight = _check_o_weight(o_weight)
+        self.o_weight = check_o_weight(o_weight)
         self.verbose = verbose
 
     def params(self) -> dict:

@@ -40,7 +40,7 @@ from annoproj.train.base import (
     TagsTagger,
     read_config,
 )
-from annoproj.train.crf import crfsuite_tag
+from annoproj.train.crf import check_o_weight, crfsuite_tag
 from annoproj.train.decode import constrained_decode
 from annoproj.train.states import DEFAULT_LAYERS, WordEncoder
 
@@ -290,9 +290,7 @@ class FrozenTrainer:
         self.device = device
         self.progress = progress
         self.threads = threads
-        if not float(o_weight) > 0:
-            raise ValueError(f"o_weight must be a number > 0, got {o_weight}")
-        self.o_weight = float(o_weight)
+        self.o_weight = check_o_weight(o_weight)
         self._encoder: WordEncoder | None = None
 
     def encoder(self) -> WordEncoder:
