@@ -50,8 +50,7 @@ def make_labeller(spec: str | Path, **options: Any) -> Labeller:
     """
     spec = str(spec)
     if spec.startswith("tagger:") or _is_annoproj_model(spec):
-        name, args = "tagger", {"model": spec.split(":", 1)[1] if spec.startswith("tagger:")
-                                else spec}
+        name, args = "tagger", {"model": spec.removeprefix("tagger:")}
     elif spec == "gold":
         name, args = "gold", {}
     elif spec == "spacy" or spec.startswith("spacy:"):
