@@ -249,14 +249,14 @@ $A bench masakhaner --plain --langs $L --method match,heuristic --crf-features p
     --docs $D --key masakhaner-test-plain-crf
 # Issue 26: the tagger on the bundled encoder (CRF + frozen e5-small states), the dev choice and test
 .venv/bin/python benchmarks/masakhaner_hf_dev.py hau tprojection '{"recipe":"softmax"}' '{"recipe":"softmax","context":0}' \
-    '{"recipe":"crf","dims":32}' '{"recipe":"crf","dims":64}'
-$A bench masakhaner --langs hau --trainer hf --model bundled:e5-small -o $R/masakhaner-hf-e5-small.json --docs $D
-$A bench masakhaner --langs swa --trainer hf --model bundled:e5-small --baselines tprojection --json -o $R/masakhaner-hf-e5-small-swa.json
-$A bench masakhaner --langs swa --trainer hf --model bundled:e5-small --method "" --baselines zero-shot,gold --json \
+    '{"recipe":"crf","dims":32,"o_weight":1}' '{"recipe":"crf","dims":64,"o_weight":1}'
+$A bench masakhaner --langs hau --trainer hf --model bundled:e5-small --o-weight 1 -o $R/masakhaner-hf-e5-small.json --docs $D
+$A bench masakhaner --langs swa --trainer hf --model bundled:e5-small --o-weight 1 --baselines tprojection --json -o $R/masakhaner-hf-e5-small-swa.json
+$A bench masakhaner --langs swa --trainer hf --model bundled:e5-small --o-weight 1 --method "" --baselines zero-shot,gold --json \
     -o $R/masakhaner-hf-e5-small-swa-baselines.json
-$A bench masakhaner --langs xho --trainer hf --model bundled:e5-small --baselines tprojection,zero-shot,gold --json \
+$A bench masakhaner --langs xho --trainer hf --model bundled:e5-small --o-weight 1 --baselines tprojection,zero-shot,gold --json \
     -o $R/masakhaner-hf-e5-small-xho.json
-$A bench masakhaner --langs nya --trainer hf --model bundled:e5-small --baselines tprojection,zero-shot --json \
+$A bench masakhaner --langs nya --trainer hf --model bundled:e5-small --o-weight 1 --baselines tprojection,zero-shot --json \
     -o $R/masakhaner-hf-e5-small-nya.json
 # Issue 7: speed
 $A bench speed --pairs 1000000 --docs $D -o $R/speed.json
@@ -279,17 +279,17 @@ $A bench ablation --scorers alignment,lexical,string,embedding --models embeddin
     --scorer-options '{"embedding": {"prefix": "query: "}}' --runs 3 --device cpu -o $R/ablation-e5-strings.json
 .venv/bin/python benchmarks/masakhaner_encoders.py --langs hau,swa,xho --limit 2000 --split dev --out $R/masakhaner-encoders.json
 # Issue 26 (cont.): Yoruba, translate-test with our own tagger, the withheld languages, nya gold
-$A bench masakhaner --langs yor --trainer hf --model bundled:e5-small --baselines tprojection,zero-shot,gold --json \
+$A bench masakhaner --langs yor --trainer hf --model bundled:e5-small --o-weight 1 --baselines tprojection,zero-shot,gold --json \
     -o $R/masakhaner-hf-e5-small-yor.json
-$A train --trainer hf --model bundled:e5-small --train $ANNOPROJ_DATA/conll2003/train.txt -o benchmarks/models/en-conll-e5-small
+$A train --trainer hf --model bundled:e5-small --o-weight 1 --train $ANNOPROJ_DATA/conll2003/train.txt -o benchmarks/models/en-conll-e5-small
 $A bench europarl --labeller benchmarks/models/en-conll-e5-small --runs 1 --json -o $R/europarl-match-labeller-e5-small-tagger.json
-$A bench masakhaner --langs ibo,sna,zul --dev-fallback --trainer hf --model bundled:e5-small \
+$A bench masakhaner --langs ibo,sna,zul --dev-fallback --trainer hf --model bundled:e5-small --o-weight 1 \
     --baselines tprojection,zero-shot --json -o $R/masakhaner-hf-e5-small-withheld.json
-$A bench masakhaner --langs nya --trainer hf --model bundled:e5-small --method "" --baselines gold --json \
+$A bench masakhaner --langs nya --trainer hf --model bundled:e5-small --o-weight 1 --method "" --baselines gold --json \
     -o $R/masakhaner-hf-e5-small-nya-gold.json
 .venv/bin/python benchmarks/masakhaner_o_weight.py --model bundled:e5-small --sources chosen --weights 1,0.5,0.35,0.25 \
     --jobs 1 --out $R/masakhaner-dev-o-weight-hf-e5-small.json
-$A bench masakhaner --langs ibo,sna,zul --dev-fallback --limit 4000 --trainer hf --model bundled:e5-small \
+$A bench masakhaner --langs ibo,sna,zul --dev-fallback --limit 4000 --trainer hf --model bundled:e5-small --o-weight 1 \
     --baselines tprojection,zero-shot --json -o $R/masakhaner-hf-e5-small-withheld-4000.json
 $A bench masakhaner --langs ibo,sna,zul --dev-fallback --limit 4000 --baselines tprojection --json \
     -o $R/masakhaner-withheld-4000.json

@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from annoproj.bench.masakhaner import (
     MasakhanerConfig,
+    make_trainer,
     available_languages,
     load_translations,
     merge_mark_tokens,
@@ -436,3 +437,33 @@ def test_cli_plain_and_explicit_settings(fake_data):
         res = CliRunner().invoke(app, [*args, *extra])
         assert res.exit_code == 0, res.output
         assert json.loads(res.stdout.splitlines()[-1])["train"] == name, extra
+
+
+def test_hf_rows_are_named_by_the_default_o_weight():
+    from annoproj import defaults
+
+    hf = MasakhanerConfig(trainer="hf")
+    assert make_trainer(hf).o_weight == defaults.FROZEN_CRF_O_WEIGHT == 0.25
+    assert hf.recipe == "+o-weight-0.25" and hf.variant.endswith("+o-weight-0.25")
+    assert hf.to_dict()["o_weight"] == 0.25
+    plain = MasakhanerConfig(trainer="hf", crf={"o_weight": 1.0})
+    assert make_trainer(plain).o_weight == 1.0 and plain.recipe == ""
+    assert MasakhanerConfig().recipe == "" and MasakhanerConfig().to_dict()["o_weight"] == 1.0
+    softmax = MasakhanerConfig(trainer="hf", hf={"recipe": "softmax"})
+    assert make_trainer(softmax).o_weight == 1.0
+
+
+def test_merge_rows_tells_decoding_apart():
+    # a file of hf rows decoded at 1 (before 0.25 was the default) is not this run's
+    o1 = MasakhanerConfig(trainer="hf", crf={"o_weight": 1.0}).to_dict()
+    del o1["o_weight"], o1["crf"]["o_weight"]
+    old = {"settings": o1, "rows": [{"lang": "aa", "train": "match", "f1": 0.1}]}
+    new = [{"lang": "aa", "train": "match+o-weight-0.25", "f1": 0.3}]
+    with pytest.raises(ValueError, match="o_weight 1.0 there, 0.25 here"):
+        merge_rows(old, new, MasakhanerConfig(trainer="hf"), today="")
+    # one run with --o-weight 0.25 given is the same as the default now
+    given = MasakhanerConfig(trainer="hf", crf={"o_weight": 0.25}).to_dict()
+    del given["o_weight"]
+    rows, _ = merge_rows({"settings": given, "rows": []}, new, MasakhanerConfig(trainer="hf"),
+                         today="")
+    assert rows == new

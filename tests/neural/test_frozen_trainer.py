@@ -9,6 +9,8 @@ import json
 import numpy as np
 import pytest
 
+from annoproj import defaults
+
 torch = pytest.importorskip("torch")
 pytest.importorskip("transformers")
 pytest.importorskip("sklearn_crfsuite")
@@ -138,6 +140,12 @@ def test_recipes_and_options():
         HFTrainer("bundled:e5-small", nope=1)
     with pytest.raises(ValueError, match="pooling"):
         FrozenTrainer("x", pooling="max").encoder().cache_name()
+    # O's decoding weight: 0.25 for the frozen CRF unless given (chosen on MasakhaNER dev)
+    assert FrozenTrainer("x").o_weight == defaults.FROZEN_CRF_O_WEIGHT == 0.25
+    assert FrozenTrainer("x", o_weight=1.0).o_weight == 1.0
+    assert FrozenTrainer("x", recipe="softmax").o_weight == 1.0
+    assert HFTrainer("bundled:e5-small").o_weight == 0.25
+    assert HFTrainer("xlm-roberta-base").o_weight == 1.0
 
 
 def test_cli_train_and_tag_frozen(tiny_bert, states_dir, tmp_path):
@@ -153,7 +161,8 @@ def test_cli_train_and_tag_frozen(tiny_bert, states_dir, tmp_path):
     assert r.exit_code == 0, r.output
     summary = json.loads(r.output[r.output.rindex('{"model"'):].splitlines()[0])
     assert summary["dev"]["f1"] >= 0.9
-    assert json.loads((out / "config.json").read_text())["recipe"] == "crf"
+    config = json.loads((out / "config.json").read_text())
+    assert config["recipe"] == "crf" and config["decoding"]["o_weight"] == 0.25
     tagged = tmp_path / "tagged.conll"
     r = runner.invoke(app, ["tag", "--model", str(out), "--input", str(test), "--output",
                             str(tagged)])

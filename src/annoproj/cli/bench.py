@@ -366,9 +366,10 @@ def masakhaner(
         "CRF feature template: rich (annoproj's), or plain (sklearn-crfsuite's tutorial "
         "features, a common baseline CRF); every train source alike (plain rows get "
         "+plain-crf).")),
-    o_weight: float = typer.Option(1.0, min=0.0, help=(
-        "Decode the CRF with the probability of O times this: below 1 finds more entities "
-        "(every train source alike; rows get +o-weight-W).")),
+    o_weight: Optional[float] = typer.Option(None, min=0.0, help=(
+        "Decode the tagger with the probability of O times this: below 1 finds more "
+        "entities (every train source alike; rows get +o-weight-W). Default: 1 for the "
+        "CRF, 0.25 for --trainer hf's frozen-encoder CRF (chosen on dev).")),
     data_dir: Optional[Path] = typer.Option(None, envvar="ANNOPROJ_DATA",
                                             help=DATA_DIR_HELP),
     out: ResultFile = None,
@@ -424,7 +425,7 @@ def masakhaner(
             heads=str(heads) if heads is not None else None,
             self_train_confidence=self_train_confidence, self_train_folds=self_train_folds,
             crf={"c1": c1, "c2": c2, "max_iterations": max_iterations,
-                 **({"o_weight": o_weight} if o_weight != 1.0 else {}),
+                 **({"o_weight": o_weight} if o_weight is not None else {}),
                  **crf_features(crf_features_name, fold_affixes=fold_affixes)},
         )  # fmt: skip
     except ValueError as exc:

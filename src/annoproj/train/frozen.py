@@ -250,6 +250,8 @@ class FrozenTrainer:
     (neighbours on each side whose states are inputs too), weight_decay.
     crf: dims (PCA dimensions of the states), c1, c2, max_iterations, features
     (`FeatureConfig` options), state_context (neighbours whose coordinates are features).
+    o_weight: decode with the probability of O times this (None:
+    `defaults.FROZEN_CRF_O_WEIGHT` for the crf recipe, 1 for softmax).
     seed makes the head and the PCA's sample repeatable. device: where the encoder runs.
     """
 
@@ -264,7 +266,7 @@ class FrozenTrainer:
                  features: dict | None = None, state_context: int = 0,
                  scheme: str = "IOB2", seed: int = 0, device: str = "auto",
                  progress: bool = False, threads: int | None = None,
-                 o_weight: float = 1.0) -> None:
+                 o_weight: float | None = None) -> None:
         if recipe not in FROZEN_RECIPES:
             raise ConfigError(f"recipe must be one of {', '.join(FROZEN_RECIPES)}, not {recipe!r}")
         if scheme not in ("IOB2", "BIOES"):
@@ -290,6 +292,10 @@ class FrozenTrainer:
         self.device = device
         self.progress = progress
         self.threads = threads
+        if o_weight is None:
+            from annoproj import defaults
+
+            o_weight = defaults.FROZEN_CRF_O_WEIGHT if recipe == "crf" else 1.0
         self.o_weight = check_o_weight(o_weight)
         self._encoder: WordEncoder | None = None
 

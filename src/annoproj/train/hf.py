@@ -296,6 +296,11 @@ class HFTrainer:
         self.label_all_subwords = bool(label_all_subwords)
         self.scheme = check_scheme(scheme)
 
+    @property
+    def o_weight(self) -> float:
+        """The O weight its taggers decode with (fine-tuned taggers: 1)."""
+        return self.frozen_trainer.o_weight if self.frozen_trainer is not None else 1.0
+
     def params(self) -> dict:
         """The training options, as saved in the model config."""
         if self.frozen_trainer is not None:

@@ -142,7 +142,9 @@ class MasakhanerConfig:
         so T-Projection's tags get it too; rows get "+heads".
     crf: `CRFTrainer` options (c1, c2, max_iterations, features, o_weight, ...). An
         `o_weight` other than 1 (decoding with O down-weighted) is part of the training
-        recipe too: every row, baselines included, gets "+o-weight-W".
+        recipe too: every row, baselines included, gets "+o-weight-W". The hf trainer
+        takes `o_weight` too; without it, it decodes with its own default (0.25 for the
+        frozen-encoder CRF), and the rows are named by that.
     """
 
     langs: Sequence[str] | None = None
@@ -222,14 +224,20 @@ class MasakhanerConfig:
         """What tells this run's projected rows apart: "" or e.g. "+misc-loc+drop-partial"."""
         return variant_suffix(misc=self.misc, drop_partial=self.drop_partial,
                               complete=self.complete, self_train=self.self_train,
-                              extend=self.extend, crf=self.crf, refine=self.refine,
+                              extend=self.extend, crf=self.decoding, refine=self.refine,
                               memory="memory" in self.scorers, heads=self.heads is not None,
                               rejoin=self.rejoin)
 
     @property
     def recipe(self) -> str:
         """The suffix of the training recipe, which the baseline rows get too."""
-        return trainer_suffix(self_train=self.self_train, crf=self.crf)
+        return trainer_suffix(self_train=self.self_train, crf=self.decoding)
+
+    @property
+    def decoding(self) -> dict:
+        """`crf` with the O weight the trainer decodes with, given or its default (the
+        frozen-encoder CRF's is `defaults.FROZEN_CRF_O_WEIGHT`): rows are named by it."""
+        return {**self.crf, "o_weight": make_trainer(self).o_weight}
 
     @property
     def model_name(self) -> str | None:
@@ -263,6 +271,7 @@ class MasakhanerConfig:
         d = asdict(self)
         for key in ("langs", "methods", "baselines", "scorers", "pivots"):
             d[key] = None if d[key] is None else list(d[key])
+        d["o_weight"] = self.decoding["o_weight"]  # what the tagger decodes with, given or not
         return d
 
 
@@ -280,7 +289,6 @@ def make_trainer(config: MasakhanerConfig):
         return CRFTrainer(**config.crf)
     from annoproj.train.hf import HFTrainer
 
-    o_weight = config.crf.get("o_weight", 1.0)  # decoding, part of every trainer's recipe
-    return HFTrainer(config.model_name, **{"seed": config.seed,
-                                           **({"o_weight": o_weight} if o_weight != 1.0 else {}),
-                                           **config.hf})
+    # decoding is part of every trainer's recipe; without one, the trainer's default
+    o_weight = {"o_weight": config.crf["o_weight"]} if "o_weight" in config.crf else {}
+    return HFTrainer(config.model_name, **{"seed": config.seed, **o_weight, **config.hf})

@@ -15,6 +15,14 @@ PREDATING = {"misc": "drop", "extend": False, "drop_partial": False, "trainer": 
              "model": None, "hf": {}}
 
 
+def _decoding_apart(settings: dict) -> dict:
+    """`settings` with the O weight under "o_weight" alone, not in "crf" too (files from
+    before it was a setting of its own have it in "crf" if anywhere)."""
+    crf = dict(settings.get("crf") or {})
+    weight = crf.pop("o_weight", 1.0)
+    return {**settings, "crf": crf, "o_weight": settings.get("o_weight", weight)}
+
+
 def merge_rows(old: dict, rows: Sequence[dict], config: MasakhanerConfig,
                *, today: str) -> tuple[list[dict], dict]:
     """The rows and settings of result file `old` (as loaded) with the languages of `rows`
@@ -25,9 +33,9 @@ def merge_rows(old: dict, rows: Sequence[dict], config: MasakhanerConfig,
     defaults. The settings record each rerun
     language with `today` under "rerun".
     """
-    new = config.to_dict()
+    new = _decoding_apart(config.to_dict())
     base = {**MasakhanerConfig().to_dict(), **PREDATING}
-    old_settings = dict(old.get("settings") or {})
+    old_settings = _decoding_apart(dict(old.get("settings") or {}))
     differ = sorted(k for k in set(new) | set(old_settings)
                     if k not in ("langs", "rerun") and old_settings.get(k, base.get(k)) != new.get(k))
     if differ:

@@ -130,7 +130,7 @@ def run_masakhaner(
             else:
                 gold = load_masakhaner(gold_path, limit=config.limit)
                 res = train_and_score(gold, test, trainer=trainer)
-                emit({**base, "train": "gold" + trainer_suffix(crf=config.crf), **res,
+                emit({**base, "train": "gold" + trainer_suffix(crf=config.decoding), **res,
                       "sentences": len(gold),
                       "align_s": None, "project_s": None})
         if "zero-shot" in config.baselines:
@@ -140,7 +140,7 @@ def run_masakhaner(
                     zero_shot["tagger"] = trainer.fit(en)
                 zero_shot.update(train_s=round(t[0], 3), sentences=len(en))
             res = scored(zero_shot["tagger"], test)
-            emit({**base, "train": "zero-shot" + trainer_suffix(crf=config.crf), **res,
+            emit({**base, "train": "zero-shot" + trainer_suffix(crf=config.decoding), **res,
                   "train_s": zero_shot["train_s"], "sentences": zero_shot["sentences"],
                   "align_s": None, "project_s": None})
     return rows
