@@ -3,11 +3,17 @@
     python benchmarks/masakhaner_hf_dev.py hau tprojection '{"recipe":"softmax"}' \\
         '{"recipe":"softmax","context":0}' '{"recipe":"crf","dims":32}' '{"recipe":"crf","dims":64}'
 
-Arguments: a language, training sources (comma separated: tprojection, match (the recipe
-chosen on dev, `misc loc + extend + drop-partial`), zero-shot), then one JSON object of
-`HFTrainer` options per configuration (`{"recipe": "plaincrf"}`: annoproj's CRF alone). One
-JSON line per (configuration, source): dev F1, precision, recall, seconds. The encoder's
-states come from the cache (`annoproj.train.states`) once computed.
+    python benchmarks/masakhaner_hf_dev.py hau,nya,swa,xho,yor match '{}' '{"dims":64}' \
+        '{"self_train":0.5}' '{"with_english":true}'
+
+Arguments: languages (comma separated), training sources (comma separated: tprojection,
+match (the recipe chosen on dev, `misc loc + extend + drop-partial`), zero-shot), then one
+JSON object of `HFTrainer` options per configuration (`{"recipe": "plaincrf"}`: annoproj's
+CRF alone), which may also hold `"self_train": C` (cross-fold self-training with the same
+trainer, `annoproj.train.selftrain`, confidence >= C, 2 folds) and `"with_english": true`
+(English CoNLL-2003 gold, MISC dropped, added to the training set). One JSON line per
+(language, configuration, source): dev F1, precision, recall, seconds. The encoder's states
+come from the cache (`annoproj.train.states`) once computed.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from annoproj.bench.masakhaner import (
 from annoproj.data.io import read_conll
 from annoproj.train.crf import CRFTrainer
 from annoproj.train.hf import HFTrainer
+from annoproj.train.selftrain import self_train_corpus
 
 
 def main(argv: list[str]) -> None:
@@ -37,34 +44,45 @@ def main(argv: list[str]) -> None:
 
     torch.set_num_threads(1)
     d = resolve_data_dir(None)
-    lang, sources, configs = argv[0], argv[1].split(","), [json.loads(c) for c in argv[2:]]
+    langs, sources = argv[0].split(","), argv[1].split(",")
+    configs = [json.loads(c) for c in argv[2:]]
     eng = read_conll(d / "conll2003" / "train.txt")
-    dev = load_masakhaner(d / "masakhaner2" / lang / "dev.txt")
-    src, tgt = load_translations(d, lang, english=eng)
-    data = {}
-    if "tprojection" in sources:
-        data["tprojection"] = tgt
-    if "match" in sources:
-        al = align_pairs(src, tgt, aligner=dict(defaults.ALIGNER), seed=0, name_keys=True,
-                         methods=["match"])
-        data["match"], _ = projected_training_set(
-            src, tgt, al["match"], method="match",
-            options={"scorers": list(defaults.SCORERS), "solver": defaults.SOLVER},
-            drop_partial=True, misc="loc", extend=True)
-    if "zero-shot" in sources:
-        data["zero-shot"] = label_mapped(eng, SOURCE_MAP)
-    for cfg in configs:
-        for name, train in data.items():
-            t = time.time()
-            tr = (CRFTrainer() if cfg.get("recipe") == "plaincrf"
-                  else HFTrainer("bundled:e5-small", device="cpu", **cfg))
-            tagger = tr.fit(train)
-            train_s = time.time() - t
-            r = score_tagger(tagger, dev)
-            print(json.dumps({"lang": lang, "source": name, "cfg": cfg, "f1": r["f1"],
-                              "p": r["precision"], "r": r["recall"],
-                              "train_s": round(train_s, 1),
-                              "tag_s": round(time.time() - t - train_s, 1)}), flush=True)
+    english = label_mapped(eng, SOURCE_MAP)
+    for lang in langs:
+        dev = load_masakhaner(d / "masakhaner2" / lang / "dev.txt")
+        src, tgt = load_translations(d, lang, english=eng)
+        data = {}
+        if "tprojection" in sources:
+            data["tprojection"] = tgt
+        if "match" in sources:
+            al = align_pairs(src, tgt, aligner=dict(defaults.ALIGNER), seed=0, name_keys=True,
+                             methods=["match"])
+            data["match"], _ = projected_training_set(
+                src, tgt, al["match"], method="match",
+                options={"scorers": list(defaults.SCORERS), "solver": defaults.SOLVER},
+                drop_partial=True, misc="loc", extend=True)
+        if "zero-shot" in sources:
+            data["zero-shot"] = english
+        for cfg in configs:
+            opts = {k: v for k, v in cfg.items() if k not in ("self_train", "with_english")}
+            for name, train in data.items():
+                t = time.time()
+                tr = (CRFTrainer() if opts.get("recipe") == "plaincrf"
+                      else HFTrainer("bundled:e5-small", device="cpu", **opts))
+                added = None
+                if cfg.get("self_train") is not None:
+                    train, added = self_train_corpus(train, tr, folds=2,
+                                                     min_confidence=float(cfg["self_train"]))
+                if cfg.get("with_english"):
+                    train = [*train, *english]
+                tagger = tr.fit(train)
+                train_s = time.time() - t
+                r = score_tagger(tagger, dev)
+                print(json.dumps({"lang": lang, "source": name, "cfg": cfg, "f1": r["f1"],
+                                  "p": r["precision"], "r": r["recall"],
+                                  **({} if added is None else {"self_trained": added}),
+                                  "train_s": round(train_s, 1),
+                                  "tag_s": round(time.time() - t - train_s, 1)}), flush=True)
 
 
 if __name__ == "__main__":

@@ -106,6 +106,10 @@ def test_frozen_recipes_learn_and_reload(tiny_bert, states_dir, tmp_path, recipe
     loaded = load_tagger(tagger.save(tmp_path / "m"))
     assert isinstance(loaded, FrozenTagger) and loaded.predict(test) == pred
     assert loaded.predict([[]]) == [[]]
+    # confidences (self-training): the same spans, each with a probability
+    confident = loaded.predict_with_confidence([*test, []])
+    assert [[sp for sp, _ in c] for c in confident] == [*pred, []]
+    assert all(0.0 < p <= 1.0 + 1e-9 for c in confident for _, p in c)
     # seeded: the same model again
     again = HFTrainer(str(tiny_bert), recipe=recipe, seed=0, **TINY, **opts).fit(toy())
     assert again.predict(test) == pred
@@ -190,3 +194,16 @@ def test_real_bundled_e5_small(states_dir, tmp_path):
     pred = tagger.predict([s.tokens for s in toy(4)])
     assert load_tagger(tagger.save(tmp_path / "m")).predict([s.tokens for s in toy(4)]) == pred
     assert evaluate_spans([s.spans for s in toy(4)], pred).micro.f1 >= 0.8
+
+
+def test_self_training_with_the_frozen_tagger(tiny_bert, states_dir):
+    # cross-fold self-training takes any trainer whose taggers give span confidences
+    from annoproj.train.selftrain import self_train_corpus
+
+    sents = toy()
+    stripped = [s.__class__(s.tokens, s.spans[:0] if k % 3 == 0 else s.spans)
+                for k, s in enumerate(sents)]  # every third sentence lost its entities
+    out, added = self_train_corpus(stripped, HFTrainer(str(tiny_bert), recipe="crf", dims=8,
+                                                       seed=0, **TINY), folds=2)
+    assert len(out) == len(stripped) and added > 0
+    assert sum(len(s.spans) for s in out) == sum(len(s.spans) for s in stripped) + added

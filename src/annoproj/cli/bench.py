@@ -329,8 +329,9 @@ def masakhaner(
         "data labels elsewhere, e.g. U.N. -> Umoja wa Mataifa (rows METHOD+extend; on by "
         "default, off with --plain).")),
     self_train: bool = typer.Option(False, "--self-train", help=(
-        "Before the final training, add the spans that CRFs trained on the other folds "
-        "predict confidently (rows METHOD+self-train; the T-Projection baseline gets it too).")),
+        "Before the final training, add the spans that taggers (--trainer) trained on the "
+        "other folds predict confidently (rows METHOD+self-train; the T-Projection baseline "
+        "gets it too).")),
     self_train_confidence: float = typer.Option(0.5, min=0.0, max=1.0, help=(
         "Smallest confidence (least tag marginal) of a self-training span.")),
     self_train_folds: int = typer.Option(2, min=2, help="Folds of self-training."),

@@ -61,6 +61,13 @@ def crfsuite_tag(tagger: Any, items: Any, labels: Sequence[str], *, o_weight: fl
                               o_weight=o_weight, scheme=scheme)
 
 
+def crfsuite_confident_spans(tagger: Any, tags: Sequence[str]) -> list[tuple[Span, float]]:
+    """Entity spans of `tags`, each with its confidence: the smallest marginal probability
+    of its tokens' tags in the sentence last set in crfsuite `tagger`."""
+    return [(sp, min(tagger.marginal(tags[i], i) for i in range(sp.start, sp.end)))
+            for sp in tags_to_spans(tags)]
+
+
 def check_o_weight(value: float) -> float:
     """`value` as a float, if it is a usable O weight (finite, > 0); else ValueError."""
     value = float(value)
@@ -139,8 +146,7 @@ class CRFTagger(TagsTagger):
                 out.append([])
                 continue
             tags = self._tag(tokens)  # sets the marginals
-            out.append([(sp, min(self._tagger.marginal(tags[i], i) for i in range(sp.start, sp.end)))
-                        for sp in tags_to_spans(tags)])
+            out.append(crfsuite_confident_spans(self._tagger, tags))
         return out
 
     def config(self) -> dict:

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from annoproj.data.model import Sentence, Span
-from annoproj.data.tags import spans_to_tags
+from annoproj.data.tags import spans_to_tags, tags_to_spans
 from annoproj.errors import ConfigError, ModelError
 from annoproj.train.base import (
     CONFIG_FILE,
@@ -40,7 +40,7 @@ from annoproj.train.base import (
     TagsTagger,
     read_config,
 )
-from annoproj.train.crf import check_o_weight, crfsuite_tag
+from annoproj.train.crf import check_o_weight, crfsuite_confident_spans, crfsuite_tag
 from annoproj.train.decode import constrained_decode
 from annoproj.train.states import DEFAULT_LAYERS, WordEncoder
 
@@ -154,6 +154,27 @@ class FrozenTagger(TagsTagger):
                 out[k] = crfsuite_tag(self._crf, self.crf_items(sentences[k], x),
                                       self.crf_labels, o_weight=self.o_weight,
                                       scheme=self.scheme)
+        return out
+
+    def predict_with_confidence(
+        self, sentences: Sequence[Sequence[str]]
+    ) -> list[list[tuple[Span, float]]]:
+        """Entity spans of each tokenised sentence, each with its confidence: the smallest
+        probability of its tokens' predicted tags (the CRF's marginals, or the softmax's)."""
+        tags = self.predict_tags(sentences)
+        todo = [k for k, s in enumerate(sentences) if len(s)]
+        out: list[list[tuple[Span, float]]] = [[] for _ in sentences]
+        states = self._encoder([list(sentences[k]) for k in todo])
+        for k, x in zip(todo, states):
+            if self.recipe == "softmax":
+                probs = self.probabilities(x)
+                index = {label: j for j, label in enumerate(self.labels)}
+                out[k] = [(sp, float(min(probs[i, index[tags[k][i]]]
+                                         for i in range(sp.start, sp.end))))
+                          for sp in tags_to_spans(tags[k])]
+            else:
+                self._crf.set(self.crf_items(sentences[k], x))
+                out[k] = crfsuite_confident_spans(self._crf, tags[k])
         return out
 
     # ------------------------------------------------------------ saving

@@ -210,8 +210,6 @@ class MasakhanerConfig:
         if self.trainer not in TRAINERS:
             raise ValueError(f"trainer must be one of {', '.join(TRAINERS)}, not {self.trainer!r}")
         if self.trainer == "hf":
-            if self.self_train:
-                raise ValueError("self-training runs CRFs: it needs --trainer crf")
             try:
                 make_trainer(self)
             except TypeError as exc:

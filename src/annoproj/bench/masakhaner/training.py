@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from annoproj.bench.common import timer
-from annoproj.bench.masakhaner.config import MasakhanerConfig
+from annoproj.bench.masakhaner.config import MasakhanerConfig, make_trainer
 from annoproj.data.model import Sentence
 
 if TYPE_CHECKING:
@@ -15,15 +15,15 @@ if TYPE_CHECKING:
 
 
 def self_trained(train: Sequence[Sentence], config: MasakhanerConfig) -> tuple[list[Sentence], dict]:
-    """`train` completed by cross-fold self-training (`annoproj.train.selftrain`) when
-    `config.self_train`, and what it did: spans added and seconds."""
+    """`train` completed by cross-fold self-training (`annoproj.train.selftrain`, with the
+    configuration's trainer) when `config.self_train`, and what it did: spans added and
+    seconds."""
     if not config.self_train:
         return list(train), {}
-    from annoproj.train.crf import CRFTrainer
     from annoproj.train.selftrain import self_train_corpus
 
     with timer() as t:
-        out, added = self_train_corpus(train, CRFTrainer(**config.crf),
+        out, added = self_train_corpus(train, make_trainer(config),
                                        folds=config.self_train_folds,
                                        min_confidence=config.self_train_confidence)
     return out, {"self_trained": added, "self_train_s": round(t[0], 3)}
