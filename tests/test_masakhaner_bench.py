@@ -467,3 +467,16 @@ def test_merge_rows_tells_decoding_apart():
     rows, _ = merge_rows({"settings": given, "rows": []}, new, MasakhanerConfig(trainer="hf"),
                          today="")
     assert rows == new
+
+
+def test_crf_options_reach_the_hf_crf_recipe():
+    # the frozen-encoder tagger's CRF takes --fold-affixes, --c1... (they were dropped once)
+    cfg = MasakhanerConfig(trainer="hf", crf={"c1": 0.2, "features": {"fold_affixes": True}})
+    frozen = make_trainer(cfg).frozen_trainer
+    assert frozen.c1 == 0.2 and frozen.features["fold_affixes"] is True
+    assert cfg.recipe == "+c1-0.2+fold-affixes+o-weight-0.25"
+    with pytest.raises(ValueError, match="need a CRF"):
+        MasakhanerConfig(trainer="hf", hf={"recipe": "softmax"},
+                         crf={"features": {"fold_affixes": True}})
+    assert make_trainer(MasakhanerConfig(trainer="hf", hf={"recipe": "softmax"},
+                                         crf={"c1": 0.1})).frozen_trainer.recipe == "softmax"

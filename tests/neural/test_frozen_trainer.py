@@ -161,12 +161,13 @@ def test_cli_train_and_tag_frozen(tiny_bert, states_dir, tmp_path):
     r = runner.invoke(app, ["train", "--trainer", "hf", "--model", str(tiny_bert), "--recipe",
                             "crf", "--device", "cpu", "--train", str(train), "--dev", str(test),
                             "--out", str(out), "--json", "--option", "layers=[1,2]",
-                            "--option", "dims=8"])
+                            "--option", "dims=8", "--fold-affixes"])
     assert r.exit_code == 0, r.output
     summary = json.loads(r.output[r.output.rindex('{"model"'):].splitlines()[0])
     assert summary["dev"]["f1"] >= 0.9
     config = json.loads((out / "config.json").read_text())
     assert config["recipe"] == "crf" and config["decoding"]["o_weight"] == 0.25
+    assert config["features"]["fold_affixes"] is True  # the CRF's options reach its CRF
     tagged = tmp_path / "tagged.conll"
     r = runner.invoke(app, ["tag", "--model", str(out), "--input", str(test), "--output",
                             str(tagged)])

@@ -102,14 +102,26 @@ def train(
     if out.exists() and not out.is_dir():
         raise fail(f"-o {out} is a file: name a model folder", EXIT_USAGE)
     hold_output_lock(out)  # one run at a time writes the model folder
-    options = ({"c1": c1, "c2": c2, "max_iterations": max_iterations, "scheme": scheme,
-                **({"o_weight": o_weight} if o_weight is not None else {}),
-                **crf_features(crf_features_name, fold_affixes=fold_affixes)}
+    crf_options = {"c1": c1, "c2": c2, "max_iterations": max_iterations,
+                   **crf_features(crf_features_name, fold_affixes=fold_affixes)}
+    options = ({**crf_options, "scheme": scheme,
+                **({"o_weight": o_weight} if o_weight is not None else {})}
                if trainer == "crf" else {"scheme": scheme})
     if trainer == "hf":
+        from annoproj.train.hf import DEFAULT_MODEL, resolve_recipe
+
         options.update({"recipe": recipe, "device": device, "seed": seed, "progress": True,
                         **({"model": model} if model else {}),
                         **({"o_weight": o_weight} if o_weight is not None else {})})
+        try:
+            has_crf = resolve_recipe(recipe, model or DEFAULT_MODEL) == "crf"
+        except ValueError as exc:
+            raise fail(str(exc), EXIT_USAGE) from exc
+        if has_crf:  # the CRF half of the tagger takes the CRF's options
+            options.update(crf_options)
+        elif "features" in crf_options:
+            raise fail("--fold-affixes and --crf-features need a CRF: use --trainer crf or "
+                       "--recipe crf", EXIT_USAGE)
     elif model is not None:
         raise fail(f"--model applies to --trainer hf, not {trainer!r}", 2)
     try:

@@ -216,6 +216,10 @@ RECIPES = ("auto", "finetune", "crf", "softmax")
 DEFAULT_FROZEN_RECIPE = "crf"
 
 
+#: The encoder `HFTrainer` fine-tunes when given none.
+DEFAULT_MODEL = "xlm-roberta-base"
+
+
 def resolve_recipe(recipe: str, model: str) -> str:
     """The recipe "auto" stands for with `model`; other recipes unchanged."""
     if recipe not in RECIPES:
@@ -247,7 +251,7 @@ class HFTrainer:
 
     name = "hf"
 
-    def __init__(self, model: str | Path = "xlm-roberta-base", *, epochs: int | None = None,
+    def __init__(self, model: str | Path = DEFAULT_MODEL, *, epochs: int | None = None,
                  learning_rate: float | None = None, batch_size: int | None = None,
                  max_length: int = 256,
                  weight_decay: float = 0.01, warmup_ratio: float = 0.1,
