@@ -123,6 +123,7 @@ def test_crf_recipe_decodes_with_o_down_weighted(tiny_bert, states_dir, tmp_path
     low = tagger.predict(test)
     tagger.o_weight = 1.0
     viterbi = tagger.predict(test)
+    assert [[sp for sp, _ in c] for c in tagger.predict_with_confidence(test)] == viterbi
     tagger.o_weight = 1e-6  # O almost never wins: at least as many entity tokens
     many = tagger.predict(test)
     assert sum(e - b for s in many for b, e, _ in s) >= sum(e - b for s in viterbi for b, e, _ in s)

@@ -143,38 +143,39 @@ class FrozenTagger(TagsTagger):
     # ------------------------------------------------------------ prediction
 
     def predict_tags(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
-        todo = [k for k, s in enumerate(sentences) if len(s)]
-        out: list[list[str]] = [[] for _ in sentences]
-        states = self._encoder([list(sentences[k]) for k in todo])
-        for k, x in zip(todo, states):
-            if self.recipe == "softmax":
-                out[k] = constrained_decode(self.probabilities(x), self.labels,
-                                            o_weight=self.o_weight, scheme=self.scheme)
-            else:
-                out[k] = crfsuite_tag(self._crf, self.crf_items(sentences[k], x),
-                                      self.crf_labels, o_weight=self.o_weight,
-                                      scheme=self.scheme)
-        return out
+        return [tags for tags, _ in self._decoded(sentences, confidences=False)]
 
     def predict_with_confidence(
         self, sentences: Sequence[Sequence[str]]
     ) -> list[list[tuple[Span, float]]]:
         """Entity spans of each tokenised sentence, each with its confidence: the smallest
         probability of its tokens' predicted tags (the CRF's marginals, or the softmax's)."""
-        tags = self.predict_tags(sentences)
+        return [spans for _, spans in self._decoded(sentences, confidences=True)]
+
+    def _decoded(self, sentences: Sequence[Sequence[str]], *, confidences: bool
+                 ) -> list[tuple[list[str], list[tuple[Span, float]]]]:
+        """Each sentence's tags and, with `confidences`, its spans with their confidence;
+        the sentences are encoded once."""
         todo = [k for k, s in enumerate(sentences) if len(s)]
-        out: list[list[tuple[Span, float]]] = [[] for _ in sentences]
+        out: list[tuple[list[str], list[tuple[Span, float]]]] = [([], []) for _ in sentences]
         states = self._encoder([list(sentences[k]) for k in todo])
         for k, x in zip(todo, states):
             if self.recipe == "softmax":
                 probs = self.probabilities(x)
-                index = {label: j for j, label in enumerate(self.labels)}
-                out[k] = [(sp, float(min(probs[i, index[tags[k][i]]]
-                                         for i in range(sp.start, sp.end))))
-                          for sp in tags_to_spans(tags[k])]
+                tags = constrained_decode(probs, self.labels, o_weight=self.o_weight,
+                                          scheme=self.scheme)
+                spans = []
+                if confidences:
+                    index = {label: j for j, label in enumerate(self.labels)}
+                    picked = probs[np.arange(len(tags)), [index[t] for t in tags]]
+                    spans = [(sp, float(picked[sp.start:sp.end].min()))
+                             for sp in tags_to_spans(tags)]
             else:
-                self._crf.set(self.crf_items(sentences[k], x))
-                out[k] = crfsuite_confident_spans(self._crf, tags[k])
+                tags = crfsuite_tag(self._crf, self.crf_items(sentences[k], x),
+                                    self.crf_labels, o_weight=self.o_weight, scheme=self.scheme)
+                # crfsuite keeps the sentence it tagged: its marginals are at hand
+                spans = crfsuite_confident_spans(self._crf, tags) if confidences else []
+            out[k] = (tags, spans)
         return out
 
     # ------------------------------------------------------------ saving
