@@ -55,7 +55,8 @@ def main() -> None:
     weights = [float(w) for w in args.weights.split(",") if w]
     sources = tuple(x for x in args.sources.split(",") if x)
     run_and_report(args, run_language, weights, args.model, sources, bench="masakhaner-o-weight",
-                   settings={"weights": weights, "model": args.model, "sources": list(sources)})
+                   settings={"weights": weights, "model": args.model, "sources": list(sources),
+                             "trainer": "hf" if args.model else "crf"})
 
 
 if __name__ == "__main__":

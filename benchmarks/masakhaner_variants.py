@@ -9,8 +9,9 @@ Each file's projected rows are named by the variant its settings record (method,
 +rejoin-MODE, +pivot, +memory, +misc-loc, +extend, +heads, +drop-partial, +complete, +self-train,
 +fold-affixes, +plain-crf, +o-weight-W), whatever names the
 rows carry; baseline rows (tprojection, gold, tprojection+self-train, ...) keep their names. Rows of a run
-with another eflomal seed than 0 get " seed N" after their name; a variant run with several
-seeds also gets a column "VARIANT mean" (the mean over its seeds):
+with another seed than 0 (eflomal's and the tagger's) get " seed N" after their name, baseline
+rows too; a variant or baseline run with several seeds also gets the columns "VARIANT mean" and
+"VARIANT sd" (the mean over its seeds and their sample standard deviation):
 
     python benchmarks/masakhaner_variants.py benchmarks/results/masakhaner-misc-loc-drop-partial.json \
         benchmarks/results/masakhaner-misc-loc-drop-partial-seed1.json \
@@ -31,9 +32,12 @@ def variant_rows(path: str | Path) -> list[dict]:
     """The rows of one result file, projected ones named after the run's settings."""
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     s = data["settings"]
+    crf = dict(s.get("crf") or {})
+    if s.get("o_weight") is not None:  # what the tagger decoded with, given or its default
+        crf["o_weight"] = s["o_weight"]
     suffix = variant_suffix(misc=s.get("misc", "drop"), drop_partial=bool(s.get("drop_partial")),
                             complete=bool(s.get("complete")), self_train=bool(s.get("self_train")),
-                            extend=bool(s.get("extend")), crf=s.get("crf"),
+                            extend=bool(s.get("extend")), crf=crf,
                             refine=s.get("refine", "none"),
                             memory="memory" in (s.get("scorers") or ()),
                             heads=s.get("heads") is not None,
@@ -41,11 +45,11 @@ def variant_rows(path: str | Path) -> list[dict]:
     seed = int(s.get("seed") or 0)
     rows = []
     for r in data["rows"]:
-        if r["train"].split("+")[0] not in BASELINES:
-            name = r["train"].split("+")[0] + suffix
-            r = {**r, "train": name + (f" seed {seed}" if seed else ""), "variant": name,
-                 "seed": seed}
-        rows.append(r)
+        name = r["train"]
+        if name.split("+")[0] not in BASELINES:
+            name = name.split("+")[0] + suffix
+        rows.append({**r, "train": name + (f" seed {seed}" if seed else ""), "variant": name,
+                     "seed": seed})
     return rows
 
 
@@ -64,8 +68,11 @@ def variants_table(paths: list[str]) -> str:
             by_variant.setdefault((r["lang"], r["variant"]), []).append(r)
     for (lang, variant), group in by_variant.items():
         if len({r["seed"] for r in group}) > 1:
+            f1s = [r["f1"] for r in group]
             rows.append({"lang": lang, "train": f"{variant} mean",
-                         "f1": round(statistics.mean(r["f1"] for r in group), 4)})
+                         "f1": round(statistics.mean(f1s), 4)})
+            rows.append({"lang": lang, "train": f"{variant} sd",
+                         "f1": round(statistics.stdev(f1s), 4)})
     rows.sort(key=lambda r: r["lang"])
     return summary_table(rows)
 

@@ -69,3 +69,29 @@ def test_script_runs(script, fake_data, monkeypatch, capsys):  # noqa: F811
         assert "same rows" in out
     elif script in ("europarl_errors.py", "masakhaner_variants.py"):
         assert out.count("|") > 4  # a Markdown table
+
+
+def test_variants_table_gives_mean_and_spread_over_seeds(tmp_path, monkeypatch):
+    """Runs with seeds 0, 1, 2: projected and baseline rows alike get " seed N", a mean and a
+    sample standard deviation."""
+    import json
+
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    from masakhaner_variants import variants_table
+
+    settings = {"misc": "loc", "drop_partial": True, "extend": True,
+                "crf": {"c1": 0.1, "c2": 0.1, "max_iterations": 100, "o_weight": 0.25}}
+    paths = []
+    for seed, (ours, theirs) in enumerate([(0.60, 0.50), (0.62, 0.52), (0.64, 0.54)]):
+        rows = [{"lang": "hau", "train": "match+misc-loc+extend+drop-partial+o-weight-0.25", "f1": ours},
+                {"lang": "hau", "train": "tprojection+o-weight-0.25", "f1": theirs}]
+        path = tmp_path / f"seed{seed}.json"
+        path.write_text(json.dumps({"settings": {**settings, "seed": seed}, "rows": rows}))
+        paths.append(str(path))
+    table = variants_table(paths)
+    header = table.splitlines()[0]
+    assert "tprojection+o-weight-0.25 seed 2" in header
+    assert "match+misc-loc+extend+drop-partial+o-weight-0.25 mean" in header
+    assert "tprojection+o-weight-0.25 sd" in header
+    hau = next(line for line in table.splitlines() if line.startswith("| hau"))
+    assert "0.62" in hau and "0.52" in hau and "0.02" in hau

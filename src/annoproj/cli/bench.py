@@ -312,7 +312,7 @@ def masakhaner(
         "on dev (loc, on, on); given explicitly, they win.")),
     scorers: str = typer.Option(",".join(defaults.SCORERS), help="Matching scorers (method match)."),
     solver: str = typer.Option(defaults.SOLVER, help="Matching solver: exact or greedy."),
-    seed: int = typer.Option(0, help="Seed of eflomal's sampler."),
+    seed: int = typer.Option(0, help="Seed of eflomal's sampler and of the tagger (the hf tagger's PCA sample)."),
     limit: Optional[int] = typer.Option(None, min=1, help=(
         "Use only the first N translated and gold train sentences (quick runs).")),
     split: str = typer.Option("test", help="MasakhaNER split to score on: test or dev."),
