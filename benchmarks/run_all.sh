@@ -337,3 +337,7 @@ for s in 0 1 2; do
     $A bench masakhaner --langs hau,nya,swa,xho,yor --trainer hf --model bundled:e5-small --hf-option dims=64 --seed $s \
         --baselines tprojection --json -o $R/masakhaner-hf-e5-small-dims64-seed$s.json
 done
+for s in 0 1 2; do
+    $A bench masakhaner --langs ibo,sna,zul --dev-fallback --trainer hf --model bundled:e5-small --hf-option dims=64 \
+        --seed $s --baselines tprojection --json -o $R/masakhaner-hf-e5-small-withheld-dims64-seed$s.json
+done
