@@ -108,20 +108,15 @@ def train(
                 **({"o_weight": o_weight} if o_weight is not None else {})}
                if trainer == "crf" else {"scheme": scheme})
     if trainer == "hf":
-        from annoproj.train.hf import DEFAULT_MODEL, resolve_recipe
+        from annoproj.train.hf import DEFAULT_MODEL, crf_recipe_options
 
         options.update({"recipe": recipe, "device": device, "seed": seed, "progress": True,
                         **({"model": model} if model else {}),
                         **({"o_weight": o_weight} if o_weight is not None else {})})
-        try:
-            has_crf = resolve_recipe(recipe, model or DEFAULT_MODEL) == "crf"
+        try:  # the CRF half of the crf recipe takes the CRF's options
+            options.update(crf_recipe_options(recipe, model or DEFAULT_MODEL, crf_options))
         except ValueError as exc:
             raise fail(str(exc), EXIT_USAGE) from exc
-        if has_crf:  # the CRF half of the tagger takes the CRF's options
-            options.update(crf_options)
-        elif "features" in crf_options:
-            raise fail("--fold-affixes and --crf-features need a CRF: use --trainer crf or "
-                       "--recipe crf", EXIT_USAGE)
     elif model is not None:
         raise fail(f"--model applies to --trainer hf, not {trainer!r}", 2)
     try:

@@ -220,6 +220,26 @@ DEFAULT_FROZEN_RECIPE = "crf"
 DEFAULT_MODEL = "xlm-roberta-base"
 
 
+#: CRF options the crf recipe's CRF takes (the CRF half of that tagger).
+CRF_RECIPE_OPTIONS = ("c1", "c2", "max_iterations", "features")
+
+
+def crf_recipe_options(recipe: str, model: str, crf: dict) -> dict:
+    """The options of `crf` (a `CRFTrainer`'s) that the hf tagger with `recipe` on `model`
+    takes: c1, c2, max_iterations and features for the crf recipe, none for the others.
+    ValueError for an unknown recipe, or CRF features other than the default with a recipe
+    that has no CRF."""
+    from annoproj.train.features import FeatureConfig
+
+    resolved = resolve_recipe(recipe, model)
+    if resolved == "crf":
+        return {k: crf[k] for k in CRF_RECIPE_OPTIONS if k in crf}
+    if FeatureConfig.from_dict(crf.get("features")).to_dict() != FeatureConfig().to_dict():
+        raise ValueError(f"CRF features (--fold-affixes, --crf-features) need a CRF: the hf "
+                         f"recipe {resolved!r} has none; use --trainer crf or --recipe crf")
+    return {}
+
+
 def resolve_recipe(recipe: str, model: str) -> str:
     """The recipe "auto" stands for with `model`; other recipes unchanged."""
     if recipe not in RECIPES:

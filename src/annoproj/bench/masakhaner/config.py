@@ -291,24 +291,13 @@ def make_trainer(config: MasakhanerConfig):
                                            **config.hf})
 
 
-#: `crf` options the hf trainer's crf recipe takes too (the CRF half of that tagger).
-HF_CRF_OPTIONS = ("c1", "c2", "max_iterations", "features")
-
-
 def hf_crf_options(config: MasakhanerConfig) -> dict:
     """The options of `config.crf` that reach the hf trainer: the O weight (decoding is
     part of every trainer's recipe; without one, the trainer's default), and for its crf
     recipe the CRF's regularisation, iterations and features. ValueError for CRF features
     other than the default with a recipe that has no CRF."""
-    from annoproj.train.features import FeatureConfig
-    from annoproj.train.hf import resolve_recipe
+    from annoproj.train.hf import crf_recipe_options
 
     out = {"o_weight": config.crf["o_weight"]} if "o_weight" in config.crf else {}
-    recipe = resolve_recipe(config.hf.get("recipe", "auto"), config.model_name or "")
-    if recipe == "crf":
-        return {**out, **{k: config.crf[k] for k in HF_CRF_OPTIONS if k in config.crf}}
-    features = FeatureConfig.from_dict(config.crf.get("features")).to_dict()
-    if features != FeatureConfig().to_dict():
-        raise ValueError(f"CRF features (--fold-affixes, --crf-features) need a CRF: the hf "
-                         f"recipe {recipe!r} has none")
-    return out
+    return {**out, **crf_recipe_options(config.hf.get("recipe", "auto"),
+                                        config.model_name or "", config.crf)}
