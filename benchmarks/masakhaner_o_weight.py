@@ -22,9 +22,11 @@ from annoproj.bench.masakhaner import score_tagger
 
 def run_language(lang: str, data_dir: str | None, split: str, seed: int,
                  weights: list[float], model: str | None = None,
-                 sources: tuple[str, ...] = ("chosen", "tprojection")) -> list[dict]:
+                 sources: tuple[str, ...] = ("chosen", "tprojection"),
+                 dims: int | None = None) -> list[dict]:
     """One row per (train source, weight) for `lang`; `model`: the tagger on that encoder
-    (`HFTrainer`, its default recipe) instead of the CRF."""
+    (`HFTrainer`, its default recipe; `dims`: its PCA size, None for the default) instead of
+    the CRF."""
     from annoproj.train.crf import CRFTrainer
     from annoproj.train.hf import HFTrainer
 
@@ -34,7 +36,8 @@ def run_language(lang: str, data_dir: str | None, split: str, seed: int,
         if source not in sources:
             continue
         with timer() as t:
-            trainer = (HFTrainer(model, seed=seed) if model else CRFTrainer(**config.crf))
+            pca = {} if dims is None else {"dims": dims}
+            trainer = HFTrainer(model, seed=seed, **pca) if model else CRFTrainer(**config.crf)
             tagger = trainer.fit(train)
         for w in weights:
             tagger.o_weight = w
@@ -51,12 +54,21 @@ def main() -> None:
                     help="the tagger on this encoder (e.g. bundled:e5-small) instead of the CRF")
     ap.add_argument("--sources", default="chosen,tprojection",
                     help="train sources, comma separated: chosen, tprojection")
+    ap.add_argument("--dims", type=int, default=None,
+                    help="with --model: the PCA size of its states (default: the tagger's)")
     args = ap.parse_args()
     weights = [float(w) for w in args.weights.split(",") if w]
     sources = tuple(x for x in args.sources.split(",") if x)
-    run_and_report(args, run_language, weights, args.model, sources, bench="masakhaner-o-weight",
+    dims = args.dims
+    if args.model and dims is None:  # recorded: the default may change
+        from annoproj.train.hf import HFTrainer
+
+        frozen = HFTrainer(args.model).frozen_trainer
+        dims = frozen.dims if frozen is not None and frozen.recipe == "crf" else None
+    run_and_report(args, run_language, weights, args.model, sources, dims,
+                   bench="masakhaner-o-weight",
                    settings={"weights": weights, "model": args.model, "sources": list(sources),
-                             "trainer": "hf" if args.model else "crf"})
+                             "trainer": "hf" if args.model else "crf", "dims": dims})
 
 
 if __name__ == "__main__":

@@ -151,6 +151,9 @@ def test_recipes_and_options():
     assert FrozenTrainer("x", recipe="softmax").o_weight == 1.0
     assert HFTrainer("bundled:e5-small").o_weight == 0.25
     assert HFTrainer("xlm-roberta-base").o_weight == 1.0
+    assert FrozenTrainer("x").dims == defaults.FROZEN_CRF_DIMS == 128
+    assert FrozenTrainer("x", dims=32).dims == 32
+    assert HFTrainer("bundled:e5-small").params()["dims"] == 128
 
 
 def test_cli_train_and_tag_frozen(tiny_bert, states_dir, tmp_path):

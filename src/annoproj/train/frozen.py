@@ -270,7 +270,8 @@ class FrozenTrainer:
     (`annoproj.train.states.WordEncoder`). recipe: "softmax" or "crf".
     softmax: hidden (units), epochs, learning_rate, batch_size (words), dropout, context
     (neighbours on each side whose states are inputs too), weight_decay.
-    crf: dims (PCA dimensions of the states), c1, c2, max_iterations, features
+    crf: dims (PCA dimensions of the states; None: `defaults.FROZEN_CRF_DIMS`), c1, c2,
+    max_iterations, features
     (`FeatureConfig` options), state_context (neighbours whose coordinates are features).
     o_weight: decode with the probability of O times this (None:
     `defaults.FROZEN_CRF_O_WEIGHT` for the crf recipe, 1 for softmax).
@@ -283,7 +284,7 @@ class FrozenTrainer:
                  layers: Sequence[int] = DEFAULT_LAYERS, pooling: str = "mean",
                  hidden: int = 256, epochs: int = 8, learning_rate: float = 1e-3,
                  batch_size: int = 256, dropout: float = 0.2, context: int = 1,
-                 weight_decay: float = 0.0, dims: int = 32, scale: float = 1.0,
+                 weight_decay: float = 0.0, dims: int | None = None, scale: float = 1.0,
                  c1: float = 0.1, c2: float = 0.1, max_iterations: int = 100,
                  features: dict | None = None, state_context: int = 0,
                  scheme: str = "IOB2", seed: int = 0, device: str = "auto",
@@ -293,6 +294,10 @@ class FrozenTrainer:
             raise ConfigError(f"recipe must be one of {', '.join(FROZEN_RECIPES)}, not {recipe!r}")
         if scheme not in ("IOB2", "BIOES"):
             raise ConfigError(f"frozen-encoder taggers learn IOB2 or BIOES, not {scheme!r}")
+        if dims is None:
+            from annoproj import defaults
+
+            dims = defaults.FROZEN_CRF_DIMS
         if int(epochs) < 1 or int(hidden) < 1 or int(batch_size) < 1 or int(dims) < 1:
             raise ConfigError("epochs, hidden, batch_size and dims must be >= 1")
         self.model = str(model)

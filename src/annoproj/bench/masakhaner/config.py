@@ -238,6 +238,15 @@ class MasakhanerConfig:
         return {**self.crf, "o_weight": make_trainer(self).o_weight}
 
     @property
+    def dims(self) -> int | None:
+        """The PCA dimensions of the encoder's states the hf tagger's CRF takes, given or its
+        default (`defaults.FROZEN_CRF_DIMS`); None for a tagger without them."""
+        if self.trainer != "hf":
+            return None
+        frozen = make_trainer(self).frozen_trainer
+        return frozen.dims if frozen is not None and frozen.recipe == "crf" else None
+
+    @property
     def model_name(self) -> str | None:
         """The encoder of the hf trainer (None for the CRF)."""
         if self.trainer != "hf":
@@ -270,6 +279,7 @@ class MasakhanerConfig:
         for key in ("langs", "methods", "baselines", "scorers", "pivots"):
             d[key] = None if d[key] is None else list(d[key])
         d["o_weight"] = self.decoding["o_weight"]  # what the tagger decodes with, given or not
+        d["dims"] = self.dims  # and the PCA size of its states
         return d
 
 

@@ -15,12 +15,38 @@ PREDATING = {"misc": "drop", "extend": False, "drop_partial": False, "trainer": 
              "model": None, "hf": {}}
 
 
-def _decoding_apart(settings: dict) -> dict:
-    """`settings` with the O weight under "o_weight" alone, not in "crf" too (files from
-    before it was a setting of its own have it in "crf" if anywhere)."""
+#: The hf tagger's PCA size before result files recorded it (its default then).
+PREDATING_DIMS = 32
+
+
+def _tagger_apart(settings: dict) -> dict:
+    """`settings` with what the tagger ran with spelled out: the O weight under "o_weight"
+    alone, not in "crf" too (files from before it was a setting of its own have it in "crf"
+    if anywhere), and the hf tagger's PCA size under "dims" (files from before it was
+    recorded: the one given in "hf", else `PREDATING_DIMS`; None for a tagger without one),
+    not in "hf" too."""
     crf = dict(settings.get("crf") or {})
     weight = crf.pop("o_weight", 1.0)
-    return {**settings, "crf": crf, "o_weight": settings.get("o_weight", weight)}
+    out = {**settings, "crf": crf, "o_weight": settings.get("o_weight", weight)}
+    if "dims" not in out:
+        out["dims"] = _predating_dims(settings)
+    if out.get("hf"):  # given or by default, the size is under "dims"
+        out["hf"] = {k: v for k, v in out["hf"].items() if k != "dims"}
+    return out
+
+
+def _predating_dims(settings: dict) -> int | None:
+    """The PCA size a result file that does not record it ran its tagger with."""
+    from annoproj.bench.masakhaner.config import DEFAULT_HF_MODEL
+    from annoproj.train.hf import resolve_recipe
+
+    if settings.get("trainer", "crf") != "hf":
+        return None
+    hf = dict(settings.get("hf") or {})
+    model = settings.get("model") or DEFAULT_HF_MODEL
+    if resolve_recipe(hf.get("recipe", "auto"), model) != "crf":
+        return None
+    return int(hf.get("dims", PREDATING_DIMS))
 
 
 def merge_rows(old: dict, rows: Sequence[dict], config: MasakhanerConfig,
@@ -33,9 +59,9 @@ def merge_rows(old: dict, rows: Sequence[dict], config: MasakhanerConfig,
     defaults. The settings record each rerun
     language with `today` under "rerun".
     """
-    new = _decoding_apart(config.to_dict())
+    new = _tagger_apart(config.to_dict())
     base = {**MasakhanerConfig().to_dict(), **PREDATING}
-    old_settings = _decoding_apart(dict(old.get("settings") or {}))
+    old_settings = _tagger_apart(dict(old.get("settings") or {}))
     differ = sorted(k for k in set(new) | set(old_settings)
                     if k not in ("langs", "rerun") and old_settings.get(k, base.get(k)) != new.get(k))
     if differ:
