@@ -368,3 +368,7 @@ done
 .venv/bin/python benchmarks/masakhaner_hf_dev.py nya,swa,xho,yor match '{"dims":256}' > $R/masakhaner-dev-hf-dims256-more.jsonl
 $A bench masakhaner --langs hau,nya,swa,xho,yor --trainer hf --model bundled:e5-small --hf-option dims=256 --seed 0 \
     --baselines tprojection --json -o $R/masakhaner-hf-e5-small-dims256-seed0.json
+for part in hau,nya,swa xho,yor; do
+    $A bench masakhaner --langs $part --trainer hf --model bundled:e5-small --hf-option dims=256 --seed 1 \
+        --baselines tprojection --json -o $R/masakhaner-hf-e5-small-dims256-seed1-${part//,/-}.json
+done
