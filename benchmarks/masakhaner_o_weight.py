@@ -63,8 +63,7 @@ def main() -> None:
     if args.model and dims is None:  # recorded: the default may change
         from annoproj.train.hf import HFTrainer
 
-        frozen = HFTrainer(args.model).frozen_trainer
-        dims = frozen.dims if frozen is not None and frozen.recipe == "crf" else None
+        dims = HFTrainer(args.model).pca_dims
     run_and_report(args, run_language, weights, args.model, sources, dims,
                    bench="masakhaner-o-weight",
                    settings={"weights": weights, "model": args.model, "sources": list(sources),

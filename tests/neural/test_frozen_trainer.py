@@ -154,6 +154,9 @@ def test_recipes_and_options():
     assert FrozenTrainer("x").dims == defaults.FROZEN_CRF_DIMS == 128
     assert FrozenTrainer("x", dims=32).dims == 32
     assert HFTrainer("bundled:e5-small").params()["dims"] == 128
+    assert HFTrainer("bundled:e5-small").pca_dims == 128
+    assert HFTrainer("bundled:e5-small", recipe="softmax").pca_dims is None
+    assert HFTrainer("xlm-roberta-base").pca_dims is None
 
 
 def test_cli_train_and_tag_frozen(tiny_bert, states_dir, tmp_path):

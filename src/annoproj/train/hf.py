@@ -325,6 +325,12 @@ class HFTrainer:
         """The O weight its taggers decode with (fine-tuned taggers: 1)."""
         return self.frozen_trainer.o_weight if self.frozen_trainer is not None else 1.0
 
+    @property
+    def pca_dims(self) -> int | None:
+        """The PCA size of the states its crf recipe's CRF takes (None for other recipes)."""
+        frozen = self.frozen_trainer
+        return frozen.dims if frozen is not None and frozen.recipe == "crf" else None
+
     def params(self) -> dict:
         """The training options, as saved in the model config."""
         if self.frozen_trainer is not None:

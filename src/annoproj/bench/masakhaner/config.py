@@ -241,10 +241,7 @@ class MasakhanerConfig:
     def dims(self) -> int | None:
         """The PCA dimensions of the encoder's states the hf tagger's CRF takes, given or its
         default (`defaults.FROZEN_CRF_DIMS`); None for a tagger without them."""
-        if self.trainer != "hf":
-            return None
-        frozen = make_trainer(self).frozen_trainer
-        return frozen.dims if frozen is not None and frozen.recipe == "crf" else None
+        return make_trainer(self).pca_dims if self.trainer == "hf" else None
 
     @property
     def model_name(self) -> str | None:
