@@ -11,7 +11,9 @@ match (the recipe chosen on dev, `misc loc + extend + drop-partial`), zero-shot)
 JSON object of `HFTrainer` options per configuration (`{"recipe": "plaincrf"}`: annoproj's
 CRF alone), which may also hold `"self_train": C` (cross-fold self-training with the same
 trainer, `annoproj.train.selftrain`, confidence >= C, 2 folds) and `"with_english": true`
-(English CoNLL-2003 gold, MISC dropped, added to the training set). One JSON line per
+(English CoNLL-2003 gold, MISC dropped, added to the training set), and `"blends": [B, ...]`
+(with `"blend"` > 0: the same trained tagger decoded with each blend weight, one line each;
+0 is the state CRF alone). One JSON line per
 (language, configuration, source): dev F1, precision, recall, seconds. The encoder's states
 come from the cache (`annoproj.train.states`) once computed.
 """
@@ -64,7 +66,8 @@ def main(argv: list[str]) -> None:
         if "zero-shot" in sources:
             data["zero-shot"] = english
         for cfg in configs:
-            opts = {k: v for k, v in cfg.items() if k not in ("self_train", "with_english")}
+            opts = {k: v for k, v in cfg.items()
+                    if k not in ("self_train", "with_english", "blends")}
             for name, train in data.items():
                 t = time.time()
                 tr = (CRFTrainer() if opts.get("recipe") == "plaincrf"
@@ -77,12 +80,17 @@ def main(argv: list[str]) -> None:
                     train = [*train, *english]
                 tagger = tr.fit(train)
                 train_s = time.time() - t
-                r = score_tagger(tagger, dev)
-                print(json.dumps({"lang": lang, "source": name, "cfg": cfg, "f1": r["f1"],
-                                  "p": r["precision"], "r": r["recall"],
-                                  **({} if added is None else {"self_trained": added}),
-                                  "train_s": round(train_s, 1),
-                                  "tag_s": round(time.time() - t - train_s, 1)}), flush=True)
+                for blend in cfg.get("blends", [None]):
+                    t1 = time.time()
+                    if blend is not None:  # the same two CRFs, decoded with each weight
+                        tagger.blend = float(blend)
+                    r = score_tagger(tagger, dev)
+                    print(json.dumps({"lang": lang, "source": name, "cfg": cfg, "f1": r["f1"],
+                                      "p": r["precision"], "r": r["recall"],
+                                      **({} if blend is None else {"blend": blend}),
+                                      **({} if added is None else {"self_trained": added}),
+                                      "train_s": round(train_s, 1),
+                                      "tag_s": round(time.time() - t1, 1)}), flush=True)
 
 
 if __name__ == "__main__":

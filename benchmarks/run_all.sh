@@ -372,3 +372,21 @@ for part in hau,nya,swa xho,yor; do
     $A bench masakhaner --langs $part --trainer hf --model bundled:e5-small --hf-option dims=256 --seed 1 \
         --baselines tprojection --json -o $R/masakhaner-hf-e5-small-dims256-seed1-${part//,/-}.json
 done
+# PCA 256, the default since 2026-12-05: dev seeds 1 and 2, test seed 2, the withheld languages
+.venv/bin/python benchmarks/masakhaner_hf_dev.py hau,nya,swa,xho,yor match '{"dims":256,"seed":1}' '{"dims":256,"seed":2}' \
+    > $R/masakhaner-dev-hf-dims256-seeds.jsonl
+$A bench masakhaner --langs hau,nya,swa,xho,yor --trainer hf --model bundled:e5-small --hf-option dims=256 --seed 2 \
+    --baselines tprojection --json -o $R/masakhaner-hf-e5-small-dims256-seed2.json
+for s in 0 1 2; do
+    $A bench masakhaner --langs ibo,sna,zul --dev-fallback --trainer hf --model bundled:e5-small --hf-option dims=256 \
+        --seed $s --baselines tprojection --json -o $R/masakhaner-hf-e5-small-withheld-dims256-seed$s.json
+done
+.venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner-hf-e5-small-dims256-seed0.json \
+    $R/masakhaner-hf-e5-small-dims256-seed1-hau-nya-swa.json $R/masakhaner-hf-e5-small-dims256-seed1-xho-yor.json \
+    $R/masakhaner-hf-e5-small-dims256-seed2.json --docs $D --key masakhaner-test-hf-e5-small-dims256-seeds
+.venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner-hf-e5-small-withheld-dims256-seed0.json \
+    $R/masakhaner-hf-e5-small-withheld-dims256-seed1.json $R/masakhaner-hf-e5-small-withheld-dims256-seed2.json \
+    --docs $D --key masakhaner-withheld-hf-e5-small-dims256-seeds
+# a CRF without the states blended into the marginals (blend weights 0, 0.15, 0.25, 0.4 on one training), dev
+.venv/bin/python benchmarks/masakhaner_hf_dev.py hau,nya,swa,xho,yor match '{"dims":256,"blend":0.25,"blends":[0,0.15,0.25,0.4]}' \
+    > $R/masakhaner-dev-hf-dims256-blend.jsonl

@@ -472,8 +472,8 @@ def test_merge_rows_tells_decoding_apart():
 def test_hf_settings_record_the_pca_size():
     from annoproj import defaults
 
-    assert defaults.FROZEN_CRF_DIMS == 128
-    assert MasakhanerConfig(trainer="hf").to_dict()["dims"] == 128
+    assert defaults.FROZEN_CRF_DIMS == 256
+    assert MasakhanerConfig(trainer="hf").to_dict()["dims"] == 256
     assert MasakhanerConfig(trainer="hf", hf={"dims": 32}).to_dict()["dims"] == 32
     assert MasakhanerConfig(trainer="hf", hf={"recipe": "softmax"}).to_dict()["dims"] is None
     assert MasakhanerConfig().to_dict()["dims"] is None
@@ -484,26 +484,49 @@ def test_merge_rows_tells_pca_sizes_apart():
     # a file from before the size was recorded ran with 32, not today's default
     old32 = MasakhanerConfig(trainer="hf").to_dict()
     del old32["dims"]
-    with pytest.raises(ValueError, match="dims 32 there, 128 here"):
+    with pytest.raises(ValueError, match="dims 32 there, 256 here"):
         merge_rows({"settings": old32, "rows": []}, new, MasakhanerConfig(trainer="hf"),
                    today="")
     rows, settings = merge_rows({"settings": old32, "rows": []}, new,
                                 MasakhanerConfig(trainer="hf", hf={"dims": 32}), today="")
     assert rows == new and settings["dims"] == 32
-    # one given 128 then is today's default; one given 64 is not
-    old128 = MasakhanerConfig(trainer="hf", hf={"dims": 128}).to_dict()
-    del old128["dims"]
-    rows, _ = merge_rows({"settings": old128, "rows": []}, new, MasakhanerConfig(trainer="hf"),
+    # one given 256 then is today's default; one given 64 is not
+    old256 = MasakhanerConfig(trainer="hf", hf={"dims": 256}).to_dict()
+    del old256["dims"]
+    rows, _ = merge_rows({"settings": old256, "rows": []}, new, MasakhanerConfig(trainer="hf"),
                          today="")
     assert rows == new
-    old64 = {**old128, "hf": {"dims": 64}}
-    with pytest.raises(ValueError, match="dims 64 there, 128 here"):
+    old64 = {**old256, "hf": {"dims": 64}}
+    with pytest.raises(ValueError, match="dims 64 there, 256 here"):
         merge_rows({"settings": old64, "rows": []}, new, MasakhanerConfig(trainer="hf"),
                    today="")
     # CRF files have no PCA size, before or after
     crf_old = MasakhanerConfig().to_dict()
     del crf_old["dims"]
     merge_rows({"settings": crf_old, "rows": []}, new, MasakhanerConfig(), today="")
+
+
+def test_merge_rows_tells_blend_weights_apart():
+    from annoproj import defaults
+
+    new = [{"lang": "aa", "train": "match+o-weight-0.25", "f1": 0.3}]
+    assert MasakhanerConfig(trainer="hf").to_dict()["blend"] == defaults.FROZEN_CRF_BLEND
+    assert MasakhanerConfig(trainer="hf", hf={"blend": 0.25}).to_dict()["blend"] == 0.25
+    assert MasakhanerConfig(trainer="hf", hf={"recipe": "softmax"}).to_dict()["blend"] is None
+    assert MasakhanerConfig().to_dict()["blend"] is None
+    # a file from before the weight was recorded ran without the second CRF (0)
+    old = MasakhanerConfig(trainer="hf").to_dict()
+    del old["blend"]
+    rows, settings = merge_rows({"settings": old, "rows": []}, new,
+                                MasakhanerConfig(trainer="hf", hf={"blend": 0.0}), today="")
+    assert rows == new and settings["blend"] == 0.0
+    with pytest.raises(ValueError, match="blend 0.0 there, 0.25 here"):
+        merge_rows({"settings": old, "rows": []}, new,
+                   MasakhanerConfig(trainer="hf", hf={"blend": 0.25}), today="")
+    given = {**old, "hf": {"blend": 0.25}}
+    rows, _ = merge_rows({"settings": given, "rows": []}, new,
+                         MasakhanerConfig(trainer="hf", hf={"blend": 0.25}), today="")
+    assert rows == new
 
 
 def test_crf_options_reach_the_hf_crf_recipe():

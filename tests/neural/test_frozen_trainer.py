@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from annoproj.cli.main import app
 from annoproj.data.io import read_conll, write_conll
+from annoproj.errors import ModelError
 from annoproj.evaluate import evaluate_spans
 from annoproj.train import load_tagger
 from annoproj.train.frozen import FrozenTagger, FrozenTrainer, with_context
@@ -133,6 +134,41 @@ def test_crf_recipe_decodes_with_o_down_weighted(tiny_bert, states_dir, tmp_path
         FrozenTrainer("x", o_weight=0)
 
 
+def test_crf_recipe_blends_a_crf_without_states(tiny_bert, states_dir, tmp_path):
+    # blend B: the state CRF's marginals and a CRF's on the string features alone, (1-B):B
+    from annoproj.train.crf import crfsuite_marginals
+
+    tagger = HFTrainer(str(tiny_bert), recipe="crf", seed=0, dims=8, blend=0.4, **TINY).fit(toy())
+    assert tagger.blend == 0.4 and tagger.plain_model is not None
+    assert tagger.params["blend"] == 0.4 and "plain_crf_s" in tagger.info
+    test = [s.tokens for s in toy(8)]
+    blended = tagger.predict(test)
+    states = tagger.encoder([test[0]])[0]
+    probs = tagger.blended_marginals(test[0], states)
+    assert np.allclose(probs.sum(axis=1), 1.0)
+    tagger._plain.set([dict.fromkeys(f, 1.0) for f in tagger._extract.sentence(test[0])])
+    plain = crfsuite_marginals(tagger._plain, tagger.crf_labels, len(test[0]))
+    tagger.blend = 0.0
+    alone = tagger.blended_marginals(test[0], states)
+    np.testing.assert_allclose(probs, 0.6 * alone + 0.4 * plain, atol=1e-9)
+    # blend 0: the state CRF alone, as a tagger trained without the second CRF
+    single = HFTrainer(str(tiny_bert), recipe="crf", seed=0, dims=8, **TINY).fit(toy())
+    assert single.plain_model is None and single.blend == defaults.FROZEN_CRF_BLEND == 0.0
+    assert tagger.predict(test) == single.predict(test)
+    tagger.blend = 0.4
+    confident = tagger.predict_with_confidence(test)
+    assert [[sp for sp, _ in c] for c in confident] == blended
+    loaded = load_tagger(tagger.save(tmp_path / "m"))
+    assert loaded.blend == 0.4 and loaded.predict(test) == blended
+    (tmp_path / "m" / "plain.crfsuite").unlink()
+    with pytest.raises(ModelError, match="plain.crfsuite"):
+        load_tagger(tmp_path / "m")
+    with pytest.raises(ValueError, match="blend"):
+        FrozenTrainer("x", blend=1.0)
+    with pytest.raises(ValueError, match="blend needs the crf recipe"):
+        FrozenTrainer("x", recipe="softmax", blend=0.5)
+
+
 def test_recipes_and_options():
     assert resolve_recipe("auto", "bundled:e5-small") == "crf"
     assert resolve_recipe("auto", "xlm-roberta-base") == "finetune"
@@ -151,10 +187,10 @@ def test_recipes_and_options():
     assert FrozenTrainer("x", recipe="softmax").o_weight == 1.0
     assert HFTrainer("bundled:e5-small").o_weight == 0.25
     assert HFTrainer("xlm-roberta-base").o_weight == 1.0
-    assert FrozenTrainer("x").dims == defaults.FROZEN_CRF_DIMS == 128
+    assert FrozenTrainer("x").dims == defaults.FROZEN_CRF_DIMS == 256
     assert FrozenTrainer("x", dims=32).dims == 32
-    assert HFTrainer("bundled:e5-small").params()["dims"] == 128
-    assert HFTrainer("bundled:e5-small").pca_dims == 128
+    assert HFTrainer("bundled:e5-small").params()["dims"] == 256
+    assert HFTrainer("bundled:e5-small").pca_dims == 256
     assert HFTrainer("bundled:e5-small", recipe="softmax").pca_dims is None
     assert HFTrainer("xlm-roberta-base").pca_dims is None
 

@@ -12,6 +12,9 @@ a head trains in seconds or a minute. Two recipes:
   added as real-valued features, projected by PCA to `dims` dimensions and scaled. The
   CRF keeps the affix evidence that helps languages the encoder barely knows (Yoruba is
   not among XLM-R's), and gets the encoder's evidence where it knows the language.
+  With `blend` B > 0, a second CRF on the same string features alone (no states) is
+  trained too, and the tags are decoded from the two CRFs' marginals averaged with weight
+  B on the second one.
 
 `HFTrainer(model, recipe=...)` runs them (`annoproj train --trainer hf --recipe ...`); the
 model folder records the encoder by name (a bundled name, a hub name or a folder), so
@@ -52,6 +55,7 @@ log = logging.getLogger(__name__)
 FROZEN_RECIPES = ("softmax", "crf")
 HEAD_FILE = "head.npz"
 CRF_FILE = "model.crfsuite"
+PLAIN_FILE = "plain.crfsuite"
 
 
 def _versions() -> dict[str, str | None]:
@@ -89,7 +93,8 @@ class FrozenTagger(TagsTagger):
                  head: dict[str, np.ndarray] | None = None, crf_model: bytes | None = None,
                  features: dict | None = None, params: dict | None = None,
                  info: dict | None = None, device: str = "auto", o_weight: float = 1.0,
-                 progress: bool = False, cache: bool = True) -> None:
+                 progress: bool = False, cache: bool = True,
+                 plain_model: bytes | None = None, blend: float = 0.0) -> None:
         if recipe not in FROZEN_RECIPES:
             raise ConfigError(f"recipe must be one of {', '.join(FROZEN_RECIPES)}, not {recipe!r}")
         self.recipe = recipe
@@ -102,10 +107,15 @@ class FrozenTagger(TagsTagger):
         self.params = dict(params or {})
         self.info = dict(info or {})
         self.o_weight = float(o_weight)
+        self.plain_model = plain_model
+        self.blend = check_blend(blend)
+        if self.blend and plain_model is None:
+            raise ModelError("blend > 0 needs the CRF without states (plain.crfsuite)")
         self._encoder = WordEncoder(encoder["model"], layers=encoder.get("layers", DEFAULT_LAYERS),
                                     pooling=encoder.get("pooling", "mean"), device=device,
                                     progress=progress, cache=cache)
         self._crf: Any = None
+        self._plain: Any = None
         self._extract: Any = None
         if recipe == "crf":
             import pycrfsuite
@@ -116,6 +126,9 @@ class FrozenTagger(TagsTagger):
             self._crf = pycrfsuite.Tagger()
             self._crf.open_inmemory(crf_model)
             self.crf_labels = list(self._crf.labels())
+            if plain_model is not None:
+                self._plain = pycrfsuite.Tagger()
+                self._plain.open_inmemory(plain_model)
 
     @property
     def encoder(self) -> WordEncoder:
@@ -139,6 +152,22 @@ class FrozenTagger(TagsTagger):
         PCA coordinates (`e<k>`)."""
         return crf_items(self._extract.sentence(tokens), project(states, self.head),
                          int(self.params.get("state_context", 0)))
+
+    def blended_marginals(self, tokens: Sequence[str], states: np.ndarray) -> np.ndarray:
+        """(n, crf_labels) marginals of one sentence: the state CRF's and, weighted by
+        `blend`, the CRF's without states."""
+        from annoproj.train.crf import crfsuite_marginals
+
+        feats = self._extract.sentence(tokens)
+        n = len(feats)
+        self._crf.set(crf_items(feats, project(states, self.head),
+                                int(self.params.get("state_context", 0))))
+        probs = crfsuite_marginals(self._crf, self.crf_labels, n)
+        if self.blend and self._plain is not None:
+            self._plain.set([dict.fromkeys(f, 1.0) for f in feats])
+            plain = crfsuite_marginals(self._plain, self.crf_labels, n)
+            probs = (1.0 - self.blend) * probs + self.blend * plain
+        return probs
 
     # ------------------------------------------------------------ prediction
 
@@ -164,12 +193,12 @@ class FrozenTagger(TagsTagger):
                 probs = self.probabilities(x)
                 tags = constrained_decode(probs, self.labels, o_weight=self.o_weight,
                                           scheme=self.scheme)
-                spans = []
-                if confidences:
-                    index = {label: j for j, label in enumerate(self.labels)}
-                    picked = probs[np.arange(len(tags)), [index[t] for t in tags]]
-                    spans = [(sp, float(picked[sp.start:sp.end].min()))
-                             for sp in tags_to_spans(tags)]
+                spans = _confident_spans(probs, self.labels, tags) if confidences else []
+            elif self.blend:
+                probs = self.blended_marginals(sentences[k], x)
+                tags = constrained_decode(probs, self.crf_labels, o_weight=self.o_weight,
+                                          scheme=self.scheme)
+                spans = _confident_spans(probs, self.crf_labels, tags) if confidences else []
             else:
                 tags = crfsuite_tag(self._crf, self.crf_items(sentences[k], x),
                                     self.crf_labels, o_weight=self.o_weight, scheme=self.scheme)
@@ -191,7 +220,7 @@ class FrozenTagger(TagsTagger):
             "entity_types": self.entity_types,
             "features": self.features,
             "params": self.params,
-            "decoding": {"o_weight": self.o_weight},
+            "decoding": {"o_weight": self.o_weight, "blend": self.blend},
             "info": self.info,
             "versions": _versions(),
         }
@@ -207,6 +236,9 @@ class FrozenTagger(TagsTagger):
         if self.crf_model is not None:
             (path / (CRF_FILE + ".tmp")).write_bytes(self.crf_model)
             os.replace(path / (CRF_FILE + ".tmp"), path / CRF_FILE)
+        if self.plain_model is not None:
+            (path / (PLAIN_FILE + ".tmp")).write_bytes(self.plain_model)
+            os.replace(path / (PLAIN_FILE + ".tmp"), path / PLAIN_FILE)
         tmp = path / (CONFIG_FILE + ".tmp")
         tmp.write_text(json.dumps(self.config(), indent=2) + "\n", encoding="utf-8")
         os.replace(tmp, path / CONFIG_FILE)
@@ -232,11 +264,18 @@ class FrozenTagger(TagsTagger):
             if not (path / CRF_FILE).exists():
                 raise ModelError(f"{path}: {CRF_FILE} is missing")
             crf_model = (path / CRF_FILE).read_bytes()
+        decoding = cfg.get("decoding") or {}
+        blend = float(decoding.get("blend", 0.0))
+        plain_model = None
+        if (path / PLAIN_FILE).exists():
+            plain_model = (path / PLAIN_FILE).read_bytes()
+        elif blend:
+            raise ModelError(f"{path}: {PLAIN_FILE} is missing")
         return cls(recipe=recipe, encoder=cfg["encoder"], labels=list(cfg["labels"]),
                    scheme=cfg.get("scheme", "IOB2"), head=head, crf_model=crf_model,
                    features=cfg.get("features"), params=cfg.get("params"), info=cfg.get("info"),
-                   device=device, o_weight=float((cfg.get("decoding") or {}).get("o_weight", 1.0)),
-                   cache=cache)
+                   device=device, o_weight=float(decoding.get("o_weight", 1.0)),
+                   cache=cache, plain_model=plain_model, blend=blend)
 
 
 def project(states: np.ndarray, head: dict[str, np.ndarray]) -> np.ndarray:
@@ -272,7 +311,9 @@ class FrozenTrainer:
     (neighbours on each side whose states are inputs too), weight_decay.
     crf: dims (PCA dimensions of the states; None: `defaults.FROZEN_CRF_DIMS`), c1, c2,
     max_iterations, features
-    (`FeatureConfig` options), state_context (neighbours whose coordinates are features).
+    (`FeatureConfig` options), state_context (neighbours whose coordinates are features),
+    blend (weight in [0, 1) of a CRF without states, averaged into the marginals; None:
+    `defaults.FROZEN_CRF_BLEND`).
     o_weight: decode with the probability of O times this (None:
     `defaults.FROZEN_CRF_O_WEIGHT` for the crf recipe, 1 for softmax).
     seed makes the head and the PCA's sample repeatable. device: where the encoder runs.
@@ -289,7 +330,7 @@ class FrozenTrainer:
                  features: dict | None = None, state_context: int = 0,
                  scheme: str = "IOB2", seed: int = 0, device: str = "auto",
                  progress: bool = False, threads: int | None = None,
-                 o_weight: float | None = None) -> None:
+                 o_weight: float | None = None, blend: float | None = None) -> None:
         if recipe not in FROZEN_RECIPES:
             raise ConfigError(f"recipe must be one of {', '.join(FROZEN_RECIPES)}, not {recipe!r}")
         if scheme not in ("IOB2", "BIOES"):
@@ -324,6 +365,13 @@ class FrozenTrainer:
 
             o_weight = defaults.FROZEN_CRF_O_WEIGHT if recipe == "crf" else 1.0
         self.o_weight = check_o_weight(o_weight)
+        if blend is None:
+            from annoproj import defaults
+
+            blend = defaults.FROZEN_CRF_BLEND if recipe == "crf" else 0.0
+        self.blend = check_blend(blend)
+        if self.blend and recipe != "crf":
+            raise ConfigError("blend needs the crf recipe (it averages two CRFs)")
         self._encoder: WordEncoder | None = None
 
     def encoder(self) -> WordEncoder:
@@ -342,7 +390,8 @@ class FrozenTrainer:
                     "dropout": self.dropout, "context": self.context,
                     "weight_decay": self.weight_decay}
         return {**common, "dims": self.dims, "scale": self.scale, "c1": self.c1, "c2": self.c2,
-                "max_iterations": self.max_iterations, "state_context": self.state_context}
+                "max_iterations": self.max_iterations, "state_context": self.state_context,
+                "blend": self.blend}
 
     def fit(self, sentences: Sequence[Sentence], *,
             dev: Sequence[Sentence] | None = None) -> FrozenTagger:
@@ -368,11 +417,12 @@ class FrozenTrainer:
                                   device=self.device, o_weight=self.o_weight)
             extra: dict = {"history": history}
         else:
-            head, model, extra = self._fit_crf(train, states, tags)
+            head, model, plain, extra = self._fit_crf(train, states, tags)
             tagger = FrozenTagger(recipe="crf", encoder=enc_params, labels=labels,
                                   scheme=self.scheme, head=head, crf_model=model,
-                                  features=self.features, params=self.params(),
-                                  device=self.device, o_weight=self.o_weight)
+                                  plain_model=plain, features=self.features,
+                                  params=self.params(), device=self.device,
+                                  o_weight=self.o_weight, blend=self.blend)
         tagger._encoder = enc  # share the loaded encoder and its cache
         tagger.info = {"sentences": len(train), "tokens": sum(len(s.tokens) for s in train),
                        "encoded": enc.encoded, "encode_s": round(encode_s, 3),
@@ -429,7 +479,8 @@ class FrozenTrainer:
         return head, history
 
     def _fit_crf(self, train: Sequence[Sentence], states: list[np.ndarray],
-                 tags: list[list[str]]) -> tuple[dict[str, np.ndarray], bytes, dict]:
+                 tags: list[list[str]]
+                 ) -> tuple[dict[str, np.ndarray], bytes, bytes | None, dict]:
         from annoproj.train.crf import MODEL_FILE, require_crfsuite
         from annoproj.train.features import FeatureConfig, FeatureExtractor
 
@@ -446,17 +497,45 @@ class FrozenTrainer:
         scale = (self.scale / np.where(std > 0, std, 1.0)).astype(np.float32)
         head = {"mean": mean.astype(np.float32), "components": components, "scale": scale}
         extract = FeatureExtractor(FeatureConfig.from_dict(self.features))
-        xs = [crf_items(extract.sentence(s.tokens), project(st, head), self.state_context)
-              for s, st in zip(train, states)]
+        feats = [extract.sentence(s.tokens) for s in train]
+        xs = [crf_items(f, project(st, head), self.state_context)
+              for f, st in zip(feats, states)]
         t0 = time.perf_counter()
-        with tempfile.TemporaryDirectory(prefix="annoproj-crf-") as tmp:
-            path = os.path.join(tmp, MODEL_FILE)
-            crf = sk.CRF(algorithm="lbfgs", c1=self.c1, c2=self.c2,
-                         max_iterations=self.max_iterations, all_possible_transitions=True,
-                         model_filename=path, verbose=False)
-            crf.fit(xs, tags)
-            model = Path(path).read_bytes()
-        return head, model, {"crf_s": round(time.perf_counter() - t0, 3), "dims": dims}
+
+        def fit(items: list) -> bytes:
+            with tempfile.TemporaryDirectory(prefix="annoproj-crf-") as tmp:
+                path = os.path.join(tmp, MODEL_FILE)
+                crf = sk.CRF(algorithm="lbfgs", c1=self.c1, c2=self.c2,
+                             max_iterations=self.max_iterations, all_possible_transitions=True,
+                             model_filename=path, verbose=False)
+                crf.fit(items, tags)
+                return Path(path).read_bytes()
+
+        model = fit(xs)
+        extra = {"crf_s": round(time.perf_counter() - t0, 3), "dims": dims}
+        plain = None
+        if self.blend:
+            t1 = time.perf_counter()
+            del xs
+            plain = fit([[dict.fromkeys(f, 1.0) for f in sent] for sent in feats])
+            extra["plain_crf_s"] = round(time.perf_counter() - t1, 3)
+        return head, model, plain, extra
+
+
+def check_blend(value: float) -> float:
+    """`value` as a float, if it is a usable blend weight (in [0, 1)); else ConfigError."""
+    value = float(value)
+    if not 0.0 <= value < 1.0:
+        raise ConfigError(f"blend must be in [0, 1), got {value}")
+    return value
+
+
+def _confident_spans(probs: np.ndarray, labels: Sequence[str], tags: Sequence[str]
+                     ) -> list[tuple[Span, float]]:
+    """Entity spans of `tags`, each with the smallest probability of its tokens' tags."""
+    index = {label: j for j, label in enumerate(labels)}
+    picked = probs[np.arange(len(tags)), [index[t] for t in tags]]
+    return [(sp, float(picked[sp.start:sp.end].min())) for sp in tags_to_spans(tags)]
 
 
 class _NoBar:

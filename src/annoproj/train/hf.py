@@ -331,6 +331,13 @@ class HFTrainer:
         frozen = self.frozen_trainer
         return frozen.dims if frozen is not None and frozen.recipe == "crf" else None
 
+    @property
+    def crf_blend(self) -> float | None:
+        """The weight of the CRF without states in its crf recipe's marginals (None for
+        other recipes)."""
+        frozen = self.frozen_trainer
+        return frozen.blend if frozen is not None and frozen.recipe == "crf" else None
+
     def params(self) -> dict:
         """The training options, as saved in the model config."""
         if self.frozen_trainer is not None:

@@ -244,6 +244,12 @@ class MasakhanerConfig:
         return make_trainer(self).pca_dims if self.trainer == "hf" else None
 
     @property
+    def blend(self) -> float | None:
+        """The weight of the CRF without states that the hf tagger's CRF blends in, given
+        or its default (`defaults.FROZEN_CRF_BLEND`); None for a tagger without it."""
+        return make_trainer(self).crf_blend if self.trainer == "hf" else None
+
+    @property
     def model_name(self) -> str | None:
         """The encoder of the hf trainer (None for the CRF)."""
         if self.trainer != "hf":
@@ -277,6 +283,7 @@ class MasakhanerConfig:
             d[key] = None if d[key] is None else list(d[key])
         d["o_weight"] = self.decoding["o_weight"]  # what the tagger decodes with, given or not
         d["dims"] = self.dims  # and the PCA size of its states
+        d["blend"] = self.blend  # and the weight of the CRF without them
         return d
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from annoproj.bench.masakhaner.config import MasakhanerConfig
 from annoproj.data.model import Sentence, Span
@@ -22,21 +23,23 @@ PREDATING_DIMS = 32
 def _tagger_apart(settings: dict) -> dict:
     """`settings` with what the tagger ran with spelled out: the O weight under "o_weight"
     alone, not in "crf" too (files from before it was a setting of its own have it in "crf"
-    if anywhere), and the hf tagger's PCA size under "dims" (files from before it was
-    recorded: the one given in "hf", else `PREDATING_DIMS`; None for a tagger without one),
-    not in "hf" too."""
+    if anywhere), and the hf tagger's PCA size under "dims" and blend weight under "blend"
+    (files from before they were recorded: the ones given in "hf", else `PREDATING_DIMS` and
+    0; None for a tagger without them), not in "hf" too."""
     crf = dict(settings.get("crf") or {})
     weight = crf.pop("o_weight", 1.0)
     out = {**settings, "crf": crf, "o_weight": settings.get("o_weight", weight)}
-    if "dims" not in out:
-        out["dims"] = _predating_dims(settings)
-    if out.get("hf"):  # given or by default, the size is under "dims"
-        out["hf"] = {k: v for k, v in out["hf"].items() if k != "dims"}
+    for key, before in (("dims", PREDATING_DIMS), ("blend", 0.0)):
+        if key not in out:
+            out[key] = _predating(settings, key, before)
+    if out.get("hf"):  # given or by default, they are under "dims" and "blend"
+        out["hf"] = {k: v for k, v in out["hf"].items() if k not in ("dims", "blend")}
     return out
 
 
-def _predating_dims(settings: dict) -> int | None:
-    """The PCA size a result file that does not record it ran its tagger with."""
+def _predating(settings: dict, key: str, before: Any) -> Any:
+    """The value of the hf crf recipe's option `key` (dims, blend) that a result file which
+    does not record it ran its tagger with: the one given in "hf", else `before`."""
     from annoproj.bench.masakhaner.config import DEFAULT_HF_MODEL
     from annoproj.train.hf import resolve_recipe
 
@@ -46,7 +49,7 @@ def _predating_dims(settings: dict) -> int | None:
     model = settings.get("model") or DEFAULT_HF_MODEL
     if resolve_recipe(hf.get("recipe", "auto"), model) != "crf":
         return None
-    return int(hf.get("dims", PREDATING_DIMS))
+    return type(before)(hf.get(key, before))
 
 
 def merge_rows(old: dict, rows: Sequence[dict], config: MasakhanerConfig,
