@@ -390,3 +390,9 @@ done
 # a CRF without the states blended into the marginals (blend weights 0, 0.15, 0.25, 0.4 on one training), dev
 .venv/bin/python benchmarks/masakhaner_hf_dev.py hau,nya,swa,xho,yor match '{"dims":256,"blend":0.25,"blends":[0,0.15,0.25,0.4]}' \
     > $R/masakhaner-dev-hf-dims256-blend.jsonl
+for s in 0 1; do
+    $A bench masakhaner --langs hau,nya,swa,xho,yor --trainer hf --model bundled:e5-small --hf-option dims=256 \
+        --hf-option blend=0.25 --seed $s --baselines tprojection --json -o $R/masakhaner-hf-e5-small-blend-0.25-seed$s.json
+done
+.venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner-hf-e5-small-blend-0.25-seed0.json \
+    $R/masakhaner-hf-e5-small-blend-0.25-seed1.json --docs $D --key masakhaner-test-hf-e5-small-blend-0.25
