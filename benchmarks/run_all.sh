@@ -396,3 +396,10 @@ for s in 0 1; do
 done
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner-hf-e5-small-blend-0.25-seed0.json \
     $R/masakhaner-hf-e5-small-blend-0.25-seed1.json --docs $D --key masakhaner-test-hf-e5-small-blend-0.25
+for part in ibo sna,zul; do
+    $A bench masakhaner --langs $part --dev-fallback --trainer hf --model bundled:e5-small --hf-option dims=256 \
+        --hf-option blend=0.25 --seed 0 --baselines tprojection --json \
+        -o $R/masakhaner-hf-e5-small-withheld-blend-0.25-seed0-${part//,/-}.json
+done
+.venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner-hf-e5-small-withheld-blend-0.25-seed0-ibo.json \
+    $R/masakhaner-hf-e5-small-withheld-blend-0.25-seed0-sna-zul.json --docs $D --key masakhaner-withheld-hf-e5-small-blend-0.25
