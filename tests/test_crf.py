@@ -106,6 +106,21 @@ def test_fit_is_deterministic():
     assert a.model == b.model
 
 
+def test_fit_crfsuite_is_the_trainers_crf():
+    """The one crfsuite training function: the trainer's model, and the same model from
+    weight-1 dicts (how the frozen trainer's plain CRF passes its features)."""
+    from annoproj.data.tags import spans_to_tags
+    from annoproj.train.crf import fit_crfsuite
+
+    data = synthetic(60)
+    trainer = CRFTrainer(max_iterations=20)
+    xs, ys = trainer.featurize(data)
+    assert fit_crfsuite(xs, ys, max_iterations=20)[0] == trainer.fit(data).model
+    dicts = [[dict.fromkeys(f, 1.0) for f in x] for x in xs]
+    assert fit_crfsuite(dicts, ys, max_iterations=20)[0] == trainer.fit(data).model
+    assert ys[0] == spans_to_tags(data[0].spans, len(data[0].tokens))
+
+
 def test_bioes_scheme_and_dev_scores():
     data = synthetic(80)
     t = CRFTrainer(max_iterations=40, scheme="BIOES").fit(data, dev=synthetic(20, seed=3))

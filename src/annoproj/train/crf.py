@@ -193,6 +193,24 @@ class CRFTagger(TagsTagger):
                    o_weight=float((cfg.get("decoding") or {}).get("o_weight", 1.0)))
 
 
+def fit_crfsuite(xs: Sequence[Sequence], ys: Sequence[Sequence[str]], *, c1: float = 0.1,
+                 c2: float = 0.1, max_iterations: int = 100, min_freq: int = 0,
+                 all_possible_transitions: bool = True, verbose: bool = False
+                 ) -> tuple[bytes, Any]:
+    """A crfsuite model (its bytes) trained with L-BFGS on items `xs` (per token, a feature
+    list or a name -> value dict) and tags `ys`, and crfsuite's training log."""
+    sk = require_crfsuite()
+    from annoproj._proc import pid_tempdir
+
+    with pid_tempdir("annoproj-crf-") as tmp:  # swept by a later run if this one is killed
+        model_path = os.path.join(tmp, MODEL_FILE)
+        crf = sk.CRF(algorithm="lbfgs", c1=c1, c2=c2, max_iterations=max_iterations,
+                     min_freq=min_freq or None, all_possible_transitions=all_possible_transitions,
+                     model_filename=model_path, verbose=verbose)
+        crf.fit(xs, ys)
+        return Path(model_path).read_bytes(), crf.training_log_
+
+
 @trainers.register("crf")
 class CRFTrainer:
     """Trains a `CRFTagger` with L1 (`c1`) and L2 (`c2`) regularised L-BFGS.
@@ -245,24 +263,15 @@ class CRFTrainer:
     def fit(self, sentences: Sequence[Sentence], *,
             dev: Sequence[Sentence] | None = None) -> CRFTagger:
         """Train on `sentences`; `dev`, when given, is scored after training into `info`."""
-        sk = require_crfsuite()
         t0 = time.perf_counter()
         xs, ys = self.featurize(sentences)
         if not xs:
             raise ValueError("no training sentences (all empty)")
         feat_s = time.perf_counter() - t0
-        from annoproj._proc import pid_tempdir
-
-        with pid_tempdir("annoproj-crf-") as tmp:  # swept by a later run if this one is killed
-            model_path = os.path.join(tmp, MODEL_FILE)
-            crf = sk.CRF(algorithm="lbfgs", c1=self.c1, c2=self.c2,
-                         max_iterations=self.max_iterations,
-                         min_freq=self.min_freq or None,
-                         all_possible_transitions=self.all_possible_transitions,
-                         model_filename=model_path, verbose=self.verbose)
-            crf.fit(xs, ys)
-            model = Path(model_path).read_bytes()
-            log = crf.training_log_
+        model, log = fit_crfsuite(xs, ys, c1=self.c1, c2=self.c2,
+                                  max_iterations=self.max_iterations, min_freq=self.min_freq,
+                                  all_possible_transitions=self.all_possible_transitions,
+                                  verbose=self.verbose)
         labels = sorted({t for y in ys for t in y})
         info: dict = {
             "sentences": len(xs), "tokens": sum(len(x) for x in xs),

@@ -43,7 +43,14 @@ from annoproj.train.base import (
     TagsTagger,
     read_config,
 )
-from annoproj.train.crf import check_o_weight, crfsuite_confident_spans, crfsuite_tag
+from annoproj.train.crf import (
+    MODEL_FILE,
+    check_o_weight,
+    crfsuite_confident_spans,
+    crfsuite_tag,
+    fit_crfsuite,
+    require_crfsuite,
+)
 from annoproj.train.decode import constrained_decode
 from annoproj.train.states import DEFAULT_LAYERS, WordEncoder
 
@@ -54,7 +61,7 @@ log = logging.getLogger(__name__)
 #: Recipes on frozen states.
 FROZEN_RECIPES = ("softmax", "crf")
 HEAD_FILE = "head.npz"
-CRF_FILE = "model.crfsuite"
+CRF_FILE = MODEL_FILE
 PLAIN_FILE = "plain.crfsuite"
 
 
@@ -406,6 +413,8 @@ class FrozenTrainer:
 
         labels = label_set({split_tag(t)[1] for ts in tags for t in ts if t != "O"},
                            scheme=self.scheme)
+        if self.recipe == "crf":
+            require_crfsuite()  # before the encoding, not after it
         enc = self.encoder()
         states = enc([s.tokens for s in train])
         encode_s = time.perf_counter() - t0
@@ -481,10 +490,8 @@ class FrozenTrainer:
     def _fit_crf(self, train: Sequence[Sentence], states: list[np.ndarray],
                  tags: list[list[str]]
                  ) -> tuple[dict[str, np.ndarray], bytes, bytes | None, dict]:
-        from annoproj.train.crf import MODEL_FILE, require_crfsuite
         from annoproj.train.features import FeatureConfig, FeatureExtractor
 
-        sk = require_crfsuite()
         x = np.concatenate(states)
         rng = np.random.default_rng(self.seed)
         sample = x[rng.choice(len(x), size=min(len(x), 50_000), replace=False)]
@@ -503,13 +510,8 @@ class FrozenTrainer:
         t0 = time.perf_counter()
 
         def fit(items: list) -> bytes:
-            with tempfile.TemporaryDirectory(prefix="annoproj-crf-") as tmp:
-                path = os.path.join(tmp, MODEL_FILE)
-                crf = sk.CRF(algorithm="lbfgs", c1=self.c1, c2=self.c2,
-                             max_iterations=self.max_iterations, all_possible_transitions=True,
-                             model_filename=path, verbose=False)
-                crf.fit(items, tags)
-                return Path(path).read_bytes()
+            return fit_crfsuite(items, tags, c1=self.c1, c2=self.c2,
+                                max_iterations=self.max_iterations)[0]
 
         model = fit(xs)
         extra = {"crf_s": round(time.perf_counter() - t0, 3), "dims": dims}
