@@ -155,6 +155,8 @@ def test_crf_recipe_blends_a_crf_without_states(tiny_bert, states_dir, tmp_path)
     single = HFTrainer(str(tiny_bert), recipe="crf", seed=0, dims=8, **TINY).fit(toy())
     assert single.plain_model is None and single.blend == defaults.FROZEN_CRF_BLEND == 0.0
     assert tagger.predict(test) == single.predict(test)
+    with pytest.raises(ModelError, match="plain.crfsuite"):
+        single.blend = 0.3  # no CRF without states to blend in
     tagger.blend = 0.4
     confident = tagger.predict_with_confidence(test)
     assert [[sp for sp, _ in c] for c in confident] == blended

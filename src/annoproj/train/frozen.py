@@ -115,9 +115,7 @@ class FrozenTagger(TagsTagger):
         self.info = dict(info or {})
         self.o_weight = float(o_weight)
         self.plain_model = plain_model
-        self.blend = check_blend(blend)
-        if self.blend and plain_model is None:
-            raise ModelError("blend > 0 needs the CRF without states (plain.crfsuite)")
+        self.blend = blend
         self._encoder = WordEncoder(encoder["model"], layers=encoder.get("layers", DEFAULT_LAYERS),
                                     pooling=encoder.get("pooling", "mean"), device=device,
                                     progress=progress, cache=cache)
@@ -140,6 +138,18 @@ class FrozenTagger(TagsTagger):
     @property
     def encoder(self) -> WordEncoder:
         return self._encoder
+
+    @property
+    def blend(self) -> float:
+        """Weight of the CRF without states in the decoded marginals (0: the state CRF alone)."""
+        return self._blend
+
+    @blend.setter
+    def blend(self, value: float) -> None:
+        value = check_blend(value)
+        if value and self.plain_model is None:
+            raise ModelError("blend > 0 needs the CRF without states (plain.crfsuite)")
+        self._blend = value
 
     # ------------------------------------------------------------ softmax head
 
@@ -170,7 +180,7 @@ class FrozenTagger(TagsTagger):
         self._crf.set(crf_items(feats, project(states, self.head),
                                 int(self.params.get("state_context", 0))))
         probs = crfsuite_marginals(self._crf, self.crf_labels, n)
-        if self.blend and self._plain is not None:
+        if self.blend:
             self._plain.set([dict.fromkeys(f, 1.0) for f in feats])
             plain = crfsuite_marginals(self._plain, self.crf_labels, n)
             probs = (1.0 - self.blend) * probs + self.blend * plain
