@@ -23,10 +23,10 @@ from annoproj.bench.masakhaner import score_tagger
 def run_language(lang: str, data_dir: str | None, split: str, seed: int,
                  weights: list[float], model: str | None = None,
                  sources: tuple[str, ...] = ("chosen", "tprojection"),
-                 dims: int | None = None) -> list[dict]:
+                 dims: int | None = None, blend: float | None = None) -> list[dict]:
     """One row per (train source, weight) for `lang`; `model`: the tagger on that encoder
-    (`HFTrainer`, its default recipe; `dims`: its PCA size, None for the default) instead of
-    the CRF."""
+    (`HFTrainer`, its default recipe; `dims`: its PCA size, `blend`: the weight of its CRF
+    without states, None for the defaults) instead of the CRF."""
     from annoproj.train.crf import CRFTrainer
     from annoproj.train.hf import HFTrainer
 
@@ -36,8 +36,8 @@ def run_language(lang: str, data_dir: str | None, split: str, seed: int,
         if source not in sources:
             continue
         with timer() as t:
-            pca = {} if dims is None else {"dims": dims}
-            trainer = HFTrainer(model, seed=seed, **pca) if model else CRFTrainer(**config.crf)
+            opts = {k: v for k, v in (("dims", dims), ("blend", blend)) if v is not None}
+            trainer = HFTrainer(model, seed=seed, **opts) if model else CRFTrainer(**config.crf)
             tagger = trainer.fit(train)
         for w in weights:
             tagger.o_weight = w
@@ -56,18 +56,23 @@ def main() -> None:
                     help="train sources, comma separated: chosen, tprojection")
     ap.add_argument("--dims", type=int, default=None,
                     help="with --model: the PCA size of its states (default: the tagger's)")
+    ap.add_argument("--blend", type=float, default=None,
+                    help="with --model: the weight of its CRF without states (default: the tagger's)")
     args = ap.parse_args()
     weights = [float(w) for w in args.weights.split(",") if w]
     sources = tuple(x for x in args.sources.split(",") if x)
-    dims = args.dims
-    if args.model and dims is None:  # recorded: the default may change
+    dims, blend = args.dims, args.blend
+    if args.model:  # recorded: the defaults may change
         from annoproj.train.hf import HFTrainer
 
-        dims = HFTrainer(args.model).pca_dims
-    run_and_report(args, run_language, weights, args.model, sources, dims,
+        default = HFTrainer(args.model)
+        dims = default.pca_dims if dims is None else dims
+        blend = default.crf_blend if blend is None else blend
+    run_and_report(args, run_language, weights, args.model, sources, dims, blend,
                    bench="masakhaner-o-weight",
                    settings={"weights": weights, "model": args.model, "sources": list(sources),
-                             "trainer": "hf" if args.model else "crf", "dims": dims})
+                             "trainer": "hf" if args.model else "crf", "dims": dims,
+                             "blend": blend})
 
 
 if __name__ == "__main__":
