@@ -417,3 +417,6 @@ $A bench masakhaner --langs hau,nya,swa,xho,yor --trainer hf --model bundled:e5-
     -o $R/masakhaner-hf-e5-small-blend-0.25-seed0-zero-shot-gold.json
 .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner-hf-e5-small-blend-0.25-seed0-zero-shot-gold.json \
     --docs $D --key masakhaner-test-hf-e5-small-blend-0.25-zero-shot-gold
+# no reduction (PCA 384), dev seed 0, with and without the blend
+.venv/bin/python benchmarks/masakhaner_hf_dev.py hau,nya,swa,xho,yor match '{"dims":384,"blend":0.25,"blends":[0,0.25]}' \
+    > $R/masakhaner-dev-hf-dims384.jsonl
