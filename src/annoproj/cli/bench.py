@@ -302,10 +302,11 @@ def masakhaner(
         "Face encoder, --model; rows get trainer and model keys).")),
     model: Optional[str] = typer.Option(None, help=(
         "Encoder of --trainer hf (default bundled:e5-small: a CRF on its frozen states plus "
-        "the CRF's features).")),
+        "the CRF's features, with a CRF on the features alone blended in).")),
     hf_option: Optional[list[str]] = typer.Option(None, "--hf-option", help=(
-        "Option of --trainer hf, KEY=VALUE, repeatable: recipe=softmax, dims=64, "
-        "device=cuda...")),
+        "Option of --trainer hf, KEY=VALUE, repeatable: recipe=softmax, dims=128 (PCA size, "
+        f"default {defaults.FROZEN_CRF_DIMS}), blend=0 (no CRF without the states; default "
+        f"{defaults.FROZEN_CRF_BLEND}), device=cuda...")),
     plain: bool = typer.Option(False, "--plain", help=(
         "Plain matching, MISC dropped (the issue's protocol and T-Projection's): --misc, "
         "--extend and --drop-partial default to drop, off, off instead of the recipe chosen "

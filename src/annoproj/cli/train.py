@@ -87,7 +87,8 @@ def train(
     json_out: JsonSummary = False,
     option: Optional[list[str]] = typer.Option(None, "--option", help=(
         "Trainer option key=value, repeatable, e.g. --option epochs=5 --option device=cuda "
-        "(hf: model, epochs, learning_rate, batch_size, max_length, seed, device, fp16...).")),
+        "(hf: model, recipe, dims, blend, epochs, learning_rate, batch_size, max_length, seed, "
+        "device, fp16...).")),
 ) -> None:
     """Train an NER tagger on (projected) annotations and save it as a model folder."""
     from annoproj.cli.common import EXIT_DEPENDENCY, EXIT_USAGE, crf_features
