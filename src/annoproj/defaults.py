@@ -35,7 +35,7 @@ FROZEN_CRF_DIMS = 256
 #: Weight of a CRF without the states, averaged into that CRF's marginals before decoding
 #: (0: the state CRF alone): 0.25, chosen on MasakhaNER dev (among 0, 0.15, 0.25, 0.4 on
 #: seed 0; three seeds: 0.564 -> 0.567, ahead on each), confirmed on test (three seeds:
-#: 0.618 -> 0.621) and on the withheld languages (two seeds: 0.586 -> 0.591);
+#: 0.618 -> 0.621) and on the withheld languages (three seeds: 0.584 -> 0.589);
 #: docs/benchmarks.md. Result files from before it was recorded ran with 0.
 FROZEN_CRF_BLEND = 0.25
 #: Sentences a neural model (aligner, labeller, scorer encoder) takes at once ...
