@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from annoproj import defaults
 from annoproj.data.model import Sentence, Span
 from annoproj.data.tags import spans_to_tags, tags_to_spans
 from annoproj.errors import ConfigError, ModelError
@@ -353,8 +354,6 @@ class FrozenTrainer:
         if scheme not in ("IOB2", "BIOES"):
             raise ConfigError(f"frozen-encoder taggers learn IOB2 or BIOES, not {scheme!r}")
         if dims is None:
-            from annoproj import defaults
-
             dims = defaults.FROZEN_CRF_DIMS
         if int(epochs) < 1 or int(hidden) < 1 or int(batch_size) < 1 or int(dims) < 1:
             raise ConfigError("epochs, hidden, batch_size and dims must be >= 1")
@@ -378,13 +377,9 @@ class FrozenTrainer:
         self.progress = progress
         self.threads = threads
         if o_weight is None:
-            from annoproj import defaults
-
             o_weight = defaults.FROZEN_CRF_O_WEIGHT if recipe == "crf" else 1.0
         self.o_weight = check_o_weight(o_weight)
         if blend is None:
-            from annoproj import defaults
-
             blend = defaults.FROZEN_CRF_BLEND if recipe == "crf" else 0.0
         self.blend = check_blend(blend)
         if self.blend and recipe != "crf":
