@@ -422,3 +422,9 @@ $A bench masakhaner --langs hau,nya,swa,xho,yor --trainer hf --model bundled:e5-
 # no reduction (PCA 384), dev seed 0, with and without the blend
 .venv/bin/python benchmarks/masakhaner_hf_dev.py hau,nya,swa,xho,yor match '{"dims":384,"blend":0.25,"blends":[0,0.25]}' \
     > $R/masakhaner-dev-hf-dims384.jsonl
+# translate-test on Europarl with the English tagger at today's defaults (PCA 256, blend 0.25), Viterbi and O 0.25
+$A train --trainer hf --model bundled:e5-small --o-weight 1 --train $ANNOPROJ_DATA/conll2003/train.txt -o benchmarks/models/en-conll-e5-small-256-blend
+$A bench europarl --labeller benchmarks/models/en-conll-e5-small-256-blend --runs 1 --json -o $R/europarl-match-labeller-e5-small-tagger-256-blend.json
+$A bench labeller --model benchmarks/models/en-conll-e5-small-256-blend --json -o $R/labeller-e5-small-tagger-256-blend.json
+$A train --trainer hf --model bundled:e5-small --train $ANNOPROJ_DATA/conll2003/train.txt -o benchmarks/models/en-conll-e5-small-256-blend-o025
+$A bench europarl --labeller benchmarks/models/en-conll-e5-small-256-blend-o025 --runs 1 --json -o $R/europarl-match-labeller-e5-small-tagger-256-blend-o025.json
