@@ -7,7 +7,8 @@
         '{"self_train":0.5}' '{"with_english":true}'
 
 Arguments: languages (comma separated), training sources (comma separated: tprojection,
-match (the recipe chosen on dev, `misc loc + extend + drop-partial`), zero-shot), then one
+match (the recipe chosen on dev, `misc loc + extend + drop-partial`), match+fuse (the same
+with e5's links fused into eflomal's, `--fuse-with bundled:e5-small`), zero-shot), then one
 JSON object of `HFTrainer` options per configuration (`{"recipe": "plaincrf"}`: annoproj's
 CRF alone), which may also hold `"self_train": C` (cross-fold self-training with the same
 trainer, `annoproj.train.selftrain`, confidence >= C, 2 folds) and `"with_english": true`
@@ -56,10 +57,13 @@ def main(argv: list[str]) -> None:
         data = {}
         if "tprojection" in sources:
             data["tprojection"] = tgt
-        if "match" in sources:
+        for source in sources:
+            if source not in ("match", "match+fuse"):
+                continue
             al = align_pairs(src, tgt, aligner=dict(defaults.ALIGNER), seed=0, name_keys=True,
-                             methods=["match"])
-            data["match"], _ = projected_training_set(
+                             methods=["match"], device="cpu",
+                             fuse_with="bundled:e5-small" if source == "match+fuse" else None)
+            data[source], _ = projected_training_set(
                 src, tgt, al["match"], method="match",
                 options={"scorers": list(defaults.SCORERS), "solver": defaults.SOLVER},
                 drop_partial=True, misc="loc", extend=True)

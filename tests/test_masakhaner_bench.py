@@ -540,3 +540,41 @@ def test_crf_options_reach_the_hf_crf_recipe():
                          crf={"features": {"fold_affixes": True}})
     assert make_trainer(MasakhanerConfig(trainer="hf", hf={"recipe": "softmax"},
                                          crf={"c1": 0.1})).frozen_trainer.recipe == "softmax"
+
+
+def test_fused_links_are_made_once_and_name_the_rows(fake_data, tmp_path, monkeypatch):
+    """`--fuse-with`: the encoder's links join eflomal's; they are made once per corpus and
+    read back from the link cache on the next run (an aligner linking equal words stands in
+    for the encoder)."""
+    from annoproj.align import stage
+
+    calls: list[int] = []
+
+    class SameWords:
+        def align(self, src, tgt):
+            calls.append(len(src))
+            return [Alignment.from_pairs(
+                [(i, j) for i, a in enumerate(s) for j, b in enumerate(t) if a == b],
+                [0.9 for i, a in enumerate(s) for j, b in enumerate(t) if a == b])
+                for s, t in zip(src, tgt)]
+
+    real = stage.make_stage_aligner
+    monkeypatch.setattr(stage, "make_stage_aligner",
+                        lambda config, fuse=False: SameWords() if fuse else real(config))
+    monkeypatch.setenv("ANNOPROJ_LINKS", str(tmp_path / "links"))
+    cfg = MasakhanerConfig(langs=("xx",), methods=("match",), baselines=(), crf=CRF,
+                           fuse_with="some-encoder")
+    rows = run_masakhaner(cfg, data_dir=fake_data)
+    assert [r["train"] for r in rows] == ["match+fuse+misc-loc+extend+drop-partial"]
+    assert rows[0]["fuse_with"] == "some-encoder" and rows[0]["f1"] > 0.6
+    assert calls == [119] and len(list((tmp_path / "links").iterdir())) == 1
+    again = run_masakhaner(MasakhanerConfig(**{**cfg.__dict__, "seed": 1}), data_dir=fake_data)
+    assert calls == [119]  # another eflomal seed reads the same links
+    assert again[0]["train"] == rows[0]["train"]
+    assert cfg.to_dict()["fuse_with"] == "some-encoder"
+    res = CliRunner().invoke(app, [
+        "bench", "masakhaner", "--langs", "xx", "--data-dir", str(fake_data), "--method", "match",
+        "--baselines", "", "--max-iterations", "10", "--fuse-with", "some-encoder", "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout.splitlines()[-1])["train"].startswith("match+fuse")
+    assert calls == [119]

@@ -235,3 +235,31 @@ def test_cuda_fp16_matches_cpu(tiny_xlmr):
     cpu = SimAlignAligner(str(tiny_xlmr), layer=2, device="cpu").similarities(src, tgt)[0]
     gpu = SimAlignAligner(str(tiny_xlmr), layer=2, device="cuda", fp16=True).similarities(src, tgt)[0]
     assert np.allclose(cpu, gpu, atol=2e-2)
+
+
+def test_fused_links_cached_equal_the_encoders(tiny_bert, tmp_path, monkeypatch):
+    """`fuse_aligner_links(cache=True)` writes the encoder's links once and reads them back
+    unchanged, without building the encoder again."""
+    from annoproj.align import stage
+    from annoproj.align.stage import AlignConfig, encoder_fusion, fuse_aligner_links
+
+    monkeypatch.setenv("ANNOPROJ_LINKS", str(tmp_path))
+    src = [["the", "house", "in", "London"], ["a", "red", "cat"]]
+    tgt = [["das", "Haus", "in", "London"], ["eine", "rote", "Katze"]]
+    config = AlignConfig(**{**encoder_fusion(str(tiny_bert), device="cpu"),
+                            "fuse_aligner_options": {"model": str(tiny_bert), "layer": 1,
+                                                     "method": "itermax", "device": "cpu"}})
+    want = fuse_aligner_links(src, tgt, config)
+    stats: dict = {}
+    first = fuse_aligner_links(src, tgt, config, cache=True, stats=stats)
+    assert stats == {"fuse_cached": False} and len(list(tmp_path.iterdir())) == 1
+
+    def no_encoder(*a, **k):
+        raise AssertionError("the cache should have answered")
+
+    monkeypatch.setattr(stage, "make_stage_aligner", no_encoder)
+    again = fuse_aligner_links(src, tgt, config, cache=True, stats=stats)
+    assert stats == {"fuse_cached": True}
+    for got in (first, again):
+        assert [a.pairs() for a in got] == [a.pairs() for a in want]
+        assert all(np.allclose(a.scores, b.scores) for a, b in zip(got, want))

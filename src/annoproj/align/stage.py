@@ -123,15 +123,34 @@ def make_stage_aligner(config: AlignConfig, *, fuse: bool = False) -> Aligner:
 
 
 def fuse_aligner_links(src: Corpus, tgt: Corpus, config: AlignConfig, *,
-                       aligner: Aligner | None = None) -> list[Alignment] | None:
+                       aligner: Aligner | None = None, cache: bool = False,
+                       stats: dict | None = None) -> list[Alignment] | None:
     """The links of `config`'s fuse aligner (None without one; `aligner`: it, built
     already): made apart from `align_corpus` (its `fused`) when a caller reuses them or
-    reports their errors apart."""
+    reports their errors apart. With `cache`, read from (or written to) the on-disk link
+    cache (`annoproj.align.store`; they do not depend on eflomal's seed); `stats` then
+    receives "fuse_cached" (whether they were read)."""
     if config.fuse_aligner is None:
         return None
-    if aligner is None:
-        aligner = make_stage_aligner(config, fuse=True)
-    return aligner.align([list(s) for s in src], [list(t) for t in tgt])
+    s_tok, t_tok = [list(s) for s in src], [list(t) for t in tgt]
+
+    def compute() -> list[Alignment]:
+        nonlocal aligner
+        if aligner is None:
+            aligner = make_stage_aligner(config, fuse=True)
+        return aligner.align(s_tok, t_tok)
+
+    if not cache:
+        return compute()
+    from annoproj.align.store import cached_links
+
+    settings = {"aligner": config.fuse_aligner,
+                **{k: v for k, v in config.fuse_aligner_options.items()
+                   if k not in ("device", "batch_size")}}
+    links, hit = cached_links(settings, s_tok, t_tok, compute)
+    if stats is not None:
+        stats["fuse_cached"] = hit
+    return links
 
 
 def align_corpus(

@@ -348,6 +348,10 @@ def masakhaner(
     pivots: Optional[str] = typer.Option(None, help=(
         "Pivot languages for --refine pivot, comma separated (default: every other "
         "language with translations).")),
+    fuse_with: Optional[str] = typer.Option(None, "--fuse-with", metavar="MODEL", help=(
+        "Join an encoder's SimAlign links to eflomal's, e.g. bundled:e5-small (as "
+        "`annoproj project --fuse-with`; made once per language and cached on disk; rows "
+        "METHOD+fuse).")),
     repair_tokens: bool = typer.Option(True, help=(
         "Glue split combining accents back onto their word in the translations.")),
     rejoin: str = typer.Option("none", help=(
@@ -422,7 +426,7 @@ def masakhaner(
             seed=seed, limit=limit, split=split, dev_fallback=dev_fallback,
             drop_partial=drop_partial, misc=misc, complete=complete, extend=extend,
             name_keys=name_keys, refine=refine,
-            pivots=split_list(pivots) if pivots is not None else None,
+            pivots=split_list(pivots) if pivots is not None else None, fuse_with=fuse_with,
             repair_tokens=repair_tokens, rejoin=rejoin, self_train=self_train,
             heads=str(heads) if heads is not None else None,
             self_train_confidence=self_train_confidence, self_train_folds=self_train_folds,

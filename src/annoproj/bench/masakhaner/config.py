@@ -30,7 +30,7 @@ EMPTY_TOKEN = "_"
 def variant_suffix(*, misc: str = "drop", drop_partial: bool = False, complete: bool = False,
                    self_train: bool = False, extend: bool = False, crf: dict | None = None,
                    refine: str = "none", memory: bool = False, heads: bool = False,
-                   rejoin: str = "none") -> str:
+                   rejoin: str = "none", fuse: bool = False) -> str:
     """The suffix that names a variant's projected rows: "" or e.g. "+misc-loc+drop-partial".
 
     >>> variant_suffix(misc="loc", drop_partial=True, self_train=True)
@@ -47,9 +47,12 @@ def variant_suffix(*, misc: str = "drop", drop_partial: bool = False, complete: 
     '+misc-loc+extend+heads+drop-partial'
     >>> variant_suffix(rejoin="pieces", misc="loc", drop_partial=True)
     '+rejoin-pieces+misc-loc+drop-partial'
+    >>> variant_suffix(fuse=True, misc="loc", extend=True, drop_partial=True)
+    '+fuse+misc-loc+extend+drop-partial'
     """
     return (("" if rejoin == "none" else f"+rejoin-{rejoin}")
             + ("" if refine == "none" else f"+{refine}")
+            + ("+fuse" if fuse else "")
             + ("+memory" if memory else "")
             + ("" if misc == "drop" else f"+misc-{misc}")
             + ("+extend" if extend else "")
@@ -136,6 +139,9 @@ class MasakhanerConfig:
         the direct links); the matching projection then keeps pairs scoring >=
         `defaults.REFINED_MIN_SCORE`. Rows get "+pivot".
     pivots: pivot languages (None: every other language with translations in the data).
+    fuse_with: an encoder (e.g. "bundled:e5-small") whose SimAlign links join eflomal's
+        (as `annoproj project --fuse-with`; made once per language and cached on disk,
+        `annoproj.align.store`); rows get "+fuse". None: eflomal's links alone.
     heads: a file of head words (`annoproj.project.heads`) for every language, or a folder
         of `<lang>.txt` files (a language without one gets none): LOC and ORG spans take
         in the listed words on their left. It states the target's annotation convention,
@@ -172,6 +178,7 @@ class MasakhanerConfig:
     self_train_folds: int = 2
     refine: str = "none"
     pivots: Sequence[str] | None = None
+    fuse_with: str | None = None
     heads: str | None = None
     crf: dict = field(default_factory=dict)
 
@@ -224,7 +231,7 @@ class MasakhanerConfig:
                               complete=self.complete, self_train=self.self_train,
                               extend=self.extend, crf=self.decoding, refine=self.refine,
                               memory="memory" in self.scorers, heads=self.heads is not None,
-                              rejoin=self.rejoin)
+                              rejoin=self.rejoin, fuse=self.fuse_with is not None)
 
     @property
     def recipe(self) -> str:

@@ -14,6 +14,7 @@ def align_pairs(src: Sequence[Sentence], tgt: Sequence[Sentence], *, aligner: di
                 seed: int, name_keys: bool = True,
                 methods: Sequence[str] = (defaults.METHOD,),
                 pivots: Mapping[str, Sequence[Sequence[str]]] | None = None,
+                fuse_with: str | None = None, device: str = "auto",
                 stats: dict | None = None) -> dict[str, list[Alignment]]:
     """Symmetrised eflomal links of each pair for each projection method (each gets its
     best symmetrisation unless `aligner` names one; eflomal runs once); with `name_keys`,
@@ -21,11 +22,17 @@ def align_pairs(src: Sequence[Sentence], tgt: Sequence[Sentence], *, aligner: di
     unchanged).
 
     With `pivots` (see `pivot_corpora`), the links are refined through them by a
-    `PivotRefiner` with the same eflomal settings and seed. `stats`, if given, receives
-    "align_s" and "refine_s" (seconds of the direct alignment and of the refinement).
+    `PivotRefiner` with the same eflomal settings and seed. With `fuse_with` (an encoder,
+    e.g. "bundled:e5-small"), its SimAlign links join eflomal's (`--fuse-with`,
+    `annoproj.align.stage.encoder_fusion`); they are made once on `device` and cached on
+    disk (`annoproj.align.store`), as no seed changes them. `stats`, if given, receives
+    "align_s", "refine_s" and "fuse_s" (seconds of the direct alignment, of the refinement
+    and of making or reading the fused links).
     """
+    import time
+
     from annoproj.align.refine import AlignmentCache
-    from annoproj.align.stage import AlignConfig, align_corpus
+    from annoproj.align.stage import AlignConfig, align_corpus, encoder_fusion, fuse_aligner_links
 
     opts = {k: v for k, v in aligner.items() if k not in ("seed", "symmetrize")}
     s_tok = [s.tokens for s in src]
@@ -33,22 +40,29 @@ def align_pairs(src: Sequence[Sentence], tgt: Sequence[Sentence], *, aligner: di
     cache = AlignmentCache()  # eflomal runs once for every symmetrisation (and pivot legs)
     by_sym: dict[str, list[Alignment]] = {}
     out: dict[str, list[Alignment]] = {}
-    align_s = refine_s = 0.0
+    align_s = refine_s = fuse_s = 0.0
+    fusion = encoder_fusion(fuse_with, device=device) if fuse_with else {}
+    fused = None
     for method in methods:
         config = AlignConfig(options=opts, seed=seed, method=method, name_keys=name_keys,
                              symmetrize=aligner.get("symmetrize", "auto"),
-                             refine="pivot" if pivots else "none")
+                             refine="pivot" if pivots else "none", **fusion)
+        if fusion and fused is None:
+            t0 = time.perf_counter()
+            fused = fuse_aligner_links(s_tok, t_tok, config, cache=True)
+            fuse_s = time.perf_counter() - t0
         sym = config.symmetrization
         assert sym is not None
         if sym not in by_sym:
             st: dict = {}
             by_sym[sym] = align_corpus(s_tok, t_tok, config, pivots=pivots or None,
-                                       cache=cache, stats=st)
+                                       cache=cache, fused=fused, stats=st)
             align_s += st["align_s"]
             refine_s += st.get("refine_s", 0.0)
         out[method] = by_sym[sym]
     if stats is not None:
-        stats.update(align_s=round(align_s, 3), refine_s=round(refine_s, 3))
+        stats.update(align_s=round(align_s, 3), refine_s=round(refine_s, 3),
+                     **({"fuse_s": round(fuse_s, 3)} if fusion else {}))
     return out
 
 

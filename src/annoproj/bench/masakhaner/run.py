@@ -92,10 +92,13 @@ def run_masakhaner(
             timings: dict = {}
             alignments = align_pairs(src, tgt, aligner=config.aligner, seed=config.seed,
                                      name_keys=config.name_keys, methods=config.methods,
-                                     pivots=pivots, stats=timings)
+                                     pivots=pivots, fuse_with=config.fuse_with,
+                                     device=str(config.hf.get("device", "auto")), stats=timings)
             refined = {"refine": config.refine}
             if pivots:
                 refined.update(pivots=",".join(pivots), refine_s=timings["refine_s"])
+            if config.fuse_with:
+                refined.update(fuse_with=config.fuse_with, fuse_s=timings["fuse_s"])
             for method in config.methods:
                 train, stats = projected_training_set(
                     src, tgt, alignments[method], method=method,
