@@ -7,8 +7,11 @@
         '{"self_train":0.5}' '{"with_english":true}'
 
 Arguments: languages (comma separated), training sources (comma separated: tprojection,
-match (the recipe chosen on dev, `misc loc + extend + drop-partial`), match+fuse (the same
-with e5's links fused into eflomal's, `--fuse-with bundled:e5-small`), zero-shot), then one
+match (the recipe chosen on dev, `misc loc + extend + drop-partial`), match+MOD[+MOD]
+(the same with e5's links fused into eflomal's, `fuse`, as `--fuse-with bundled:e5-small`;
+with the missed mentions completed, `complete`; keeping the partial sentences,
+`keep-partial`; the matching's smallest pair score X instead of 0.5, `min-X`, which with
+drop-partial leaves out the sentences of the less certain matches), zero-shot), then one
 JSON object of `HFTrainer` options per configuration (`{"recipe": "plaincrf"}`: annoproj's
 CRF alone), which may also hold `"self_train": C` (cross-fold self-training with the same
 trainer, `annoproj.train.selftrain`, confidence >= C, 2 folds) and `"with_english": true`
@@ -42,6 +45,11 @@ from annoproj.train.hf import HFTrainer
 from annoproj.train.selftrain import self_train_corpus
 
 
+#: What may follow "match+" in a source's name: e5 links fused into eflomal's, mentions
+#: completed, partial sentences kept (the recipe's other choices stay); also "min-X".
+MODIFIERS = ("fuse", "complete", "keep-partial")
+
+
 def main(argv: list[str]) -> None:
     import torch
 
@@ -58,15 +66,23 @@ def main(argv: list[str]) -> None:
         if "tprojection" in sources:
             data["tprojection"] = tgt
         for source in sources:
-            if source not in ("match", "match+fuse"):
+            base, *mods = source.split("+")
+            if base != "match":
                 continue
+            min_score = [float(m[4:]) for m in mods if m.startswith("min-")]
+            mods = [m for m in mods if not m.startswith("min-")]
+            unknown = set(mods) - set(MODIFIERS)
+            if unknown:
+                raise SystemExit(f"unknown source modifiers {sorted(unknown)}; known: {MODIFIERS}")
             al = align_pairs(src, tgt, aligner=dict(defaults.ALIGNER), seed=0, name_keys=True,
                              methods=["match"], device="cpu",
-                             fuse_with="bundled:e5-small" if source == "match+fuse" else None)
+                             fuse_with="bundled:e5-small" if "fuse" in mods else None)
             data[source], _ = projected_training_set(
                 src, tgt, al["match"], method="match",
-                options={"scorers": list(defaults.SCORERS), "solver": defaults.SOLVER},
-                drop_partial=True, misc="loc", extend=True)
+                options={"scorers": list(defaults.SCORERS), "solver": defaults.SOLVER,
+                         **({"min_score": min_score[-1]} if min_score else {})},
+                drop_partial="keep-partial" not in mods, misc="loc", extend=True,
+                complete="complete" in mods)
         if "zero-shot" in sources:
             data["zero-shot"] = english
         for cfg in configs:

@@ -428,3 +428,6 @@ $A bench europarl --labeller benchmarks/models/en-conll-e5-small-256-blend --run
 $A bench labeller --model benchmarks/models/en-conll-e5-small-256-blend --json -o $R/labeller-e5-small-tagger-256-blend.json
 $A train --trainer hf --model bundled:e5-small --train $ANNOPROJ_DATA/conll2003/train.txt -o benchmarks/models/en-conll-e5-small-256-blend-o025
 $A bench europarl --labeller benchmarks/models/en-conll-e5-small-256-blend-o025 --runs 1 --json -o $R/europarl-match-labeller-e5-small-tagger-256-blend-o025.json
+# e5 links fused into eflomal's on the MasakhaNER translations (--fuse-with), dev seed 0
+.venv/bin/python benchmarks/masakhaner_hf_dev.py hau,swa,yor match+fuse '{"dims":256,"blend":0.25,"blends":[0,0.25]}' > $R/masakhaner-dev-hf-fuse.jsonl
+.venv/bin/python benchmarks/masakhaner_hf_dev.py nya,xho match+fuse '{"dims":256,"blend":0.25,"blends":[0,0.25]}' >> $R/masakhaner-dev-hf-fuse.jsonl
