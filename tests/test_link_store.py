@@ -70,6 +70,9 @@ def test_a_damaged_entry_is_made_again(tmp_path):
     got, hit = cached_links({}, SRC, TGT, _links, root=tmp_path)
     assert not hit and _same(got, _links())
     assert _same(load_links(entry), _links())
+    entry.write_bytes(entry.read_bytes()[:40])  # cut short: a zip without its directory
+    got, hit = cached_links({}, SRC, TGT, _links, root=tmp_path)
+    assert not hit and _same(got, _links())
 
 
 def test_compute_must_give_one_alignment_per_pair(tmp_path):

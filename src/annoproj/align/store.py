@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import tempfile
+import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -90,7 +91,7 @@ def cached_links(settings: Mapping[str, Any], src: Corpus, tgt: Corpus,
     if path.exists():
         try:
             out = load_links(path)
-        except (OSError, ValueError, KeyError):  # a damaged file: make it again
+        except (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile):  # damaged: make again
             out = None
         if out is not None and len(out) == len(src):
             return out, True
