@@ -431,3 +431,20 @@ $A bench europarl --labeller benchmarks/models/en-conll-e5-small-256-blend-o025 
 # e5 links fused into eflomal's on the MasakhaNER translations (--fuse-with), dev seed 0
 .venv/bin/python benchmarks/masakhaner_hf_dev.py hau,swa,yor match+fuse '{"dims":256,"blend":0.25,"blends":[0,0.25]}' > $R/masakhaner-dev-hf-fuse.jsonl
 .venv/bin/python benchmarks/masakhaner_hf_dev.py nya,xho match+fuse '{"dims":256,"blend":0.25,"blends":[0,0.25]}' >> $R/masakhaner-dev-hf-fuse.jsonl
+# completion and a stricter match (smallest pair score 0.7) with the hf tagger, dev
+.venv/bin/python benchmarks/masakhaner_hf_dev.py hau,nya,swa match+complete '{"dims":256,"blend":0.25,"blends":[0,0.25]}' > $R/masakhaner-dev-hf-complete.jsonl
+.venv/bin/python benchmarks/masakhaner_hf_dev.py xho,yor match+complete '{"dims":256,"blend":0.25,"blends":[0,0.25]}' >> $R/masakhaner-dev-hf-complete.jsonl
+.venv/bin/python benchmarks/masakhaner_hf_dev.py hau,nya,swa match+min-0.7 '{"dims":256,"blend":0.25,"blends":[0,0.25]}' > $R/masakhaner-dev-hf-min-score-0.7.jsonl
+.venv/bin/python benchmarks/masakhaner_hf_dev.py xho,yor match+min-0.7 '{"dims":256,"blend":0.25,"blends":[0,0.25]}' >> $R/masakhaner-dev-hf-min-score-0.7.jsonl
+# zero-shot at PCA 256 without the blend (to tell PCA's and the blend's effects on model transfer apart)
+$A bench masakhaner --langs hau,nya,swa,xho,yor --trainer hf --model bundled:e5-small --hf-option dims=256 \
+    --hf-option blend=0 --seed 0 --method '' --baselines zero-shot --json \
+    -o $R/masakhaner-hf-e5-small-dims256-blend-0-seed0-zero-shot.json
+# --complete with the hf tagger: dev seeds 1 and 2, then test seeds 0-2 (our source; T-Projection's rows are the default's)
+for s in 1 2; do
+  .venv/bin/python benchmarks/masakhaner_hf_dev.py hau,nya,swa,xho,yor match+complete "{\"dims\":256,\"seed\":$s,\"blend\":0.25,\"blends\":[0,0.25]}"
+done > $R/masakhaner-dev-hf-complete-seeds.jsonl
+for s in 0 1 2; do
+  $A bench masakhaner --langs hau,nya,swa,xho,yor --trainer hf --model bundled:e5-small --hf-option dims=256 \
+      --hf-option blend=0.25 --complete --seed $s --baselines '' --json -o $R/masakhaner-hf-e5-small-complete-seed$s.json
+done
