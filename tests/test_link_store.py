@@ -80,3 +80,11 @@ def test_compute_must_give_one_alignment_per_pair(tmp_path):
 
     with pytest.raises(ValueError, match="1 alignments for 2"):
         cached_links({}, SRC, TGT, lambda: _links()[:1], root=tmp_path)
+
+
+def test_an_unwritable_cache_keeps_the_links(tmp_path, caplog):
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    got, hit = cached_links({}, SRC, TGT, _links, root=blocked / "links")
+    assert not hit and _same(got, _links())
+    assert "could not cache the links" in caplog.text
