@@ -16,7 +16,7 @@ STAGES = ["data", "translate", "align", "label", "project", "train", "evaluate",
 RANK = {name: k for k, name in enumerate(STAGES)}
 RANK["bench"] = RANK["report"]  # report and bench are side by side
 #: Modules below every stage: they import no stage.
-SHARED = {"errors", "defaults", "registry", "_proc", "_lazy", "_neural", "text_encoder",
+SHARED = {"errors", "defaults", "registry", "_proc", "_cache", "_lazy", "_neural", "text_encoder",
           "subwords", "models"}
 #: The front doors above everything: the root package (its lazy ``__getattr__``) and api.
 FACADES = {"", "api"}

@@ -88,3 +88,18 @@ def test_an_unwritable_cache_keeps_the_links(tmp_path, caplog):
     got, hit = cached_links({}, SRC, TGT, _links, root=blocked / "links")
     assert not hit and _same(got, _links())
     assert "could not cache the links" in caplog.text
+
+
+def test_every_cache_folder_follows_one_rule(tmp_path, monkeypatch):
+    from annoproj.align.store import links_root
+    from annoproj.models import cache_root
+    from annoproj.train.states import states_root
+
+    for var in ("ANNOPROJ_LINKS", "ANNOPROJ_STATES", "ANNOPROJ_MODELS"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert links_root() == tmp_path / "annoproj" / "links"
+    assert states_root() == tmp_path / "annoproj" / "states"
+    assert cache_root() == tmp_path / "annoproj" / "models"
+    monkeypatch.setenv("ANNOPROJ_LINKS", str(tmp_path / "mine"))
+    assert links_root() == tmp_path / "mine"

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from annoproj._cache import cache_dir
 from annoproj.align.base import Tokens, aligners
 from annoproj.align.symmetrize import SYMMETRIZERS, symmetrize
 from annoproj.data.model import Alignment
@@ -24,11 +25,6 @@ log = logging.getLogger(__name__)
 
 #: eflomal writes sentences of this many tokens or more as empty ones.
 MAX_TOKENS = 1024
-
-
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
-    return Path(base) / "annoproj"
 
 
 def eflomal_binary() -> str:
@@ -56,7 +52,7 @@ def seed_shim() -> str | None:
         return _SHIM  # type: ignore[return-value]
     src = Path(__file__).with_name("_seed_shim.c")
     digest = hashlib.sha1(src.read_bytes()).hexdigest()[:12]
-    out = _cache_dir() / f"seed_shim_{digest}.so"
+    out = cache_dir() / f"seed_shim_{digest}.so"
     if not out.exists():
         cc = os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc")
         if cc is None:

@@ -15,8 +15,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import tempfile
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -24,6 +22,8 @@ from typing import Any
 
 import numpy as np
 
+from annoproj._cache import cache_dir
+from annoproj.data.io.files import atomic_write
 from annoproj.data.model import Alignment
 
 __all__ = ["cached_links", "corpus_key", "links_root", "load_links", "save_links"]
@@ -38,10 +38,7 @@ log = logging.getLogger(__name__)
 
 def links_root() -> Path:
     """The folder of cached links: `$ANNOPROJ_LINKS` or `~/.cache/annoproj/links`."""
-    env = os.environ.get("ANNOPROJ_LINKS")
-    if env:
-        return Path(env)
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "annoproj" / "links"
+    return cache_dir("links", env="ANNOPROJ_LINKS")
 
 
 def corpus_key(settings: Mapping[str, Any], src: Corpus, tgt: Corpus) -> str:
@@ -59,8 +56,6 @@ def corpus_key(settings: Mapping[str, Any], src: Corpus, tgt: Corpus) -> str:
 
 def save_links(path: str | Path, alignments: Sequence[Alignment]) -> None:
     """Write `alignments` to `path` (.npz) atomically."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     counts = np.array([len(a.links) for a in alignments], dtype=np.int64)
     offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
     links = (np.concatenate([a.links for a in alignments]) if alignments
@@ -69,12 +64,9 @@ def save_links(path: str | Path, alignments: Sequence[Alignment]) -> None:
     scores = np.concatenate([a.scores if a.scores is not None
                              else np.zeros(len(a.links), np.float32) for a in alignments]
                             ) if alignments else np.zeros(0, np.float32)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npz.tmp")
-    os.close(fd)
-    with open(tmp, "wb") as f:
+    with atomic_write(path, binary=True) as f:
         np.savez(f, links=links, scores=scores.astype(np.float32), offsets=offsets,
                  scored=scored)
-    os.replace(tmp, path)
 
 
 def load_links(path: str | Path) -> list[Alignment]:

@@ -126,11 +126,9 @@ def get(name: str) -> BundledModel:
 
 def cache_root() -> Path:
     """Where converted models live: $ANNOPROJ_MODELS, else $XDG_CACHE_HOME/annoproj/models."""
-    env = os.environ.get("ANNOPROJ_MODELS")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
-    return Path(base) / "annoproj" / "models"
+    from annoproj._cache import cache_dir
+
+    return cache_dir("models", env="ANNOPROJ_MODELS")
 
 
 def _e5_source(module) -> Path:

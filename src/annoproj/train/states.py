@@ -42,10 +42,9 @@ POOLINGS = ("mean", "first")
 
 def states_root() -> Path:
     """The folder of cached states: `$ANNOPROJ_STATES` or `~/.cache/annoproj/states`."""
-    env = os.environ.get("ANNOPROJ_STATES")
-    if env:
-        return Path(env)
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "annoproj" / "states"
+    from annoproj._cache import cache_dir
+
+    return cache_dir("states", env="ANNOPROJ_STATES")
 
 
 def sentence_key(tokens: Sequence[str]) -> str:

@@ -9,7 +9,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from annoproj.errors import FormatError, MissingDependencyError, UsageError
 
@@ -50,9 +50,10 @@ def _umask() -> int:
 
 
 @contextmanager
-def atomic_write(path: str | Path, *, encoding: str = "utf-8") -> Iterator[IO[str]]:
-    """Write a text file that appears complete or not at all (temp file + rename); a
-    `UsageError` (exit code 2) when `path` is a folder."""
+def atomic_write(path: str | Path, *, encoding: str = "utf-8",
+                 binary: bool = False) -> Iterator[IO[Any]]:
+    """Write a text file (with `binary`, a binary one) that appears complete or not at all
+    (temp file + rename); a `UsageError` (exit code 2) when `path` is a folder."""
     path = Path(path)
     if path.is_dir():
         raise UsageError(f"{path} is a folder: name a file to write")
@@ -61,7 +62,7 @@ def atomic_write(path: str | Path, *, encoding: str = "utf-8") -> Iterator[IO[st
                                dir=path.parent)
     os.close(fd)
     try:
-        with open_text(tmp, "w", encoding=encoding) as f:
+        with (open(tmp, "wb") if binary else open_text(tmp, "w", encoding=encoding)) as f:
             yield f
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
