@@ -349,3 +349,49 @@ def test_a_second_train_on_the_same_model_folder_fails_at_once(tmp_path):
     r = CliRunner().invoke(app, ["train", "--train", str(paths[0]), "-o", str(model),
                                  "--max-iterations", "2"])
     assert r.exit_code == 0 and not (tmp_path / "model.lock").exists()
+
+
+def _write_sections(args):
+    from annoproj.bench.common import update_docs_section
+
+    doc, worker = args
+    for k in range(5):
+        update_docs_section(doc, f"w{worker}-{k}", f"table {worker} {k}", stamp=False)
+
+
+def test_benchmarks_writing_one_page_side_by_side_lose_no_section(tmp_path):
+    import multiprocessing
+
+    doc = tmp_path / "docs" / "benchmarks.md"
+    with multiprocessing.get_context("fork").Pool(4) as pool:
+        pool.map(_write_sections, [(doc, w) for w in range(8)])
+    text = doc.read_text()
+    for w in range(8):
+        for k in range(5):
+            assert f"<!-- bench:w{w}-{k} -->\ntable {w} {k}\n<!-- /bench:w{w}-{k} -->" in text
+    assert [p.name for p in doc.parent.iterdir()] == ["benchmarks.md"]  # no temp, no lock file
+
+
+def test_the_folder_lock_excludes_other_processes(tmp_path):
+    import subprocess
+    import sys
+
+    from annoproj._cache import folder_lock
+
+    code = ("import fcntl, os, sys\nfd = os.open(sys.argv[1], os.O_RDONLY)\n"
+            "try:\n    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)\n"
+            "except BlockingIOError:\n    sys.exit(7)\n")
+    with folder_lock(tmp_path):
+        assert subprocess.run([sys.executable, "-c", code, str(tmp_path)]).returncode == 7
+    assert subprocess.run([sys.executable, "-c", code, str(tmp_path)]).returncode == 0
+
+
+def test_a_saved_model_folder_holds_no_temp_file(tmp_path):
+    from annoproj.train.crf import CRFTrainer
+
+    pytest.importorskip("pycrfsuite")
+    sents = [Sentence(["Anna", "saw", "Otto"], [Span(0, 1, "PER"), Span(2, 3, "PER")])] * 4
+    tagger = CRFTrainer(max_iterations=3).fit(sents)
+    for _ in range(2):  # over an existing model too
+        tagger.save(tmp_path / "m")
+    assert sorted(p.name for p in (tmp_path / "m").iterdir()) == ["config.json", "model.crfsuite"]

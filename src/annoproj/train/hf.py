@@ -25,12 +25,12 @@ from __future__ import annotations
 import json
 import logging
 import math
-import os
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from annoproj.data.io.files import atomic_write
 from annoproj.data.model import Sentence, Span
 from annoproj.data.tags import check_scheme, label_set, spans_to_tags, split_tag
 from annoproj.errors import ConfigError, ModelError, OptionError
@@ -174,9 +174,8 @@ class HFTagger(TagsTagger):
         path.mkdir(parents=True, exist_ok=True)
         self.model.save_pretrained(path / MODEL_DIR)
         self.tokenizer.save_pretrained(path / MODEL_DIR)
-        tmp = path / (CONFIG_FILE + ".tmp")
-        tmp.write_text(json.dumps(self.config(), indent=2) + "\n", encoding="utf-8")
-        os.replace(tmp, path / CONFIG_FILE)
+        with atomic_write(path / CONFIG_FILE) as f:
+            f.write(json.dumps(self.config(), indent=2) + "\n")
         return path
 
     @classmethod

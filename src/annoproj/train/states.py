@@ -17,9 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import re
-import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -27,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from annoproj.data.io.files import atomic_write
 from annoproj.errors import ConfigError
 
 __all__ = ["StateStore", "WordEncoder", "sentence_key", "states_root"]
@@ -110,14 +109,11 @@ class StateStore:
         for k in keys:
             h.update(k.encode())
         name = f"{time.strftime('%Y%m%d')}-{h.hexdigest()}"
-        fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".npy.tmp")
-        with os.fdopen(fd, "wb") as f:
+        # the rows first: a shard is read only once its index (.json) exists
+        with atomic_write(self.folder / f"{name}.npy", binary=True) as f:
             np.save(f, rows)
-        os.replace(tmp, self.folder / f"{name}.npy")
-        fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".json.tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
+        with atomic_write(self.folder / f"{name}.json") as f:
             json.dump({"version": STATES_VERSION, "keys": list(keys), "starts": starts}, f)
-        os.replace(tmp, self.folder / f"{name}.json")
         self._seen.add(name)
         for key, a, b in zip(keys, starts[:-1], starts[1:]):
             self._index.setdefault(key, (name, a, b))
