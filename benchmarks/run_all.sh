@@ -448,3 +448,9 @@ for s in 0 1 2; do
   $A bench masakhaner --langs hau,nya,swa,xho,yor --trainer hf --model bundled:e5-small --hf-option dims=256 \
       --hf-option blend=0.25 --complete --seed $s --baselines '' --json -o $R/masakhaner-hf-e5-small-complete-seed$s.json
 done
+# which layers of e5-small the states average (4, 6, 8 by default): one lower, one higher, dev (stopped after hau, nya)
+.venv/bin/python benchmarks/masakhaner_hf_dev.py hau,nya,swa,xho,yor match '{"dims":256,"layers":[3,5,7],"blend":0.25,"blends":[0,0.25]}' > $R/masakhaner-dev-hf-layers-357.jsonl
+.venv/bin/python benchmarks/masakhaner_hf_dev.py hau,nya,swa,xho,yor match '{"dims":256,"layers":[5,7,9],"blend":0.25,"blends":[0,0.25]}' > $R/masakhaner-dev-hf-layers-579.jsonl
+.venv/bin/python benchmarks/masakhaner_hf_dev.py hau match '{"dims":256,"blend":0.25,"blends":[0,0.25]}' > $R/masakhaner-dev-hf-default-hau-recheck.jsonl
+# benchmarks writing one docs page side by side (reliability of --docs)
+.venv/bin/python benchmarks/docs_race.py --trials 10
