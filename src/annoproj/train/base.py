@@ -81,6 +81,22 @@ trainers: Registry[Trainer] = Registry("trainer", providers=("annoproj.train.crf
 taggers: Registry[type[Tagger]] = Registry("tagger", providers=trainers.providers)
 
 
+def package_versions(*packages: str) -> dict[str, str | None]:
+    """annoproj's version and each installed package's (None where it is missing): what a
+    saved model records of the software that made it."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from annoproj import __version__
+
+    out: dict[str, str | None] = {"annoproj": __version__}
+    for pkg in packages:
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            out[pkg] = None
+    return out
+
+
 def read_config(path: str | Path) -> dict:
     """The JSON description of the model folder `path`."""
     path = Path(path)

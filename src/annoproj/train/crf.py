@@ -23,6 +23,7 @@ from annoproj.train.base import (
     CONFIG_FILE,
     FORMAT_VERSION,
     TagsTagger,
+    package_versions,
     read_config,
     taggers,
     trainers,
@@ -75,20 +76,6 @@ def check_o_weight(value: float) -> float:
     if not (value > 0 and np.isfinite(value)):
         raise ValueError(f"o_weight must be a number > 0, got {value}")
     return value
-
-
-def _versions() -> dict[str, str | None]:
-    from importlib.metadata import PackageNotFoundError, version
-
-    from annoproj import __version__
-
-    out: dict[str, str | None] = {"annoproj": __version__}
-    for pkg in ("sklearn-crfsuite", "python-crfsuite"):
-        try:
-            out[pkg] = version(pkg)
-        except PackageNotFoundError:
-            out[pkg] = None
-    return out
 
 
 @taggers.register("crf")
@@ -163,7 +150,7 @@ class CRFTagger(TagsTagger):
             "params": self.params,
             "decoding": {"o_weight": self.o_weight},
             "info": self.info,
-            "versions": _versions(),
+            "versions": package_versions("sklearn-crfsuite", "python-crfsuite"),
         }
 
     def save(self, path: str | Path) -> Path:

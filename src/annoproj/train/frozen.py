@@ -41,6 +41,7 @@ from annoproj.train.base import (
     CONFIG_FILE,
     FORMAT_VERSION,
     TagsTagger,
+    package_versions,
     read_config,
 )
 from annoproj.train.crf import (
@@ -63,20 +64,6 @@ FROZEN_RECIPES = ("softmax", "crf")
 HEAD_FILE = "head.npz"
 CRF_FILE = MODEL_FILE
 PLAIN_FILE = "plain.crfsuite"
-
-
-def _versions() -> dict[str, str | None]:
-    from importlib.metadata import PackageNotFoundError, version
-
-    from annoproj import __version__
-
-    out: dict[str, str | None] = {"annoproj": __version__}
-    for pkg in ("torch", "transformers", "sklearn-crfsuite"):
-        try:
-            out[pkg] = version(pkg)
-        except PackageNotFoundError:
-            out[pkg] = None
-    return out
 
 
 def with_context(x: np.ndarray, context: int) -> np.ndarray:
@@ -239,7 +226,7 @@ class FrozenTagger(TagsTagger):
             "params": self.params,
             "decoding": {"o_weight": self.o_weight, "blend": self.blend},
             "info": self.info,
-            "versions": _versions(),
+            "versions": package_versions("torch", "transformers", "sklearn-crfsuite"),
         }
 
     def save(self, path: str | Path) -> Path:

@@ -39,6 +39,7 @@ from annoproj.train.base import (
     CONFIG_FILE,
     FORMAT_VERSION,
     TagsTagger,
+    package_versions,
     read_config,
     taggers,
     trainers,
@@ -57,20 +58,6 @@ def _hf():
 
     return (require("torch", what="the hf trainer"),
             require("transformers", what="the hf trainer"))
-
-
-def _versions() -> dict[str, str | None]:
-    from importlib.metadata import PackageNotFoundError, version
-
-    from annoproj import __version__
-
-    out: dict[str, str | None] = {"annoproj": __version__}
-    for pkg in ("torch", "transformers", "tokenizers"):
-        try:
-            out[pkg] = version(pkg)
-        except PackageNotFoundError:
-            out[pkg] = None
-    return out
 
 
 @taggers.register("hf")
@@ -165,7 +152,7 @@ class HFTagger(TagsTagger):
             "max_length": self.max_length,
             "params": self.params,
             "info": self.info,
-            "versions": _versions(),
+            "versions": package_versions("torch", "transformers", "tokenizers"),
         }
 
     def save(self, path: str | Path) -> Path:
