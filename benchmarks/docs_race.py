@@ -1,6 +1,6 @@
 """Benchmarks writing one docs page side by side: how many `--docs` sections are lost.
 
-Each trial starts 8 processes (4 at a time) that each write 5 sections into one new page
+Each trial starts 8 processes together that each write 5 sections into one new page
 through `annoproj.bench.common.update_docs_section`, the function behind every `--docs`;
 counted: sections missing at the end, and calls that failed.
 
@@ -20,8 +20,8 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 WORKERS, SECTIONS = 8, 5
 
 
-def _worker(args: tuple[str, str, int]) -> int:
-    src, doc, worker = args
+def _worker(src: str, doc: str, worker: int) -> None:
+    """Write this worker's sections; exits with the number of calls that failed."""
     sys.path.insert(0, src)
     from annoproj.bench.common import update_docs_section
 
@@ -31,7 +31,7 @@ def _worker(args: tuple[str, str, int]) -> int:
             update_docs_section(doc, f"w{worker}-{k}", f"table {worker} {k}", stamp=False)
         except Exception:  # the figure counts them
             failed += 1
-    return failed
+    sys.exit(failed)
 
 
 def main() -> None:
@@ -43,9 +43,13 @@ def main() -> None:
     ctx = multiprocessing.get_context("fork")
     for _ in range(args.trials):
         doc = Path(tempfile.mkdtemp()) / "benchmarks.md"
-        with ctx.Pool(4) as pool:
-            failed += sum(pool.map(_worker, [(str(args.src), str(doc), w)
-                                             for w in range(WORKERS)]))
+        procs = [ctx.Process(target=_worker, args=(str(args.src), str(doc), w))
+                 for w in range(WORKERS)]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join()
+            failed += p.exitcode or 0
         text = doc.read_text(encoding="utf-8") if doc.exists() else ""
         lost += sum(f"<!-- bench:w{w}-{k} -->" not in text
                     for w in range(WORKERS) for k in range(SECTIONS))

@@ -21,6 +21,7 @@ FAKE = "{fake}"  # replaced by the fake data folder
 #: script -> its arguments: the smallest real run where one is cheap, else --help.
 RUNS: dict[str, list[str]] = {
     "bundled_equivalence.py": ["--help"],  # downloads and compares bundled models
+    "docs_race.py": ["--trials", "1"],  # 8 processes writing one page
     "e5_alignment.py": ["--help"],  # the e5 encoder on Europarl
     "europarl_backtranslation.py": ["--help"],  # eflomal on Europarl, several seeds
     "europarl_errors.py": [str(RESULTS / "europarl-match.json")],
@@ -65,6 +66,8 @@ def test_script_runs(script, fake_data, monkeypatch, capsys):  # noqa: F811
         assert "usage" in out.lower()
     elif script == "masakhaner_coverage.py":
         assert '"lang": "xx"' in out and "token_coverage" in out
+    elif script == "docs_race.py":
+        assert '"lost": 0' in out and '"failed_calls": 0' in out
     elif script == "same_rows.py":
         assert "same rows" in out
     elif script in ("europarl_errors.py", "masakhaner_variants.py"):
