@@ -454,3 +454,6 @@ done
 .venv/bin/python benchmarks/masakhaner_hf_dev.py hau match '{"dims":256,"blend":0.25,"blends":[0,0.25]}' > $R/masakhaner-dev-hf-default-hau-recheck.jsonl
 # benchmarks writing one docs page side by side (reliability of --docs)
 .venv/bin/python benchmarks/docs_race.py --trials 10
+# the CRF's L1 weight under the states (c1 0.3 and 1.0 against 0.1), dev
+.venv/bin/python benchmarks/masakhaner_hf_dev.py hau,nya,swa,xho,yor match '{"dims":256,"c1":0.3,"blend":0.25,"blends":[0,0.25]}' > $R/masakhaner-dev-hf-c1-0.3.jsonl
+.venv/bin/python benchmarks/masakhaner_hf_dev.py hau,nya,swa,xho,yor match '{"dims":256,"c1":1.0,"blend":0.25,"blends":[0,0.25]}' > $R/masakhaner-dev-hf-c1-1.jsonl
