@@ -395,3 +395,18 @@ def test_a_saved_model_folder_holds_no_temp_file(tmp_path):
     for _ in range(2):  # over an existing model too
         tagger.save(tmp_path / "m")
     assert sorted(p.name for p in (tmp_path / "m").iterdir()) == ["config.json", "model.crfsuite"]
+
+
+def test_a_file_system_without_folder_locks_goes_on_unlocked(tmp_path, monkeypatch):
+    import errno
+    import fcntl
+
+    from annoproj._cache import folder_lock
+
+    def refuse(fd, op):
+        raise OSError(errno.EBADF, "Bad file descriptor")
+
+    monkeypatch.setattr(fcntl, "flock", refuse)
+    with folder_lock(tmp_path):
+        (tmp_path / "x").write_text("written")
+    assert (tmp_path / "x").read_text() == "written"

@@ -3,10 +3,13 @@ lock for a folder that several processes change."""
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 
 def cache_dir(*parts: str, env: str | None = None) -> Path:
@@ -23,7 +26,8 @@ def folder_lock(folder: str | Path) -> Iterator[None]:
     """Wait for, then hold, an exclusive lock on the existing `folder` (flock on the folder
     itself: no lock file is left behind), for a short change that other processes must not
     interleave with. The kernel drops it when the process dies. Where there is no flock
-    (Windows), nothing is locked."""
+    (Windows), or the file system refuses it on a folder (NFS emulates flock with byte-range
+    locks, which a folder cannot take), nothing is locked."""
     try:
         import fcntl
     except ImportError:  # pragma: no cover - not POSIX
@@ -31,7 +35,10 @@ def folder_lock(folder: str | Path) -> Iterator[None]:
         return
     fd = os.open(folder, os.O_RDONLY)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError as exc:  # EBADF/ENOLCK/EINVAL: a file system without folder locks
+            log.debug("no lock on %s (%s): going on without it", folder, exc)
         yield
     finally:
         os.close(fd)  # closing releases the lock
