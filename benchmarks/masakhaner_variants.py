@@ -16,6 +16,11 @@ rows too; a variant or baseline run with several seeds also gets the columns "VA
     python benchmarks/masakhaner_variants.py benchmarks/results/masakhaner-misc-loc-drop-partial.json \
         benchmarks/results/masakhaner-misc-loc-drop-partial-seed1.json \
         benchmarks/results/masakhaner-misc-loc-drop-partial-seed2.json benchmarks/results/masakhaner.json
+
+`--metric` tables another figure of the rows instead of F1: precision, recall, or one entity
+type's F1 (LOC, ORG, PER):
+
+    python benchmarks/masakhaner_variants.py benchmarks/results/masakhaner-hf-e5-small-blend-0.25-seed*.json --metric LOC
 """
 
 from __future__ import annotations
@@ -53,30 +58,36 @@ def variant_rows(path: str | Path) -> list[dict]:
     return rows
 
 
-def variants_table(paths: list[str]) -> str:
-    """One F1 table (language x training source) from several result files."""
+#: What `--metric` may table: F1 (the default), precision, recall, an entity type's F1.
+METRICS = ("f1", "precision", "recall", "LOC", "ORG", "PER")
+
+
+def variants_table(paths: list[str], metric: str = "f1") -> str:
+    """One table (language x training source) of `metric` from several result files."""
     rows: list[dict] = []
     seen: set[tuple[str, str]] = set()
     for path in paths:
         for r in variant_rows(path):
             if (r["lang"], r["train"]) not in seen:
                 seen.add((r["lang"], r["train"]))
+                if metric not in ("f1", "precision", "recall"):
+                    r = {**r, metric: (r.get("per_type") or {}).get(metric)}
                 rows.append(r)
     by_variant: dict[tuple[str, str], list[dict]] = {}
     for r in rows:
         if "variant" in r:
             by_variant.setdefault((r["lang"], r["variant"]), []).append(r)
     for (lang, variant), group in by_variant.items():
-        if len({r["seed"] for r in group}) > 1:
-            f1s = [r["f1"] for r in group]
+        values = [r[metric] for r in group if r.get(metric) is not None]
+        if len({r["seed"] for r in group}) > 1 and len(values) > 1:
             rows.append({"lang": lang, "train": f"{variant} mean",
-                         "f1": round(statistics.mean(f1s), 4)})
+                         metric: round(statistics.mean(values), 4)})
             rows.append({"lang": lang, "train": f"{variant} sd",
-                         "f1": round(statistics.stdev(f1s), 4)})
+                         metric: round(statistics.stdev(values), 4)})
     rows.sort(key=lambda r: r["lang"])
-    return summary_table(rows)
+    return summary_table(rows, key=metric)
 
 
 if __name__ == "__main__":
     results_table_script(__doc__, bench="masakhaner", key="masakhaner-dev-variants",
-                         make_table=variants_table)
+                         make_table=variants_table, metrics=METRICS)

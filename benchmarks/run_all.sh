@@ -457,3 +457,7 @@ done
 # the CRF's L1 weight under the states (c1 0.3 and 1.0 against 0.1), dev
 .venv/bin/python benchmarks/masakhaner_hf_dev.py hau,nya,swa,xho,yor match '{"dims":256,"c1":0.3,"blend":0.25,"blends":[0,0.25]}' > $R/masakhaner-dev-hf-c1-0.3.jsonl
 .venv/bin/python benchmarks/masakhaner_hf_dev.py hau,nya,swa,xho,yor match '{"dims":256,"c1":1.0,"blend":0.25,"blends":[0,0.25]}' > $R/masakhaner-dev-hf-c1-1.jsonl
+# the lead over T-Projection's tags by entity type (no new run: the default's three test seeds)
+for m in LOC ORG PER; do
+  .venv/bin/python benchmarks/masakhaner_variants.py $R/masakhaner-hf-e5-small-blend-0.25-seed{0,1,2}.json --metric $m
+done

@@ -98,3 +98,22 @@ def test_variants_table_gives_mean_and_spread_over_seeds(tmp_path, monkeypatch):
     assert "tprojection+o-weight-0.25 sd" in header
     hau = next(line for line in table.splitlines() if line.startswith("| hau"))
     assert "0.62" in hau and "0.52" in hau and "0.02" in hau
+
+
+def test_variants_table_tables_an_entity_type(tmp_path, monkeypatch):
+    """--metric PER: the rows' per-type F1, with mean and spread over seeds as for F1."""
+    import json
+
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    from masakhaner_variants import variants_table
+
+    paths = []
+    for seed, per in enumerate([0.70, 0.72, 0.74]):
+        rows = [{"lang": "hau", "train": "tprojection", "f1": 0.5,
+                 "per_type": {"PER": per, "LOC": 0.3, "ORG": 0.4}}]
+        path = tmp_path / f"seed{seed}.json"
+        path.write_text(json.dumps({"settings": {"seed": seed}, "rows": rows}))
+        paths.append(str(path))
+    table = variants_table(paths, metric="PER")
+    hau = next(line for line in table.splitlines() if line.startswith("| hau"))
+    assert "0.72" in hau and "0.02" in hau and "0.5" not in hau.replace("0.52", "")

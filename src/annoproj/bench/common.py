@@ -115,18 +115,24 @@ def update_docs_section(doc: str | Path, key: str, content: str, *, stamp: bool 
             f.write(text)
 
 
-def results_table_script(doc: str, *, bench: str, key: str,
-                         make_table: Callable[[list[str]], str]) -> None:
+def results_table_script(doc: str, *, bench: str, key: str, make_table: Callable[..., str],
+                         metrics: Sequence[str] = ()) -> None:
     """Command-line entry of a script that tables several `annoproj bench BENCH --out` files:
-    prints the table and, with --docs, writes it into that file's `<!-- bench:KEY -->`."""
+    prints the table and, with --docs, writes it into that file's `<!-- bench:KEY -->`.
+    With `metrics`, `--metric` picks one of them (the first by default), passed on to
+    `make_table` as `metric`."""
     import argparse
 
     ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     ap.add_argument("results", nargs="+", help=f"result JSON files of `annoproj bench {bench}`")
     ap.add_argument("--docs", help="Markdown file whose <!-- bench:KEY --> section gets the table")
     ap.add_argument("--key", default=key, help="docs section key")
+    if metrics:
+        ap.add_argument("--metric", choices=list(metrics), default=metrics[0],
+                        help="the figure to table")
     args = ap.parse_args()
-    table = make_table(args.results)
+    table = (make_table(args.results, metric=args.metric) if metrics
+             else make_table(args.results))
     print(table)
     if args.docs:
         update_docs_section(args.docs, args.key, table)
