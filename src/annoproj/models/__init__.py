@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from annoproj._cache import folder_lock
+from annoproj._cache import cache_dir, folder_lock
 from annoproj.registry import Registry
 from annoproj.errors import MissingDependencyError, ModelError
 
@@ -126,8 +126,6 @@ def get(name: str) -> BundledModel:
 
 def cache_root() -> Path:
     """Where converted models live: $ANNOPROJ_MODELS, else $XDG_CACHE_HOME/annoproj/models."""
-    from annoproj._cache import cache_dir
-
     return cache_dir("models", env="ANNOPROJ_MODELS")
 
 
